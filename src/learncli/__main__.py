@@ -1,0 +1,3 @@
+from learncli.cli.app import main
+
+main()

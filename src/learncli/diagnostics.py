@@ -1,0 +1,151 @@
+"""Diagnostics are values: a problem, where it is, how bad it is.
+
+Loaders and rules return lists of `Diagnostic`; nothing here prints. One formatter makes
+the `path:line:col: CODE severity: message` lines editors jump to, one makes JSON.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+#: Every code `learn` can report, with its severity and a one-line summary. Codes are
+#: stable: scripts may match on them. The README's table is checked against this one.
+CODES: dict[str, tuple[Severity, str]] = {
+    # Y: reading the file
+    "Y001": (E, "YAML syntax error"),
+    "Y002": (E, "duplicate key in a mapping"),
+    "Y003": (E, "unsupported YAML tag (for example !!python/object)"),
+    "Y004": (E, "file too large, nested too deeply, or expands to too many values"),
+    "Y005": (E, "file is not UTF-8 text"),
+    "Y006": (E, "file cannot be read"),
+    "Y007": (E, "a mapping key that is not a plain value"),
+    # F: the shape of the data (schema)
+    "F001": (E, "unknown key"),
+    "F002": (E, "required key missing"),
+    "F003": (E, "wrong type or invalid value"),
+    "F004": (E, "YAML read a value differently from how it looks (quote it)"),
+    "F005": (E, "invalid identifier (used in file names)"),
+    "F006": (E, "file name and content disagree"),
+    # R: references between files
+    "R001": (E, "cohort names a course that does not exist"),
+    "R002": (E, "cohort or course names a facilitator that does not exist"),
+    "R003": (E, "invoice names a cohort that does not exist"),
+    "R004": (E, "invoice names a participant not in its cohort"),
+    "R005": (E, "duplicate id"),
+    # D: dates and schedule
+    "D001": (E, "number of sessions differs from the course"),
+    "D002": (E, "session dates not strictly increasing"),
+    "D003": (E, "session on a weekend"),
+    "D004": (E, "session on a public holiday"),
+    "D005": (W, "sessions closer together than the course's minimum gap"),
+    "D006": (W, "cohort spans longer than the course's maximum"),
+    "D007": (I, "session on a different weekday from the rest"),
+    "D008": (I, "sessions straddle a clock change"),
+    "D009": (E, "facilitator booked into two overlapping sessions"),
+    "D010": (E, "session ends before it starts"),
+    "D011": (W, "a cancelled session has not been made up"),
+    # P: people
+    "P001": (E, "duplicate participant email in a cohort"),
+    "P002": (W, "cohort over capacity"),
+    # M: money
+    "M001": (E, "duplicate invoice number"),
+    "M002": (W, "gap in the invoice number sequence"),
+    "M003": (W, "invoice unpaid after its due date"),
+    # A / C: attendance and commitments
+    "A001": (E, "attendance for a session that does not exist"),
+    "A002": (E, "attendance for someone who is not a participant"),
+    "A003": (W, "past session with no attendance recorded"),
+    "C001": (E, "commitment for a session that does not exist"),
+    "C002": (E, "commitment for someone who is not a participant"),
+    # I: files given to an import command (CSV)
+    "I001": (E, "import file cannot be read (encoding, header, size)"),
+    "I002": (E, "invalid value in an import row"),
+    "I003": (E, "the same person twice in an import file"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem in one place. `line` and `col` are 1-based; 0 means unknown."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    severity: Severity
+    message: str
+
+    @classmethod
+    def make(
+        cls,
+        code: str,
+        message: str,
+        path: str | os.PathLike[str],
+        line: int = 0,
+        col: int = 0,
+        severity: Severity | None = None,
+    ) -> Diagnostic:
+        return cls(
+            path=str(path),
+            line=line,
+            col=col,
+            code=code,
+            severity=severity or CODES[code][0],
+            message=message,
+        )
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.line, self.col, self.severity.rank, self.code)
+
+    def format(self, base: Path | None = None) -> str:
+        """`path:line:col: CODE severity: message`, the form editors and CI read."""
+        where = display_path(self.path, base)
+        if self.line:
+            where += f":{self.line}:{self.col or 1}"
+        return f"{where}: {self.code} {self.severity.value}: {self.message}"
+
+    def to_json(self, base: Path | None = None) -> dict[str, object]:
+        return {
+            "path": display_path(self.path, base),
+            "line": self.line,
+            "col": self.col,
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+
+
+def display_path(path: str, base: Path | None = None) -> str:
+    """Show a path relative to the working folder when it is inside it."""
+    base = base or Path.cwd()
+    try:
+        return str(Path(path).resolve().relative_to(base.resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def count(diags: list[Diagnostic]) -> dict[str, int]:
+    out = {"error": 0, "warning": 0, "info": 0}
+    for d in diags:
+        out[d.severity.value] += 1
+    return out

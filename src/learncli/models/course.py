@@ -1,0 +1,188 @@
+"""`courses.yaml`: the organisation's settings, its facilitators and its courses."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+import re
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from learncli.models.types import (
+    Code,
+    Currency,
+    Date,
+    Email,
+    Id,
+    Line,
+    Money,
+    Percent,
+    Ratio,
+    StrictModel,
+    Text,
+    Time,
+    TimeZone,
+    Url,
+    invalid,
+)
+
+def _prefix(value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9_-]{0,14}[A-Za-z0-9])?", value):
+        raise invalid("an invoice prefix is 1 to 16 letters, digits, '-' or '_', such as LWL")
+    return value
+
+
+Prefix = Annotated[str, BeforeValidator(_prefix)]
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class Issuer(StrictModel):
+    """Who invoices: printed at the top of every invoice."""
+
+    name: Line
+    address: list[Line] = Field(default_factory=list)
+    email: Email
+    phone: Line | None = None
+    website: Url | None = None
+    company_number: Code | None = None
+    vat_number: Code | None = None
+
+
+class BankDetails(StrictModel):
+    account_name: Line
+    bank: Line | None = None
+    sort_code: Code | None = None
+    account_number: Code | None = None
+    iban: Code | None = None
+    bic: Code | None = None
+
+
+class Invoicing(StrictModel):
+    prefix: Prefix = "INV"
+    number_format: Line = "{prefix}-{year}-{seq:04d}"
+    #: Payment must be received this many days before the first session.
+    payment_terms_days: int = Field(14, ge=0, le=365)
+    vat_rate: Percent | None = None
+    bank: BankDetails | None = None
+    card_payment_url: Url | None = None
+    footer: Text | None = None
+
+    @model_validator(mode="after")
+    def _format_is_usable(self) -> Invoicing:
+        try:
+            self.number_format.format(prefix="X", year=2026, seq=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise invalid(
+                "number_format '{fmt}' cannot be filled: {reason}; it may use {{prefix}}, {{year}} and {{seq}}",
+                fmt=self.number_format,
+                reason=str(exc),
+            ) from None
+        if "{seq" not in self.number_format:
+            raise invalid("number_format must contain {{seq}} so that every number differs")
+        return self
+
+
+class Holiday(StrictModel):
+    date: Date
+    name: Line
+
+
+class HolidayRules(StrictModel):
+    """Public holidays come from the `holidays` package for a country and region."""
+
+    country: Code = "GB"
+    #: For GB: ENG (England), WLS (Wales), SCT (Scotland), NIR (Northern Ireland).
+    subdivision: Code | None = "ENG"
+    #: Further days off (closures, facilitators' leave): treated like public holidays.
+    extra: list[Holiday] = Field(default_factory=list)
+
+
+class CalendarSettings(StrictModel):
+    alarm_minutes: int = Field(30, ge=0, le=10080)
+
+
+class EmailSettings(StrictModel):
+    reply_to: Email | None = None
+    signature: Text | None = None
+
+
+class Facilitator(StrictModel):
+    id: Id
+    name: Line
+    email: Email
+    organisation: Line | None = None
+    #: Names this person shows under in Zoom reports, so imports can skip them.
+    aliases: list[Line] = Field(default_factory=list)
+
+
+class Contribution(StrictModel):
+    """Part of each fee passed on to another body (for example the HLS Collaborative)."""
+
+    amount: Money
+    recipient: Line
+    note: Text | None = None
+
+
+class Scheduling(StrictModel):
+    every_days: int = Field(14, ge=1, le=366)
+    min_gap_days: int = Field(7, ge=0, le=366)
+    max_span_days: int = Field(98, ge=1, le=3660)
+    weekday: Weekday | None = None
+
+
+class AttendanceRules(StrictModel):
+    """How minutes in a Zoom report become a status."""
+
+    late_after_minutes: int = Field(10, ge=0, le=600)
+    left_early_minutes: int = Field(10, ge=0, le=600)
+    absent_below: Ratio = Fraction(1, 3)
+
+
+class Course(StrictModel):
+    id: Id
+    title: Line
+    summary: Text | None = None
+    themes: list[Line] = Field(min_length=1)
+    start: Time
+    end: Time
+    fee: Money
+    currency: Currency = "GBP"
+    contribution: Contribution | None = None
+    capacity: int | None = Field(None, ge=1)
+    facilitators: list[Id] = Field(default_factory=list)
+    scheduling: Scheduling = Field(default_factory=Scheduling)
+    attendance: AttendanceRules = Field(default_factory=AttendanceRules)
+
+    @property
+    def session_count(self) -> int:
+        return len(self.themes)
+
+    @property
+    def minutes(self) -> int:
+        return (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Course:
+        if self.end <= self.start:
+            raise invalid("end ({end}) must be after start ({start})", end=self.end.strftime("%H:%M"), start=self.start.strftime("%H:%M"))
+        return self
+
+
+class Config(StrictModel):
+    """The whole of `courses.yaml`."""
+
+    organisation: Issuer
+    timezone: TimeZone = "Europe/London"
+    holidays: HolidayRules = Field(default_factory=HolidayRules)
+    invoicing: Invoicing = Field(default_factory=Invoicing)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    email: EmailSettings = Field(default_factory=EmailSettings)
+    facilitators: list[Facilitator] = Field(default_factory=list)
+    courses: list[Course] = Field(default_factory=list)
+
+    def course(self, course_id: str) -> Course | None:
+        return next((c for c in self.courses if c.id == course_id), None)
+
+    def facilitator(self, facilitator_id: str) -> Facilitator | None:
+        return next((f for f in self.facilitators if f.id == facilitator_id), None)
