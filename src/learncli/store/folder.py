@@ -1,0 +1,279 @@
+"""The data folder: where it is, what is in it, reading it, and writing it safely.
+
+Commands read through `DataFolder` and write only through `DataFolder.transaction()`,
+which takes the folder's lock, lets the command edit files (comments kept), re-validates
+every edited file, and replaces each atomically. With `dry_run` it computes the same
+changes and writes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from learncli.diagnostics import Diagnostic
+from learncli.errors import DataError, NotFound, Refused, UsageProblem
+from learncli.models.types import ID_PATTERN
+from learncli.store.yamlread import Source, read_yaml
+
+M = TypeVar("M")
+
+COURSES_FILE = "courses.yaml"
+COHORTS_DIR = "cohorts"
+TEMPLATES_DIR = "templates"
+OUT_DIR = "out"
+
+
+@dataclass
+class FileResult(Generic[M]):
+    """One file read and validated: the model (None if invalid), positions, problems."""
+
+    path: Path
+    model: M | None
+    source: Source
+    diagnostics: list[Diagnostic]
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None and not any(d.is_error for d in self.diagnostics)
+
+
+def check_id(value: str, what: str = "cohort id") -> str:
+    """Ids become file names: refuse anything but a plain lower-case name."""
+    if not ID_PATTERN.match(value or ""):
+        raise UsageProblem(
+            f"{value!r} is not a valid {what}: use lower-case letters, digits, '-' and '_' (for example 2026-autumn)"
+        )
+    return value
+
+
+class DataFolder:
+    """A folder of YAML files: `courses.yaml`, `cohorts/*.yaml`, and what later issues add."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def locate(cls, option: Path | None) -> DataFolder:
+        """`--data DIR`, else `$LEARN_DATA`, else `./data`."""
+        if option is not None:
+            root, source = option, "--data"
+        elif os.environ.get("LEARN_DATA"):
+            root, source = Path(os.environ["LEARN_DATA"]), "LEARN_DATA"
+        else:
+            root, source = Path("data"), "the default ./data"
+        if not root.is_dir():
+            raise NotFound(
+                f"no data folder at {root} (from {source})",
+                hint="run `learn init` to create one, or point --data or LEARN_DATA at yours",
+            )
+        return cls(root)
+
+    # --- where things are -------------------------------------------------------
+
+    @property
+    def courses_path(self) -> Path:
+        return self.root / COURSES_FILE
+
+    @property
+    def cohorts_dir(self) -> Path:
+        return self.root / COHORTS_DIR
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / TEMPLATES_DIR
+
+    @property
+    def out_dir(self) -> Path:
+        return self.root / OUT_DIR
+
+    def cohort_path(self, cohort_id: str) -> Path:
+        return self.cohorts_dir / f"{check_id(cohort_id)}.yaml"
+
+    def inside(self, path: Path) -> Path:
+        """`path` if it lies inside the data folder (after resolving links), else refuse."""
+        resolved = path.resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise Refused(f"{path} is outside the data folder {self.root}; learn writes only inside it")
+        return path
+
+    def cohort_ids(self) -> list[str]:
+        """Ids of every cohort file, sorted; files with names that are not ids are skipped."""
+        if not self.cohorts_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.cohorts_dir.glob("*.yaml") if ID_PATTERN.match(p.stem))
+
+    def misnamed_cohort_files(self) -> list[Path]:
+        if not self.cohorts_dir.is_dir():
+            return []
+        return sorted(p for p in self.cohorts_dir.glob("*.yaml") if not ID_PATTERN.match(p.stem))
+
+    # --- reading ----------------------------------------------------------------
+
+    def read(self, path: Path, model: type[Any], text: str | None = None) -> FileResult[Any]:
+        from learncli.store.parse import parse_model
+
+        loaded = read_yaml(path, text)
+        result, diagnostics = parse_model(loaded, model)
+        return FileResult(path, result, loaded.source, diagnostics)
+
+    def read_config(self) -> FileResult[Any]:
+        from learncli.models.course import Config
+
+        return self.read(self.courses_path, Config)
+
+    def read_cohort(self, cohort_id: str) -> FileResult[Any]:
+        from learncli.models.cohort import Cohort
+
+        result = self.read(self.cohort_path(cohort_id), Cohort)
+        if result.model is not None:
+            result.model._id = cohort_id
+        return result
+
+    def config(self) -> Any:
+        """The validated `courses.yaml`, or `DataError` with every problem in it."""
+        result = self.read_config()
+        return _require(result, "courses.yaml")
+
+    def cohort(self, cohort_id: str) -> Any:
+        """One validated cohort, or `NotFound` / `DataError`. Reads only that file."""
+        path = self.cohort_path(cohort_id)
+        if not path.exists():
+            known = self.cohort_ids()
+            close = difflib.get_close_matches(cohort_id, known, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else (f"cohorts: {', '.join(known)}" if known else "no cohorts yet")
+            raise NotFound(f"no cohort {cohort_id!r} (looked for {path})", hint=hint)
+        return _require(self.read_cohort(cohort_id), path.name)
+
+    def all_cohorts(self) -> list[FileResult[Any]]:
+        return [self.read_cohort(cohort_id) for cohort_id in self.cohort_ids()]
+
+    # --- writing ----------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, dry_run: bool = False) -> Iterator[Transaction]:
+        """Lock the folder, collect edits, validate them, then write each file atomically."""
+        from learncli.store.atomic import folder_lock
+
+        tx = Transaction(self, dry_run)
+        if dry_run:
+            yield tx
+            tx.commit()
+            return
+        with folder_lock(self.root):
+            yield tx
+            tx.commit()
+
+
+def _require(result: FileResult[M], name: str) -> M:
+    errors = [d for d in result.diagnostics if d.is_error]
+    if result.model is None or errors:
+        raise DataError(f"{name} has {len(errors) or 'some'} error(s); fix them first", diagnostics=result.diagnostics)
+    return result.model
+
+
+@dataclass
+class Change:
+    """One file a command writes (or, with --dry-run, would write)."""
+
+    path: Path
+    before: str | None
+    after: str | bytes
+    data: bool = True  # a data file (shown as a diff) rather than generated output
+
+    @property
+    def created(self) -> bool:
+        return self.before is None
+
+    def diff(self, root: Path) -> str:
+        if isinstance(self.after, bytes):
+            return ""
+        name = str(self.path.relative_to(root)) if self.path.is_relative_to(root) else str(self.path)
+        lines = difflib.unified_diff(
+            (self.before or "").splitlines(keepends=True),
+            self.after.splitlines(keepends=True),
+            fromfile="/dev/null" if self.before is None else f"a/{name}",
+            tofile=f"b/{name}",
+        )
+        return "".join(lines)
+
+
+@dataclass
+class _Edit:
+    path: Path
+    before: str | None
+    doc: Any
+    model: type[Any] | None
+
+
+@dataclass
+class Transaction:
+    """The edits of one command. Nothing touches the disk before `commit()`."""
+
+    folder: DataFolder
+    dry_run: bool
+    changes: list[Change] = field(default_factory=list)
+    _edits: dict[Path, _Edit] = field(default_factory=dict)
+    _outputs: dict[Path, Change] = field(default_factory=dict)
+
+    def edit(self, path: Path, model: type[Any] | None = None) -> Any:
+        """The round-trip document of an existing YAML file, for editing in place."""
+        from learncli.store.roundtrip import RoundTrip
+
+        if path in self._edits:
+            return self._edits[path].doc.data
+        self.folder.inside(path)
+        try:
+            before = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise NotFound(f"{path} does not exist") from None
+        doc = RoundTrip(before)
+        self._edits[path] = _Edit(path, before, doc, model)
+        return doc.data
+
+    def create(self, path: Path, text: str, model: type[Any] | None = None) -> None:
+        """Write a new YAML data file; refuses to replace one that exists."""
+        from learncli.store.roundtrip import RoundTrip
+
+        self.folder.inside(path)
+        if path.exists() or path.is_symlink():
+            raise Refused(f"{path} already exists; learn does not overwrite it")
+        self._edits[path] = _Edit(path, None, RoundTrip(text), model)
+
+    def text(self, path: Path) -> str:
+        """The text an edited file would have if the transaction were committed now."""
+        return self._edits[path].doc.dump()
+
+    def output(self, path: Path, content: str | bytes, *, data: bool = False) -> None:
+        """Write a whole file: generated output (invoices, .ics) or machine-kept state."""
+        before = None
+        if data and path.exists():
+            before = path.read_text(encoding="utf-8")
+        self._outputs[path] = Change(path, before, content, data=data)
+
+    def commit(self) -> None:
+        from learncli.store.atomic import atomic_write
+
+        pending: list[Change] = []
+        problems: list[Diagnostic] = []
+        for edit in self._edits.values():
+            text = edit.doc.dump()
+            if edit.before is not None and text == edit.before:
+                continue
+            if edit.model is not None:
+                check = self.folder.read(edit.path, edit.model, text)
+                problems.extend(d for d in check.diagnostics if d.is_error)
+            pending.append(Change(edit.path, edit.before, text))
+        if problems:
+            raise DataError("this change would leave a file invalid; nothing was written", diagnostics=problems)
+        pending.extend(self._outputs.values())
+        self.changes = pending
+        if self.dry_run:
+            return
+        for change in pending:
+            atomic_write(change.path, change.after)

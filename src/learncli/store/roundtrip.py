@@ -1,0 +1,181 @@
+"""Editing hand-written YAML without losing what the person wrote.
+
+ruamel.yaml's round-trip mode keeps comments, blank lines, key order and quoting. This
+module adds what it lacks for our files:
+
+* the file's own indentation is detected and kept (ruamel applies one style to all);
+* new text that YAML 1.1 would misread (`NO`, `9:30`, `010`, `null`) is quoted, since
+  the files are read back with PyYAML;
+* appending to a list moves the comments and blank lines that followed the old last item
+  so that they still sit above whatever came next in the file;
+* `Decimal` amounts are written as plain numbers (`575.00`), never floats.
+
+Reads for every other purpose go through `yamlread`, which is 20x faster.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import yaml as pyyaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+_RESOLVER = pyyaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> YAML:
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 4096  # never re-wrap a long line someone wrote
+    y.indent(mapping=mapping, sequence=sequence, offset=offset)
+    y.representer.add_representer(Decimal, _represent_decimal)
+    return y
+
+
+def _represent_decimal(representer: Any, value: Decimal) -> Any:
+    return representer.represent_scalar("tag:yaml.org,2002:float", str(value))
+
+
+def guess_indent(text: str) -> tuple[int, int, int]:
+    """(mapping indent, sequence indent, dash offset) as this file uses them."""
+    mapping = sequence = offset = None
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    for parent, child in zip(lines, lines[1:]):
+        if not parent.rstrip().endswith(":"):
+            continue
+        parent_indent = len(parent) - len(parent.lstrip(" "))
+        if parent.lstrip().startswith("- "):
+            parent_indent += 2 + len(parent.lstrip()[2:]) - len(parent.lstrip()[2:].lstrip(" "))
+        child_indent = len(child) - len(child.lstrip(" "))
+        step = child_indent - parent_indent
+        if step <= 0:
+            continue
+        if child.lstrip().startswith("- "):
+            if offset is None:
+                offset = step
+                after_dash = child.lstrip()[1:]
+                sequence = step + 1 + (len(after_dash) - len(after_dash.lstrip(" ")))
+        elif mapping is None:
+            mapping = step
+        if mapping is not None and offset is not None:
+            break
+    mapping = mapping or 2
+    if offset is None:
+        offset, sequence = 2, 4
+    return mapping, sequence or offset + 2, offset
+
+
+class RoundTrip:
+    """One file's text, loaded for editing; `dump()` gives the edited text back."""
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        self._yaml = _yaml(*guess_indent(text))
+        self.data: Any = self._yaml.load(text) if text.strip() else CommentedMap()
+
+    def dump(self) -> str:
+        out = io.StringIO()
+        self._yaml.dump(self.data, out)
+        return out.getvalue()
+
+
+def plain(value: Any) -> Any:
+    """Turn a Python value into what ruamel should write, safe for a YAML 1.1 reader."""
+    if isinstance(value, CommentedMap | CommentedSeq):
+        return value
+    if isinstance(value, dict):
+        out = CommentedMap()
+        for key, item in value.items():
+            if item is not None:
+                out[key] = plain(item)
+        return out
+    if isinstance(value, list | tuple):
+        return CommentedSeq(plain(item) for item in value)
+    if isinstance(value, str):
+        return text_scalar(value)
+    if isinstance(value, bool | int | Decimal | date) or value is None:
+        return value
+    raise TypeError(f"cannot write {type(value).__name__} to YAML")
+
+
+def text_scalar(value: str) -> Any:
+    """A string written so that both YAML 1.1 and 1.2 readers get the same string back."""
+    if value != value.strip() or _RESOLVER.resolve(pyyaml.ScalarNode, value, (True, False)) != _STR_TAG:
+        return SingleQuotedScalarString(value)
+    if re.match(r"^[-+]?\d[\d_]*(:[0-5]?\d)+", value) or re.match(r"^[-+]?0\d", value):
+        return SingleQuotedScalarString(value)
+    return value
+
+
+def append(seq: CommentedSeq, item: Any) -> None:
+    """Append `item` to a block list, keeping comments that followed the old last item below it."""
+    item = plain(item)
+    moved: str | None = None
+    if len(seq):
+        separated = _items_separated_by_blank_line(seq)
+        holder, slot = _last_comment_slot(seq, len(seq) - 1)
+        token = _token(holder, slot)
+        if token is not None:
+            # "# eol comment\n" stays with the old item; blank lines and comments after it
+            # belonged to whatever followed the list, so they move below the new item.
+            eol, _, rest = token.value.partition("\n")
+            token.value = eol + "\n" + ("\n" if separated else "")
+            moved = "\n" + rest if rest else None
+        elif separated:
+            _set_token(holder, slot, "\n\n")
+    seq.append(item)  # (appending renumbers the list's comment slots, so set them after)
+    if moved is not None:
+        holder, slot = _last_comment_slot(seq, len(seq) - 1)
+        _set_token(holder, slot, moved)
+
+
+def _items_separated_by_blank_line(seq: CommentedSeq) -> bool:
+    if len(seq) < 2:
+        return False
+    holder, slot = _last_comment_slot(seq, len(seq) - 2)
+    token = _token(holder, slot)
+    return bool(token is not None and token.value.partition("\n")[2].startswith("\n"))
+
+
+def _last_comment_slot(seq: CommentedSeq, index: int) -> tuple[Any, Any]:
+    item = seq[index]
+    holder, slot = _last_comment_slot_of(item)
+    return (holder, slot) if holder is not None else (seq, index)
+
+
+def _last_comment_slot_of(node: Any) -> tuple[Any, Any]:
+    """The container and key whose trailing comment is the last thing in `node`."""
+    if isinstance(node, CommentedMap) and len(node):
+        key = list(node.keys())[-1]
+        deeper = _last_comment_slot_of(node[key])
+        return deeper if deeper[0] is not None else (node, key)
+    if isinstance(node, CommentedSeq) and len(node):
+        deeper = _last_comment_slot_of(node[-1])
+        return deeper if deeper[0] is not None else (node, len(node) - 1)
+    return None, None
+
+
+def _token(holder: Any, slot: Any) -> Any:
+    entry = holder.ca.items.get(slot)
+    if not entry:
+        return None
+    index = 2 if isinstance(holder, CommentedMap) else 0
+    return entry[index] if len(entry) > index else None
+
+
+def _set_token(holder: Any, slot: Any, value: str) -> None:
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    token = CommentToken(value, CommentMark(0), None)
+    if isinstance(holder, CommentedMap):
+        holder.ca.items[slot] = [None, None, token, None]
+    else:
+        holder.ca.items[slot] = [token, None, None, None]
