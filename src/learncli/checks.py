@@ -1,0 +1,84 @@
+"""`learn validate` end to end: read every file, apply every rule, collect every problem.
+
+This is the one place that knows which files exist and which rules apply to them; the
+rules themselves live in `domain.rules` and know nothing of files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from learncli.diagnostics import Diagnostic
+from learncli.domain import rules
+from learncli.models.course import Config
+from learncli.store.folder import DataFolder
+
+
+@dataclass
+class Report:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(d.is_error for d in self.diagnostics)
+
+
+def validate_folder(folder: DataFolder, today: date) -> Report:
+    report = Report()
+    config_file = folder.read_config()
+    report.files += 1
+    report.diagnostics.extend(config_file.diagnostics)
+    config = config_file.model
+    if config is not None:
+        report.diagnostics.extend(rules.check_config(config, config_file.source))
+
+    for path in folder.misnamed_cohort_files():
+        report.files += 1
+        report.diagnostics.append(
+            Diagnostic.make(
+                "F005",
+                f"{path.name}: a cohort file name must be a valid id (lower-case letters, digits, '-', '_'); this file is ignored",
+                path,
+            )
+        )
+
+    inputs: list[rules.CohortInput] = []
+    for result in folder.all_cohorts():
+        report.files += 1
+        report.diagnostics.extend(result.diagnostics)
+        if result.model is None:
+            continue
+        item = rules.CohortInput(result.model.id, result.model, result.source)
+        inputs.append(item)
+        if config is not None:
+            report.diagnostics.extend(rules.check_cohort(item, config, today))
+    if config is not None:
+        report.diagnostics.extend(rules.check_facilitator_overlaps(inputs, config))
+    report.diagnostics.sort(key=lambda d: d.sort_key())
+    return report
+
+
+def check_cohort_text(
+    folder: DataFolder, config: Config, cohort_id: str, text: str | None, today: date
+) -> list[Diagnostic]:
+    """Every rule for one cohort as it would be with `text` (None: as it is on disk),
+    including double bookings against the other cohorts in the folder."""
+    from learncli.models.cohort import Cohort
+
+    path = folder.cohort_path(cohort_id)
+    result = folder.read(path, Cohort, text)
+    if result.model is None:
+        return result.diagnostics
+    result.model._id = cohort_id
+    item = rules.CohortInput(cohort_id, result.model, result.source)
+    diagnostics = list(result.diagnostics) + rules.check_cohort(item, config, today)
+    others = [
+        rules.CohortInput(other.model.id, other.model, other.source)
+        for other in folder.all_cohorts()
+        if other.model is not None and other.model.id != cohort_id
+    ]
+    overlaps = rules.check_facilitator_overlaps([item, *others], config)
+    diagnostics += [d for d in overlaps if d.path == str(path)]
+    return sorted(diagnostics, key=lambda d: d.sort_key())

@@ -1,0 +1,246 @@
+"""The rules `learn validate` checks across files. Pure: models and positions in, diagnostics out."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from learncli.diagnostics import Diagnostic
+from learncli.domain.schedule import Holidays, clock_changes, fmt_day, holiday_region_problem, session_times
+from learncli.models.cohort import Cohort
+from learncli.models.course import Config, Course
+
+if TYPE_CHECKING:
+    from learncli.store.yamlread import Source
+
+
+@dataclass
+class CohortInput:
+    """A cohort as the rules see it: its id, model and where its values are in the file."""
+
+    id: str
+    cohort: Cohort
+    source: Source
+
+
+@dataclass
+class Checker:
+    """Collects diagnostics with positions taken from a file's `Source`."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def at(self, source: Source, loc: tuple[Any, ...], code: str, message: str, *, key: bool = False) -> None:
+        line, col = source.mark(loc, key=key)
+        self.diagnostics.append(Diagnostic.make(code, message, source.path, line, col))
+
+
+def check_config(config: Config, source: Source) -> list[Diagnostic]:
+    """Rules inside `courses.yaml`: unique ids, known facilitators, a known holiday region."""
+    check = Checker()
+    for kind, items in (("facilitator", config.facilitators), ("course", config.courses)):
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if item.id in seen:
+                check.at(source, (kind + "s", index, "id"), "R005", f"{kind} id {item.id!r} is used twice (first as {kind} #{seen[item.id] + 1})")
+            seen.setdefault(item.id, index)
+    known = {f.id for f in config.facilitators}
+    for c_index, course in enumerate(config.courses):
+        for f_index, fid in enumerate(course.facilitators):
+            if fid not in known:
+                check.at(source, ("courses", c_index, "facilitators", f_index), "R002", f"course {course.id!r} names facilitator {fid!r}, who is not in facilitators")
+    problem = holiday_region_problem(config.holidays)
+    if problem:
+        check.at(source, ("holidays", "subdivision" if "region" in problem else "country"), "F003", f"holidays: {problem}")
+    return check.diagnostics
+
+
+def check_cohort(item: CohortInput, config: Config, today: date) -> list[Diagnostic]:
+    """Every rule that concerns one cohort on its own."""
+    check = Checker()
+    cohort, source = item.cohort, item.source
+    course = config.course(cohort.course)
+    if course is None:
+        known = ", ".join(c.id for c in config.courses) or "none defined"
+        check.at(source, ("course",), "R001", f"course {cohort.course!r} is not in courses.yaml (courses: {known})")
+    known_facilitators = {f.id for f in config.facilitators}
+    for index, fid in enumerate(cohort.facilitators or []):
+        if fid not in known_facilitators:
+            check.at(source, ("facilitators", index), "R002", f"facilitator {fid!r} is not in courses.yaml")
+    _check_schedule(check, item, config, course)
+    _check_people(check, item, course)
+    _check_attendance(check, item, today)
+    return check.diagnostics
+
+
+def _check_schedule(check: Checker, item: CohortInput, config: Config, course: Course | None) -> None:
+    cohort, source = item.cohort, item.source
+    times = session_times(cohort, course, config.timezone)
+    active = [t for t in times if not t.cancelled]
+    if course is not None:
+        expected = course.session_count
+        cancelled = len(times) - len(active)
+        if len(active) > expected or (len(active) < expected and not cancelled):
+            check.at(
+                source,
+                ("sessions",),
+                "D001",
+                f"{len(active)} session(s) scheduled; {course.title} has {expected}",
+            )
+        elif len(active) < expected:
+            check.at(
+                source,
+                ("sessions",),
+                "D011",
+                f"{cancelled} session(s) cancelled and not made up: {len(active)} of {expected} will run",
+            )
+
+    holidays = Holidays(config.holidays)
+    for t in times:
+        loc = ("sessions", t.number - 1, "date")
+        if t.end <= t.start:
+            check.at(source, ("sessions", t.number - 1), "D010", f"session {t.number} ends ({t.end:%H:%M}) before it starts ({t.start:%H:%M})")
+        if t.cancelled:
+            continue
+        if t.date.weekday() >= 5:
+            check.at(source, loc, "D003", f"session {t.number} is on {fmt_day(t.date)}, a {t.date:%A}")
+        name = holidays.name(t.date)
+        if name:
+            check.at(source, loc, "D004", f"session {t.number} is on {fmt_day(t.date)}, a public holiday ({name})")
+
+    for previous, current in zip(times, times[1:]):
+        if current.date <= previous.date:
+            check.at(
+                source,
+                ("sessions", current.number - 1, "date"),
+                "D002",
+                f"session {current.number} ({fmt_day(current.date)}) is not after session {previous.number} ({fmt_day(previous.date)})",
+            )
+
+    if course is None or len(active) < 2:
+        return
+    rules = course.scheduling
+    for previous, current in zip(active, active[1:]):
+        gap = (current.date - previous.date).days
+        if 0 < gap < rules.min_gap_days:
+            check.at(
+                source,
+                ("sessions", current.number - 1, "date"),
+                "D005",
+                f"session {current.number} is {gap} day(s) after session {previous.number}; the course asks for at least {rules.min_gap_days}",
+            )
+    span = (active[-1].date - active[0].date).days
+    if span > rules.max_span_days:
+        check.at(source, ("sessions",), "D006", f"the sessions span {span} days; the course allows at most {rules.max_span_days}")
+
+    weekdays = Counter(t.date.weekday() for t in active)
+    usual = _usual_weekday(rules.weekday, weekdays)
+    if usual is not None:
+        for t in active:
+            if t.date.weekday() != usual:
+                check.at(
+                    source,
+                    ("sessions", t.number - 1, "date"),
+                    "D007",
+                    f"session {t.number} is on {fmt_day(t.date)}, a {t.date:%A}; the others are on {_weekday_plural(usual)}",
+                )
+
+    changes = clock_changes(config.timezone, active[0].date, active[-1].date)
+    if changes and len({t.start.utcoffset() for t in active}) > 1:
+        when = ", ".join(fmt_day(day) for day in changes)
+        local = active[0].start.strftime("%H:%M")
+        check.at(
+            source,
+            ("sessions",),
+            "D008",
+            f"the clocks change on {when} during this cohort: sessions stay at {local} {config.timezone} time, so their UTC time moves",
+        )
+
+
+def _usual_weekday(configured: str | None, weekdays: Counter[int]) -> int | None:
+    from learncli.models.course import WEEKDAYS
+
+    if configured:
+        return WEEKDAYS.index(configured)
+    if len(weekdays) < 2:
+        return None
+    (top, top_count), (_, second_count) = weekdays.most_common(2)
+    return top if top_count > second_count and top_count > sum(weekdays.values()) / 2 else None
+
+
+def _weekday_plural(weekday: int) -> str:
+    return ["Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays"][weekday]
+
+
+def _check_people(check: Checker, item: CohortInput, course: Course | None) -> None:
+    cohort, source = item.cohort, item.source
+    first: dict[str, int] = {}
+    for index, person in enumerate(cohort.participants):
+        if person.email in first:
+            check.at(
+                source,
+                ("participants", index, "email"),
+                "P001",
+                f"{person.email} is listed twice (also participant #{first[person.email] + 1}); each person needs one entry",
+            )
+        first.setdefault(person.email, index)
+    capacity = cohort.capacity or (course.capacity if course else None)
+    registered = len(cohort.registered)
+    if capacity and registered > capacity:
+        check.at(source, ("participants",), "P002", f"{registered} participants registered; capacity is {capacity}")
+
+
+def _check_attendance(check: Checker, item: CohortInput, today: date) -> None:
+    cohort, source = item.cohort, item.source
+    count = len(cohort.sessions)
+    emails = {p.email for p in cohort.participants}
+    for session, marks in cohort.attendance.items():
+        if not 1 <= session <= count:
+            check.at(source, ("attendance", session), "A001", f"attendance for session {session}, but the cohort has sessions 1 to {count}", key=True)
+            continue
+        for email in marks:
+            if email not in emails:
+                check.at(source, ("attendance", session, email), "A002", f"attendance for {email}, who is not a participant of this cohort", key=True)
+    for number, session in enumerate(cohort.sessions, start=1):
+        if session.cancelled or session.date >= today:
+            continue
+        if not cohort.attendance.get(number) and cohort.registered:
+            check.at(source, ("sessions", number - 1, "date"), "A003", f"session {number} ({fmt_day(session.date)}) has passed with no attendance recorded")
+    for index, commitment in enumerate(cohort.commitments):
+        if not 1 <= commitment.session <= count:
+            check.at(source, ("commitments", index, "session"), "C001", f"commitment after session {commitment.session}, but the cohort has sessions 1 to {count}")
+        if commitment.email not in emails:
+            check.at(source, ("commitments", index, "email"), "C002", f"commitment for {commitment.email}, who is not a participant of this cohort")
+
+
+def check_facilitator_overlaps(items: list[CohortInput], config: Config) -> list[Diagnostic]:
+    """A facilitator cannot run two sessions of different cohorts at the same time."""
+    check = Checker()
+    booked: dict[tuple[str, date], list[tuple[datetime, datetime, CohortInput, int]]] = defaultdict(list)
+    for item in items:
+        course = config.course(item.cohort.course)
+        for t in session_times(item.cohort, course, config.timezone):
+            if t.cancelled:
+                continue
+            for fid in item.cohort.facilitator_ids(course):
+                for start, end, other, number in booked[(fid, t.date)]:
+                    if other.id != item.id and start < t.end and t.start < end:
+                        person = config.facilitator(fid)
+                        name = person.name if person else fid
+                        when = fmt_day(t.date)
+                        # Reported in both files: either cohort may be the one to move.
+                        check.at(
+                            item.source,
+                            ("sessions", t.number - 1, "date"),
+                            "D009",
+                            f"{name} is booked into session {t.number} here and session {number} of {other.id} at the same time ({when})",
+                        )
+                        check.at(
+                            other.source,
+                            ("sessions", number - 1, "date"),
+                            "D009",
+                            f"{name} is booked into session {number} here and session {t.number} of {item.id} at the same time ({when})",
+                        )
+                booked[(fid, t.date)].append((t.start, t.end, item, t.number))
+    return check.diagnostics

@@ -1,0 +1,171 @@
+"""Session dates and times: resolving them in the course's zone, holidays, proposing dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from learncli.models.cohort import Cohort, Session
+from learncli.models.course import Config, Course, HolidayRules
+
+
+@dataclass(frozen=True, slots=True)
+class SessionTimes:
+    """A session's number, theme and zone-aware start and end, resolved from its course."""
+
+    number: int
+    session: Session
+    theme: str | None
+    start: datetime
+    end: datetime
+
+    @property
+    def date(self) -> date:
+        return self.session.date
+
+    @property
+    def cancelled(self) -> bool:
+        return self.session.cancelled
+
+
+def session_times(cohort: Cohort, course: Course | None, zone_name: str) -> list[SessionTimes]:
+    """Every session of `cohort`, numbered from 1, with per-session overrides applied."""
+    zone = ZoneInfo(zone_name)
+    themes = course.themes if course else []
+    out = []
+    for number, session in enumerate(cohort.sessions, start=1):
+        start: time = session.start or (course.start if course else time(9, 30))
+        end: time = session.end or (course.end if course else time(12, 30))
+        theme = session.theme or (themes[number - 1] if number <= len(themes) else None)
+        out.append(
+            SessionTimes(
+                number=number,
+                session=session,
+                theme=theme,
+                start=datetime.combine(session.date, start, tzinfo=zone),
+                end=datetime.combine(session.date, end, tzinfo=zone),
+            )
+        )
+    return out
+
+
+def next_session(times: list[SessionTimes], today: date) -> SessionTimes | None:
+    """The first session on or after `today` that is not cancelled."""
+    return next((t for t in times if t.date >= today and not t.cancelled), None)
+
+
+class Holidays:
+    """Public holidays of one region plus the organisation's own closures."""
+
+    def __init__(self, rules: HolidayRules) -> None:
+        self.rules = rules
+        self._extra = {h.date: h.name for h in rules.extra}
+
+    def name(self, day: date) -> str | None:
+        """The holiday's name if `day` is one, else None."""
+        if day in self._extra:
+            return self._extra[day]
+        table = _country_table(self.rules.country, self.rules.subdivision, day.year)
+        return table.get(day)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and self.name(day) is None
+
+
+@lru_cache(maxsize=64)
+def _country_table(country: str, subdivision: str | None, year: int) -> dict[date, str]:
+    import holidays  # ~100 ms to import; only the commands that need it pay
+
+    try:
+        table = holidays.country_holidays(country, subdiv=subdivision, years=year)
+    except NotImplementedError:
+        return {}
+    return {day: name for day, name in table.items()}
+
+
+def holiday_region_problem(rules: HolidayRules) -> str | None:
+    """Why the configured country/region is unknown to the holidays package, if it is."""
+    import holidays
+
+    supported = holidays.list_supported_countries()
+    if rules.country not in supported:
+        return f"the holidays package knows no country {rules.country!r}"
+    if rules.subdivision and rules.subdivision not in supported[rules.country]:
+        choices = ", ".join(supported[rules.country]) or "none"
+        return f"{rules.country} has no region {rules.subdivision!r} (choose from: {choices})"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedDate:
+    number: int
+    date: date
+    #: Why the date moved from the regular rhythm, if it did.
+    moved_from: date | None = None
+    reason: str | None = None
+
+
+def propose_dates(start: date, count: int, every_days: int, holidays: Holidays) -> list[ProposedDate]:
+    """`count` dates `every_days` apart from `start`.
+
+    A date on a weekend or holiday moves to the next working day; the later dates keep
+    the original rhythm (moving one session does not shift the rest).
+    """
+    out: list[ProposedDate] = []
+    previous: date | None = None
+    for index in range(count):
+        planned = start + timedelta(days=every_days * index)
+        day = planned
+        reasons: list[str] = []
+        while not holidays.is_working_day(day) or (previous is not None and day <= previous):
+            name = holidays.name(day)
+            if name:
+                reasons.append(name)
+            elif day.weekday() >= 5 and "weekend" not in reasons:
+                reasons.append("weekend")
+            day += timedelta(days=1)
+        previous = day
+        out.append(
+            ProposedDate(
+                number=index + 1,
+                date=day,
+                moved_from=planned if day != planned else None,
+                reason="; ".join(reasons) if reasons else None,
+            )
+        )
+    return out
+
+
+def parse_date_list(text: str) -> list[date]:
+    """`2027-04-13,2027-04-27` -> dates; raises ValueError naming the bad one."""
+    out = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            out.append(date.fromisoformat(part))
+        except ValueError:
+            raise ValueError(f"{part!r} is not a date (YYYY-MM-DD)") from None
+    return out
+
+
+def clock_changes(zone_name: str, first: date, last: date) -> list[date]:
+    """Days between `first` and `last` on which the zone's UTC offset changes."""
+    zone = ZoneInfo(zone_name)
+    changes = []
+    previous = datetime.combine(first, time(12), tzinfo=zone).utcoffset()
+    day = first + timedelta(days=1)
+    while day <= last:
+        offset = datetime.combine(day, time(12), tzinfo=zone).utcoffset()
+        if offset != previous:
+            changes.append(day)
+            previous = offset
+        day += timedelta(days=1)
+    return changes
+
+
+def fmt_day(day: date) -> str:
+    """`Tue 14 Apr 2026`: how dates are shown to people."""
+    return f"{day:%a} {day.day} {day:%b %Y}"

@@ -1,0 +1,110 @@
+"""What `learn status` shows: one summary per cohort, computed from the models alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from learncli.domain.schedule import SessionTimes, next_session, session_times
+from learncli.models.cohort import ATTENDED, Cohort
+from learncli.models.course import Config
+
+
+@dataclass
+class NextSession:
+    number: int
+    date: date
+    start: str
+    end: str
+    theme: str | None
+    days: int
+
+
+@dataclass
+class CohortStatus:
+    id: str
+    title: str
+    course: str
+    state: str  # upcoming, running, finished
+    first: date
+    last: date
+    sessions: int
+    sessions_done: int
+    next: NextSession | None
+    registered: int
+    withdrawn: int
+    capacity: int | None
+    #: Share of marks (participant x past session) that count as attended, in percent.
+    attendance_percent: int | None
+    sessions_without_attendance: int
+    open_commitments: int
+
+
+def cohort_status(cohort: Cohort, config: Config, today: date) -> CohortStatus:
+    course = config.course(cohort.course)
+    times = session_times(cohort, course, config.timezone)
+    active = [t for t in times if not t.cancelled]
+    upcoming = next_session(times, today)
+    done = [t for t in active if t.date < today]
+    if not done:
+        state = "upcoming"
+    elif upcoming is None:
+        state = "finished"
+    else:
+        state = "running"
+    return CohortStatus(
+        id=cohort.id,
+        title=cohort.display_title(course),
+        course=course.title if course else cohort.course,
+        state=state,
+        first=active[0].date if active else cohort.first_date,
+        last=active[-1].date if active else cohort.last_date,
+        sessions=len(active),
+        sessions_done=len(done),
+        next=_next(upcoming, today),
+        registered=len(cohort.registered),
+        withdrawn=len(cohort.participants) - len(cohort.registered),
+        capacity=cohort.capacity or (course.capacity if course else None),
+        attendance_percent=attendance_percent(cohort, done),
+        sessions_without_attendance=sum(1 for t in done if not cohort.attendance.get(t.number)),
+        open_commitments=sum(1 for c in cohort.commitments if c.status == "open" and _is_registered(cohort, c.email)),
+    )
+
+
+def _is_registered(cohort: Cohort, email: str) -> bool:
+    person = cohort.participant(email)
+    return person is not None and person.active
+
+
+def _next(upcoming: SessionTimes | None, today: date) -> NextSession | None:
+    if upcoming is None:
+        return None
+    return NextSession(
+        number=upcoming.number,
+        date=upcoming.date,
+        start=upcoming.start.strftime("%H:%M"),
+        end=upcoming.end.strftime("%H:%M"),
+        theme=upcoming.theme,
+        days=(upcoming.date - today).days,
+    )
+
+
+def attendance_percent(cohort: Cohort, done: list[SessionTimes]) -> int | None:
+    """Attended marks over all marks of registered people in past sessions with a record."""
+    registered = {p.email for p in cohort.registered}
+    attended = total = 0
+    for t in done:
+        marks = cohort.attendance.get(t.number) or {}
+        for email, mark in marks.items():
+            if email not in registered or mark.status == "excused":
+                continue
+            total += 1
+            attended += mark.status in ATTENDED
+    if total == 0:
+        return None
+    return round(100 * attended / total)
+
+
+def is_current(status: CohortStatus, today: date, recent_days: int = 14) -> bool:
+    """Running, upcoming, or finished within the last `recent_days` (follow-ups still due)."""
+    return status.state != "finished" or (today - status.last).days <= recent_days

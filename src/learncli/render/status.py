@@ -1,0 +1,77 @@
+"""The `learn status` screen."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from learncli.domain.schedule import fmt_day
+from learncli.domain.status import CohortStatus
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def days_phrase(days: int) -> str:
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days"
+
+
+def render_status(out: Console, statuses: list[CohortStatus], today: date, hidden: int = 0) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    out.print(Text(f"Today is {fmt_day(today)}.", style="dim"))
+    if not statuses:
+        out.print("No current or upcoming cohorts." + (" Use --all to see finished ones." if hidden else ""))
+        return
+    for status in statuses:
+        out.print()
+        heading = Text()
+        heading.append(status.title, style="bold")
+        heading.append(f"  ({status.id})", style="dim")
+        heading.append(f"  {status.state}", style={"running": "green", "upcoming": "cyan"}.get(status.state, "dim"))
+        out.print(heading)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        for label, value in _rows(status):
+            grid.add_row(label, value)
+        out.print(grid)
+    if hidden:
+        out.print()
+        out.print(Text(f"{hidden} finished cohort(s) not shown; use --all.", style="dim"))
+
+
+def _rows(status: CohortStatus) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    if status.next is not None:
+        nxt = status.next
+        theme = f" · {nxt.theme}" if nxt.theme else ""
+        rows.append(
+            (
+                "next",
+                f"session {nxt.number} of {status.sessions}: {fmt_day(nxt.date)}, {nxt.start}–{nxt.end}{theme} ({days_phrase(nxt.days)})",
+            )
+        )
+    else:
+        rows.append(("sessions", f"all {status.sessions} done; last on {fmt_day(status.last)}"))
+    people = f"{status.registered} registered"
+    if status.withdrawn:
+        people += f", {status.withdrawn} withdrawn"
+    if status.capacity:
+        people += f" (capacity {status.capacity})"
+    rows.append(("people", people))
+    if status.sessions_done:
+        if status.attendance_percent is None:
+            attendance = "none recorded yet"
+        else:
+            attendance = f"{status.attendance_percent}% over {status.sessions_done} session(s)"
+        if status.sessions_without_attendance:
+            attendance += f"; {status.sessions_without_attendance} past session(s) with no record"
+        rows.append(("attendance", attendance))
+    rows.append(("commitments", f"{status.open_commitments} open"))
+    return rows

@@ -1,0 +1,156 @@
+"""Rich tables for the list and show commands. Builders only: the CLI prints them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from learncli.domain.schedule import SessionTimes, fmt_day
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+
+    from learncli.domain.schedule import ProposedDate
+    from learncli.models.cohort import Cohort, Participant
+    from learncli.models.course import Config, Course
+
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """`£575.00`; other currencies as `575.00 CHF`."""
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    sign = "-" if amount < 0 else ""
+    text = f"{abs(amount):,.2f}"
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
+
+
+def _table(*columns: str, title: str | None = None) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
+def course_table(courses: list[Course]) -> Table:
+    table = _table("id", "title", "sessions", "time", "fee", title="Courses")
+    for c in courses:
+        table.add_row(c.id, c.title, str(c.session_count), f"{c.start:%H:%M}–{c.end:%H:%M}", money(c.fee, c.currency))
+    return table
+
+
+def course_detail(course: Course, config: Config) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    grid = _grid()
+    grid.add_row("id", course.id)
+    grid.add_row("title", course.title)
+    grid.add_row("sessions", f"{course.session_count}, {course.start:%H:%M}–{course.end:%H:%M} {config.timezone}")
+    grid.add_row("fee", money(course.fee, course.currency))
+    if course.contribution:
+        grid.add_row("contribution", f"{money(course.contribution.amount, course.currency)} per participant to {course.contribution.recipient}")
+    if course.capacity:
+        grid.add_row("capacity", str(course.capacity))
+    names = [config.facilitator(f).name if config.facilitator(f) else f for f in course.facilitators]
+    grid.add_row("facilitators", ", ".join(names) or "—")
+    rules = course.scheduling
+    grid.add_row("scheduling", f"every {rules.every_days} days; gaps of at least {rules.min_gap_days}; at most {rules.max_span_days} days in all")
+    themes = _table("#", "theme")
+    for number, theme in enumerate(course.themes, start=1):
+        themes.add_row(str(number), theme)
+    parts: list[Any] = [Text(course.title, style="bold"), grid]
+    if course.summary:
+        parts += [Text(""), Text(" ".join(course.summary.split()))]
+    parts += [Text(""), themes]
+    return Group(*parts)
+
+
+def _grid() -> Table:
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    return grid
+
+
+def session_table(times: list[SessionTimes], title: str | None = None) -> Table:
+    table = _table("#", "date", "time", "theme", "note", title=title)
+    for t in times:
+        note = "CANCELLED" if t.cancelled else ""
+        if t.session.note:
+            note = f"{note} {t.session.note}".strip()
+        table.add_row(str(t.number), fmt_day(t.date), f"{t.start:%H:%M}–{t.end:%H:%M}", t.theme or "", note)
+    return table
+
+
+def proposal_table(dates: list[ProposedDate], themes: list[str]) -> Table:
+    table = _table("#", "date", "theme", "moved", title="Proposed sessions")
+    for p in dates:
+        moved = f"from {fmt_day(p.moved_from)} ({p.reason})" if p.moved_from and p.reason else ""
+        theme = themes[p.number - 1] if p.number <= len(themes) else ""
+        table.add_row(str(p.number), fmt_day(p.date), theme, moved)
+    return table
+
+
+def cohort_list_table(rows: list[dict[str, Any]]) -> Table:
+    table = _table("id", "course", "first", "last", "sessions", "registered", "state", title="Cohorts")
+    for row in rows:
+        table.add_row(
+            row["id"],
+            row["course"],
+            row["first"].isoformat(),
+            row["last"].isoformat(),
+            str(row["sessions"]),
+            str(row["registered"]),
+            row["state"],
+        )
+    return table
+
+
+def cohort_detail(cohort: Cohort, course: Course | None, config: Config, times: list[SessionTimes]) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    grid = _grid()
+    grid.add_row("id", cohort.id)
+    grid.add_row("course", course.title if course else cohort.course)
+    names = [config.facilitator(f).name if config.facilitator(f) else f for f in cohort.facilitator_ids(course)]
+    grid.add_row("facilitators", ", ".join(names) or "—")
+    zoom = cohort.zoom
+    if zoom and zoom.url:
+        grid.add_row("zoom", zoom.url)
+        details = ", ".join(x for x in (f"meeting {zoom.meeting_id}" if zoom.meeting_id else "", f"passcode {zoom.passcode}" if zoom.passcode else "") if x)
+        if details:
+            grid.add_row("", details)
+    else:
+        grid.add_row("zoom", "no link yet (add zoom: url: to the cohort file)")
+    registered = len(cohort.registered)
+    withdrawn = len(cohort.participants) - registered
+    grid.add_row("participants", f"{registered} registered" + (f", {withdrawn} withdrawn" if withdrawn else ""))
+    parts: list[Any] = [Text(cohort.display_title(course), style="bold"), grid, Text(""), session_table(times)]
+    if cohort.notes:
+        parts += [Text(cohort.notes)]
+    return Group(*parts)
+
+
+def participant_table(people: list[Participant], title: str | None = None) -> Table:
+    table = _table("name", "email", "organisation", "role", "PO", "bill to", "status", title=title)
+    for p in people:
+        bill_to = p.billing_email or ""
+        table.add_row(
+            p.name,
+            p.email,
+            p.organisation or "",
+            p.role or "",
+            p.po or "",
+            bill_to,
+            p.status,
+            style=None if p.active else "dim",
+        )
+    return table
