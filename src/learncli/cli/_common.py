@@ -1,0 +1,74 @@
+"""What every command shares: the global state, and option types reused across commands.
+
+Only Typer and the standard library are imported here: this module loads on every
+`learn --help`, so anything heavier is imported inside the function that needs it.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from learncli.store.folder import DataFolder
+
+
+@dataclass
+class AppState:
+    """Global options, set once by the root callback and read by every command."""
+
+    data: Path | None = None
+    today_override: date | None = None
+    _folder: DataFolder | None = None
+
+    @property
+    def today(self) -> date:
+        return self.today_override or date.today()
+
+    @property
+    def folder(self) -> DataFolder:
+        if self._folder is None:
+            from learncli.store.folder import DataFolder
+
+            self._folder = DataFolder.locate(self.data)
+        return self._folder
+
+
+def state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        root.obj = AppState()
+    return root.obj
+
+
+def interactive() -> bool:
+    """True when a person is at the keyboard: only then may a command ask a question."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def parse_date_option(value: str | None, name: str = "date") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, for example 2026-11-23", param_hint=name) from None
+
+
+# Shared parameters: one definition, the same help everywhere.
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (a stable shape, for scripts) instead of text.")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would change and write nothing.")]
+CohortArg = Annotated[str, typer.Argument(help="Cohort id: its file name in cohorts/ without .yaml, e.g. 2026-autumn.", show_default=False)]
+CourseArg = Annotated[str, typer.Argument(help="Course id from courses.yaml, e.g. leading-with-learning.", show_default=False)]
+SessionArg = Annotated[int, typer.Argument(help="Session number, counting from 1.", min=1, show_default=False)]
+EmailArg = Annotated[str, typer.Argument(help="The participant's email address.", show_default=False)]
+
+
+def group(help_text: str) -> typer.Typer:
+    """A command group with the same settings as the root (plain, fast help)."""
+    return typer.Typer(help=help_text, no_args_is_help=True, rich_markup_mode=None, add_completion=False)

@@ -1,0 +1,137 @@
+"""All printing goes through here: tables and text for people, JSON for scripts.
+
+Rich is imported lazily (it costs tens of milliseconds), so commands that only print a
+line or JSON never load it. Rich honours NO_COLOR and drops colour when piped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from learncli.diagnostics import Diagnostic
+    from learncli.store.folder import Change
+
+
+class _TrimmedStdout:
+    """Rich pads table cells to the full width; in a pipe or a file that leaves trailing
+    blanks on every line. This writer trims them and always writes to the current
+    sys.stdout (tests swap it)."""
+
+    def __init__(self) -> None:
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        self._pending += text
+        *lines, self._pending = self._pending.split("\n")
+        for line in lines:
+            sys.stdout.write(line.rstrip() + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            sys.stdout.write(self._pending.rstrip())
+            self._pending = ""
+        sys.stdout.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
+def console() -> Console:
+    """Rich console for stdout: colour in a terminal (unless NO_COLOR), plain text in a pipe."""
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        return Console(highlight=False)
+    width = int(os.environ.get("COLUMNS") or 0) or 120
+    return Console(highlight=False, file=_TrimmedStdout(), width=width, color_system=None)
+
+
+def err_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def jsonable(value: Any) -> Any:
+    """Dates as ISO strings, money as exact decimal strings ("575.00"), never floats."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if hasattr(value, "model_dump"):
+        return jsonable(value.model_dump())
+    return value
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(jsonable(value), ensure_ascii=False, indent=2) + "\n")
+
+
+def say(message: str = "") -> None:
+    """A plain line on stdout (no markup, no Rich import)."""
+    sys.stdout.write(message + "\n")
+
+
+def note(message: str) -> None:
+    """A line for the person on stderr, so stdout stays clean for data."""
+    sys.stderr.write(message + "\n")
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"warning: {message}\n")
+
+
+def print_diagnostics(diagnostics: list[Diagnostic], *, stream: Any = None) -> None:
+    out = stream or sys.stderr
+    for diag in sorted(diagnostics, key=lambda d: d.sort_key()):
+        out.write(diag.format() + "\n")
+
+
+def print_changes(changes: list[Change], root: Path, *, dry_run: bool) -> None:
+    """What a write command did, or with --dry-run would do: data files as diffs."""
+    from learncli.diagnostics import display_path
+
+    if not changes:
+        say("nothing to change")
+        return
+    for change in changes:
+        name = display_path(str(change.path))
+        if dry_run:
+            if change.data and not isinstance(change.after, bytes):
+                diff = change.diff(root)
+                say(f"would {'create' if change.created else 'update'} {name}:")
+                if diff:
+                    sys.stdout.write(diff if diff.endswith("\n") else diff + "\n")
+            else:
+                size = len(change.after.encode() if isinstance(change.after, str) else change.after)
+                say(f"would write {name} ({size:,} bytes)")
+        else:
+            verb = "created" if change.created else ("wrote" if not change.data else "updated")
+            note(f"{verb} {name}")
+    if dry_run:
+        say("dry run: nothing was written")

@@ -1,0 +1,153 @@
+"""The root of the `learn` command: global options, the command groups, error handling.
+
+Errors are caught once, here (`LearnGroup.invoke`): a `LearnError` becomes its message,
+its diagnostics and its exit code; anything else is a bug and says so, with the
+traceback only when LEARN_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from learncli import __version__
+from learncli.cli._common import AppState, parse_date_option
+
+#: Every command: name -> (module, attribute, one-line help). A module is imported only
+#: when its command runs, so `learn --help` loads no command code at all; the one-line
+#: help is kept here for the same reason (a test checks it against each docstring).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("learncli.cli.info", "init_command", "Create a data folder: the example course, or an empty skeleton."),
+    "validate": ("learncli.cli.info", "validate_command", "Check every file; report each problem as file:line:col."),
+    "status": ("learncli.cli.info", "status_command", "One screen: current cohorts, next sessions, how each is going."),
+    "course": ("learncli.cli.course", "app", "The courses defined in courses.yaml."),
+    "cohort": ("learncli.cli.cohort", "app", "Cohorts: one run of a course each, in cohorts/<id>.yaml."),
+    "participant": ("learncli.cli.participant", "app", "The people registered on a cohort."),
+}
+
+
+def load_command(name: str) -> Any:
+    """Import the module of command `name` and turn it into a Click command."""
+    import importlib
+
+    module_name, attribute, _ = COMMANDS[name]
+    target = getattr(importlib.import_module(module_name), attribute)
+    if isinstance(target, typer.Typer):
+        command = typer.main.get_group(target)
+    else:
+        single = typer.Typer(rich_markup_mode=None, add_completion=False)
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
+class LearnGroup(TyperGroup):
+    """Typer's group, loading commands on demand, with one place that turns errors into
+    messages and exit codes."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(name for name in COMMANDS if name not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in COMMANDS:
+            command = self.commands[cmd_name] = load_command(cmd_name)
+        return command
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_line) for name, (_, _, help_line) in COMMANDS.items()])
+
+    def invoke(self, ctx: Any) -> Any:
+        from learncli.errors import LearnError
+
+        try:
+            return super().invoke(ctx)
+        except LearnError as error:
+            _report(error)
+            raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:
+            # `learn ... | head`: the reader left; that is not an error of ours.
+            _silence_stdout()
+            raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as error:
+            from typer._click.exceptions import ClickException
+
+            if isinstance(error, ClickException) or os.environ.get("LEARN_DEBUG"):
+                raise
+            sys.stderr.write(
+                f"learn: internal error: {type(error).__name__}: {error}\n"
+                "This is a bug in learn, not in your data. Run again with LEARN_DEBUG=1 to see the traceback.\n"
+            )
+            raise typer.Exit(1) from None
+
+
+def _report(error: Any) -> None:
+    from learncli.cli._output import print_diagnostics
+
+    if error.diagnostics:
+        print_diagnostics(list(error.diagnostics))
+    sys.stderr.write(f"learn: {error}\n")
+    if error.hint:
+        sys.stderr.write(f"hint: {error.hint}\n")
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+app = typer.Typer(
+    name="learn",
+    cls=LearnGroup,
+    help=(
+        "Run paid, cohort-based online courses from a folder of YAML files: check schedules, "
+        "export calendars, issue invoices, write emails, track attendance and commitments.\n\n"
+        "The data folder is --data DIR, else $LEARN_DATA, else ./data. Start with `learn status`."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"learn {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", metavar="DIR", help="The data folder (default: $LEARN_DATA, else ./data).", show_default=False),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", metavar="YYYY-MM-DD", help="Treat this date as today (for status, due dates, next session).", show_default=False),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    ctx.obj = AppState(data=data, today_override=parse_date_option(today, "--today"))
+
+
+
+def main() -> None:
+    app()

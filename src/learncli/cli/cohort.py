@@ -1,0 +1,261 @@
+"""`learn cohort ...`: list, show, add, reschedule, cancel-session."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from learncli.cli._common import CohortArg, CourseArg, DryRunOpt, JsonOpt, SessionArg, group, parse_date_option, state
+
+if TYPE_CHECKING:
+    from learncli.domain.schedule import ProposedDate
+    from learncli.models.course import Config
+    from learncli.store.folder import DataFolder
+
+app = group("Cohorts: one run of a course each, in cohorts/<id>.yaml.")
+
+
+@app.command("list")
+def cohort_list(ctx: typer.Context, json_output: JsonOpt = False) -> None:
+    """List every cohort with its dates, size and state (upcoming, running, finished).
+
+    Example: learn cohort list
+    """
+    from learncli.cli._output import console, note, print_json
+    from learncli.domain.status import cohort_status
+    from learncli.render.tables import cohort_list_table
+
+    app_state = state(ctx)
+    config = app_state.folder.config()
+    rows = []
+    for result in app_state.folder.all_cohorts():
+        if result.model is None:
+            note(f"{result.path} has errors and is not listed; run `learn validate`")
+            continue
+        s = cohort_status(result.model, config, app_state.today)
+        rows.append(
+            {"id": s.id, "title": s.title, "course": result.model.course, "first": s.first, "last": s.last,
+             "sessions": s.sessions, "registered": s.registered, "withdrawn": s.withdrawn, "state": s.state}
+        )
+    if json_output:
+        print_json(rows)
+    else:
+        console().print(cohort_list_table(rows))
+
+
+@app.command("show")
+def cohort_show(ctx: typer.Context, cohort_id: CohortArg, json_output: JsonOpt = False) -> None:
+    """Show one cohort: course, facilitators, Zoom details and every session in local time.
+
+    Example: learn cohort show 2026-autumn
+    """
+    from learncli.cli._output import console, print_json
+    from learncli.domain.schedule import session_times
+    from learncli.render.tables import cohort_detail
+
+    app_state = state(ctx)
+    config = app_state.folder.config()
+    cohort = app_state.folder.cohort(cohort_id)
+    course = config.course(cohort.course)
+    times = session_times(cohort, course, config.timezone)
+    if json_output:
+        data = cohort.model_dump(mode="python")
+        data["id"] = cohort.id
+        data["timezone"] = config.timezone
+        data["schedule"] = [
+            {"number": t.number, "date": t.date, "start": t.start, "end": t.end, "theme": t.theme, "cancelled": t.cancelled}
+            for t in times
+        ]
+        print_json(data)
+        return
+    console().print(cohort_detail(cohort, course, config, times))
+
+
+@app.command("add")
+def cohort_add(
+    ctx: typer.Context,
+    course_id: CourseArg,
+    start: Annotated[str | None, typer.Option("--start", metavar="DATE", help="Date of session 1 (YYYY-MM-DD).", show_default=False)] = None,
+    every: Annotated[int | None, typer.Option("--every", metavar="DAYS", min=1, help="Days between sessions (default: the course's, usually 14).", show_default=False)] = None,
+    dates: Annotated[str | None, typer.Option("--dates", metavar="D1,D2,...", help="Exact session dates instead of a rhythm.", show_default=False)] = None,
+    cohort_id: Annotated[str | None, typer.Option("--id", help="Cohort id (default: year and season of the start, e.g. 2027-spring).", show_default=False)] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Title (default: course title and season).", show_default=False)] = None,
+    like: Annotated[str | None, typer.Option("--like", metavar="COHORT", help="Copy facilitators and capacity from this cohort.", show_default=False)] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Plan a new cohort: propose dates, check them, write cohorts/ID.yaml.
+
+    Dates come every --every days from --start; a date on a weekend or public holiday
+    moves to the next working day without moving the others. The file is checked
+    against every rule before it is written, and an existing cohort is never replaced.
+
+    Example: learn cohort add leading-with-learning --start 2027-04-13 --id 2027-spring
+    """
+    from learncli.checks import check_cohort_text
+    from learncli.cli._output import console, print_changes, print_diagnostics
+    from learncli.domain import planning
+    from learncli.domain.lookup import find_course
+    from learncli.errors import DataError, Refused, UsageProblem
+    from learncli.models.cohort import Cohort
+    from learncli.render.tables import proposal_table
+    from learncli.store import edits
+    from learncli.store.folder import check_id
+
+    app_state = state(ctx)
+    folder = app_state.folder
+    config = folder.config()
+    course = find_course(config, course_id)
+    template = folder.cohort(like) if like else None
+    if dates:
+        from learncli.domain.schedule import parse_date_list
+
+        try:
+            chosen = parse_date_list(dates)
+        except ValueError as exc:
+            raise UsageProblem(f"--dates: {exc}") from None
+        proposals = planning.fixed_dates(chosen)
+    elif start:
+        first = parse_date_option(start, "--start")
+        assert first is not None
+        proposals = planning.propose(config, course, first, every)
+    else:
+        raise UsageProblem("give --start DATE (and optionally --every DAYS) or --dates D1,D2,...")
+
+    if not proposals:
+        raise UsageProblem("--dates: give at least one date")
+    plan = planning.plan_cohort(course, proposals, cohort_id=cohort_id, title=title, like=template)
+    check_id(plan.cohort_id)
+    path = folder.cohort_path(plan.cohort_id)
+    if path.exists():
+        raise Refused(f"cohort {plan.cohort_id} already exists ({path}); nothing was written", hint="choose another --id")
+    text = edits.new_cohort_text(
+        course_id=course.id,
+        course_title=course.title,
+        title=plan.title,
+        facilitators=plan.facilitators,
+        dates=[(p.date, course.themes[p.number - 1] if p.number <= len(course.themes) else "", _moved(p)) for p in proposals],
+        capacity=plan.capacity,
+        created=app_state.today,
+    )
+    console().print(proposal_table(proposals, course.themes))
+    with folder.transaction(dry_run=dry_run) as tx:
+        diagnostics = check_cohort_text(folder, config, plan.cohort_id, text, app_state.today)
+        if any(d.is_error for d in diagnostics):
+            raise DataError("these dates break the rules above; nothing was written", diagnostics=diagnostics)
+        print_diagnostics(diagnostics)
+        tx.create(path, text, Cohort)
+    print_changes(tx.changes, folder.root, dry_run=dry_run)
+
+
+@app.command("reschedule")
+def cohort_reschedule(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    session: SessionArg,
+    new_date: Annotated[str, typer.Argument(metavar="DATE", help="The new date (YYYY-MM-DD).", show_default=False)],
+    start: Annotated[str | None, typer.Option("--start", metavar="HH:MM", help="New start time for this session only.", show_default=False)] = None,
+    end: Annotated[str | None, typer.Option("--end", metavar="HH:MM", help="New end time for this session only.", show_default=False)] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Move one session to another date (and optionally other times).
+
+    The change is checked against the rules (weekends, holidays, order, other cohorts'
+    bookings) before it is written; comments in the file are kept. Export the calendar
+    again afterwards: calendar apps then move the event instead of adding a new one.
+
+    Example: learn cohort reschedule 2026-spring 3 2026-05-06
+    """
+    from learncli.cli._output import note, print_changes
+    from learncli.domain.lookup import find_session
+    from learncli.domain.schedule import fmt_day
+    from learncli.models.cohort import Cohort
+    from learncli.store import edits
+
+    day = parse_date_option(new_date, "DATE")
+    assert day is not None
+    start_time, end_time = _time_option(start, "--start"), _time_option(end, "--end")
+    app_state = state(ctx)
+    folder = app_state.folder
+    with folder.transaction(dry_run=dry_run) as tx:
+        config = folder.config()
+        cohort = folder.cohort(cohort_id)
+        old = cohort.sessions[find_session(cohort, session)]
+        path = folder.cohort_path(cohort_id)
+        doc = tx.edit(path, Cohort)
+        edits.reschedule_session(doc, session, day, start_time, end_time)
+        _refuse_new_errors(folder, config, cohort_id, tx.text(path), app_state.today)
+    print_changes(tx.changes, folder.root, dry_run=dry_run)
+    if tx.changes and not dry_run:
+        note(f"session {session} moved from {fmt_day(old.date)} to {fmt_day(day)}; run `learn calendar export {cohort_id}` to update calendars")
+
+
+@app.command("cancel-session")
+def cohort_cancel_session(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    session: SessionArg,
+    note_text: Annotated[str | None, typer.Option("--note", help="Why, for the record and the calendar.", show_default=False)] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Mark a session as cancelled (it stays in the file with `cancelled: true`).
+
+    Export the calendar again (with --cancel for the cancellation notices).
+    Example: learn cohort cancel-session 2026-autumn 6 --note "facilitator ill"
+    """
+    from learncli.cli._output import note, print_changes
+    from learncli.domain.lookup import find_session
+    from learncli.models.cohort import Cohort
+    from learncli.store import edits
+
+    app_state = state(ctx)
+    folder = app_state.folder
+    with folder.transaction(dry_run=dry_run) as tx:
+        cohort = folder.cohort(cohort_id)
+        index = find_session(cohort, session)
+        if cohort.sessions[index].cancelled:
+            note(f"session {session} of {cohort_id} is already cancelled")
+            return
+        edits.cancel_session(tx.edit(folder.cohort_path(cohort_id), Cohort), session, note_text)
+    print_changes(tx.changes, folder.root, dry_run=dry_run)
+    if tx.changes and not dry_run:
+        note(f"run `learn calendar export {cohort_id} --cancel` to send the cancellation")
+
+
+def _moved(proposal: ProposedDate) -> str | None:
+    from learncli.domain.schedule import fmt_day
+
+    if proposal.moved_from is None:
+        return None
+    return f"moved from {fmt_day(proposal.moved_from)}: {proposal.reason}" if proposal.reason else f"moved from {fmt_day(proposal.moved_from)}"
+
+
+def _time_option(value: str | None, name: str) -> time | None:
+    if value is None:
+        return None
+    from pydantic_core import PydanticCustomError
+
+    from learncli.models.types import parse_time
+
+    try:
+        return parse_time(value)
+    except PydanticCustomError as exc:
+        raise typer.BadParameter(exc.message(), param_hint=name) from None
+
+
+def _refuse_new_errors(folder: DataFolder, config: Config, cohort_id: str, text: str, today: date) -> None:
+    """Refuse an edit that adds errors; the file's older problems are not this edit's fault.
+
+    Warnings and notes the edit brings are shown; the ones that were there before are not.
+    """
+    from learncli.checks import check_cohort_text
+    from learncli.cli._output import print_diagnostics
+    from learncli.errors import DataError
+
+    before = {(d.code, d.message) for d in check_cohort_text(folder, config, cohort_id, None, today)}
+    new = [d for d in check_cohort_text(folder, config, cohort_id, text, today) if (d.code, d.message) not in before]
+    errors = [d for d in new if d.is_error]
+    if errors:
+        raise DataError("the change breaks the rules above; nothing was written", diagnostics=errors)
+    print_diagnostics(new)

@@ -1,0 +1,129 @@
+"""Top-level commands: `learn init`, `learn validate`, `learn status`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from learncli.cli._common import DryRunOpt, JsonOpt, state
+
+
+def init_command(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="Folder to create (default: --data, $LEARN_DATA or ./data).", show_default=False),
+    ] = None,
+    bare: Annotated[bool, typer.Option("--bare", help="An empty skeleton instead of the example course.")] = False,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Create a data folder: the example course, or an empty skeleton.
+
+    The example is the bundled "Leading with Learning" course and its two 2026 cohorts.
+
+    Example: learn init ~/courses && learn --data ~/courses status
+    """
+    from learncli.cli._output import print_changes
+    from learncli.skeleton import init_files
+    from learncli.store.folder import DataFolder
+    from learncli.errors import Refused
+
+    app = state(ctx)
+    target = directory or app.data or Path(os.environ.get("LEARN_DATA") or "data")
+    if (target / "courses.yaml").exists():
+        raise Refused(f"{target} already holds a data folder (courses.yaml exists); learn init never overwrites one")
+    if target.exists() and not target.is_dir():
+        raise Refused(f"{target} exists and is not a folder")
+    if not dry_run:
+        target.mkdir(parents=True, exist_ok=True)
+    folder = DataFolder(target)
+    with folder.transaction(dry_run=dry_run) as tx:
+        for relative, text, model in init_files(bare):
+            tx.create(target / relative, text, model)
+    print_changes(tx.changes, target, dry_run=dry_run)
+    if not dry_run:
+        from learncli.cli._output import note
+
+        note(f"next: learn --data {target} validate" if target != Path("data") else "next: learn validate")
+
+
+def validate_command(
+    ctx: typer.Context,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")] = False,
+    json_output: JsonOpt = False,
+) -> None:
+    """Check every file; report each problem as file:line:col.
+
+    Exit code 1 when there is an error (or, with --strict, a warning).
+    Example: learn validate --strict
+    """
+    from learncli.checks import validate_folder
+    from learncli.cli._output import print_json, say
+    from learncli.diagnostics import count
+
+    app = state(ctx)
+    report = validate_folder(app.folder, app.today)
+    counts = count(report.diagnostics)
+    failed = counts["error"] > 0 or (strict and counts["warning"] > 0)
+    if json_output:
+        print_json(
+            {
+                "ok": not failed,
+                "files": report.files,
+                "counts": counts,
+                "diagnostics": [d.to_json() for d in report.diagnostics],
+            }
+        )
+    else:
+        for diag in report.diagnostics:
+            say(diag.format())
+        summary = (
+            f"{report.files} file(s) checked: {counts['error']} error(s), "
+            f"{counts['warning']} warning(s), {counts['info']} note(s)"
+        )
+        say(("FAILED: " if failed else "ok: ") + summary)
+    if failed:
+        raise typer.Exit(1)
+
+
+def status_command(
+    ctx: typer.Context,
+    show_all: Annotated[bool, typer.Option("--all", help="Include cohorts that finished more than two weeks ago.")] = False,
+    json_output: JsonOpt = False,
+) -> None:
+    """One screen: current cohorts, next sessions, how each is going.
+
+    Example: learn --today 2026-11-23 status
+    """
+    from learncli.cli._output import console, note, print_json
+    from learncli.domain.status import cohort_status, is_current
+    from learncli.render.status import render_status
+
+    app = state(ctx)
+    config = app.folder.config()
+    statuses = []
+    broken = []
+    for result in app.folder.all_cohorts():
+        if result.model is None or not result.ok:
+            broken.append(result.path)
+            continue
+        statuses.append(cohort_status(result.model, config, app.today))
+    shown = [s for s in statuses if show_all or is_current(s, app.today)]
+    shown.sort(key=lambda s: (s.state == "finished", s.first))
+    if json_output:
+        print_json(
+            {
+                "today": app.today,
+                "data": str(app.folder.root),
+                "cohorts": shown,
+                "hidden_finished": len(statuses) - len(shown),
+                "files_with_errors": [str(p) for p in broken],
+            }
+        )
+    else:
+        render_status(console(), shown, app.today, hidden=len(statuses) - len(shown))
+    for path in broken:
+        note(f"{path} has errors and is not shown; run `learn validate`")

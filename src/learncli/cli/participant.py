@@ -1,0 +1,184 @@
+"""`learn participant ...`: add, import, list, withdraw."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from learncli.cli._common import CohortArg, DryRunOpt, EmailArg, JsonOpt, group, parse_date_option, state
+
+if TYPE_CHECKING:
+    from learncli.models.cohort import Cohort
+    from learncli.models.course import Config
+
+app = group("The people registered on a cohort.")
+
+
+@app.command("add")
+def participant_add(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    name: Annotated[str, typer.Option("--name", help="Full name as it should appear on invoices.", show_default=False)],
+    email: Annotated[str, typer.Option("--email", help="Email address (identifies the person).", show_default=False)],
+    organisation: Annotated[str | None, typer.Option("--organisation", help="Employer or organisation.", show_default=False)] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Job title or role.", show_default=False)] = None,
+    po: Annotated[str | None, typer.Option("--po", help="Purchase-order number for the invoice.", show_default=False)] = None,
+    billing_email: Annotated[str | None, typer.Option("--billing-email", help="Send the invoice here instead.", show_default=False)] = None,
+    billing_name: Annotated[str | None, typer.Option("--billing-name", help="Bill to this name (e.g. Accounts Payable).", show_default=False)] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Register one participant on a cohort.
+
+    Example: learn participant add 2026-autumn --name "O'Neil, Ann" --email ann@example.org --po PO-1234
+    """
+    from pydantic import ValidationError
+
+    from learncli.cli._output import print_changes, warn
+    from learncli.domain import people
+    from learncli.errors import Refused
+    from learncli.models.cohort import Cohort, Participant
+    from learncli.store import edits
+
+    app_state = state(ctx)
+    folder = app_state.folder
+    values = {
+        "name": name, "email": email, "organisation": organisation, "role": role, "po": po,
+        "billing_email": billing_email, "billing_name": billing_name, "registered": app_state.today,
+    }
+    entry = people.participant_entry(values)
+    try:
+        person = Participant.model_validate(entry)
+    except ValidationError as exc:
+        problems = "; ".join(f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg']}" for e in exc.errors(include_url=False))
+        raise Refused(f"cannot register this participant: {problems}") from None
+    entry["email"] = person.email
+    with folder.transaction(dry_run=dry_run) as tx:
+        config = folder.config()
+        cohort = folder.cohort(cohort_id)
+        people.check_new(cohort, person.email)
+        edits.add_participant(tx.edit(folder.cohort_path(cohort_id), Cohort), entry)
+    print_changes(tx.changes, folder.root, dry_run=dry_run)
+    capacity_note = people.over_capacity(cohort, _capacity(cohort, config), 1)
+    if capacity_note:
+        warn(capacity_note)
+
+
+@app.command("import")
+def participant_import(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    file: Annotated[Path, typer.Argument(help="CSV with a header: name, email, organisation, role, PO number, billing email.", show_default=False)],
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the good rows even when some rows are invalid.")] = False,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Register everyone in a CSV export (a form or a spreadsheet).
+
+    Headers are matched loosely ("Email address", "Organization", "PO number", "First
+    name" + "Surname" ...). People already on the cohort are skipped, so importing the
+    same export again adds only the new rows. Any invalid row stops the whole import
+    (nothing is written) unless --skip-invalid is given.
+
+    Example: learn participant import 2026-autumn registrations.csv --dry-run
+    """
+    from learncli.cli._output import console, note, print_changes, print_diagnostics, warn
+    from learncli.domain import people
+    from learncli.errors import DataError, NotFound
+    from learncli.models.cohort import Cohort
+    from learncli.render.tables import participant_table
+    from learncli.store import edits
+
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(f"no file {file}") from None
+    except OSError as exc:
+        raise NotFound(f"cannot read {file}: {exc.strerror}") from None
+    app_state = state(ctx)
+    folder = app_state.folder
+    with folder.transaction(dry_run=dry_run) as tx:
+        config = folder.config()
+        cohort = folder.cohort(cohort_id)
+        result = people.read_registrations(file, data, cohort, app_state.today)
+        if result.problems and not (skip_invalid and result.rows):
+            raise DataError(
+                f"{file} has {len(result.problems)} problem(s); nothing was imported"
+                + ("" if skip_invalid else " (use --skip-invalid to import the other rows)"),
+                diagnostics=result.problems,
+            )
+        print_diagnostics(result.problems)
+        doc = tx.edit(folder.cohort_path(cohort_id), Cohort) if result.rows else None
+        for row in result.rows:
+            entry = dict(row.values)
+            entry["email"] = row.participant.email
+            edits.add_participant(doc, entry)
+    if result.encoding != "utf-8":
+        note(f"read {file} as {result.encoding} (it is not UTF-8)")
+    if result.ignored_columns:
+        note(f"columns not used: {', '.join(result.ignored_columns)}")
+    for line, reason in result.skipped:
+        note(f"{file}:{line}: skipped: {reason}")
+    if result.rows:
+        console().print(participant_table([r.participant for r in result.rows], title=f"{'Would add' if dry_run else 'Added'} {len(result.rows)} participant(s)"))
+    print_changes(tx.changes, folder.root, dry_run=dry_run)
+    capacity_note = people.over_capacity(cohort, _capacity(cohort, config), len(result.rows))
+    if capacity_note:
+        warn(capacity_note)
+
+
+@app.command("list")
+def participant_list(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    registered_only: Annotated[bool, typer.Option("--registered", help="Leave out withdrawn participants.")] = False,
+    json_output: JsonOpt = False,
+) -> None:
+    """List a cohort's participants (withdrawn ones dimmed).
+
+    Example: learn participant list 2026-autumn --json
+    """
+    from learncli.cli._output import console, print_json
+    from learncli.render.tables import participant_table
+
+    cohort = state(ctx).folder.cohort(cohort_id)
+    shown = cohort.registered if registered_only else cohort.participants
+    if json_output:
+        print_json([p.model_dump(mode="python") for p in shown])
+        return
+    console().print(participant_table(shown, title=f"{cohort.id}: {len(cohort.registered)} registered"))
+
+
+@app.command("withdraw")
+def participant_withdraw(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    email: EmailArg,
+    on: Annotated[str | None, typer.Option("--date", metavar="DATE", help="Date of withdrawal (default: today).", show_default=False)] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Mark a participant as withdrawn. They stay in the file (and the ledger) for the record.
+
+    Example: learn participant withdraw 2026-autumn tom.whitfield@example.org
+    """
+    from learncli.cli._output import note, print_changes
+    from learncli.domain.lookup import find_participant
+    from learncli.models.cohort import Cohort
+    from learncli.store import edits
+
+    app_state = state(ctx)
+    day = parse_date_option(on, "--date") or app_state.today
+    folder = app_state.folder
+    with folder.transaction(dry_run=dry_run) as tx:
+        cohort = folder.cohort(cohort_id)
+        person = find_participant(cohort, email)
+        if not person.active:
+            note(f"{person.email} is already withdrawn from {cohort_id}")
+            return
+        edits.withdraw_participant(tx.edit(folder.cohort_path(cohort_id), Cohort), person.email, day)
+    print_changes(tx.changes, folder.root, dry_run=dry_run)
+
+
+def _capacity(cohort: Cohort, config: Config) -> int | None:
+    course = config.course(cohort.course)
+    return cohort.capacity or (course.capacity if course else None)
