@@ -207,8 +207,12 @@ class Change:
 class _Edit:
     path: Path
     before: str | None
-    doc: Any
+    doc: Any  # a RoundTrip being edited, or None for a new file given as text
     model: type[Any] | None
+    text: str = ""
+
+    def after(self) -> str:
+        return self.doc.dump() if self.doc is not None else self.text
 
 
 @dataclass
@@ -237,17 +241,15 @@ class Transaction:
         return doc.data
 
     def create(self, path: Path, text: str, model: type[Any] | None = None) -> None:
-        """Write a new YAML data file; refuses to replace one that exists."""
-        from learncli.store.roundtrip import RoundTrip
-
+        """Write a new data file exactly as given; refuses to replace one that exists."""
         self.folder.inside(path)
         if path.exists() or path.is_symlink():
             raise Refused(f"{path} already exists; learn does not overwrite it")
-        self._edits[path] = _Edit(path, None, RoundTrip(text), model)
+        self._edits[path] = _Edit(path, None, None, model, text)
 
     def text(self, path: Path) -> str:
         """The text an edited file would have if the transaction were committed now."""
-        return self._edits[path].doc.dump()
+        return self._edits[path].after()
 
     def output(self, path: Path, content: str | bytes, *, data: bool = False) -> None:
         """Write a whole file: generated output (invoices, .ics) or machine-kept state."""
@@ -262,7 +264,7 @@ class Transaction:
         pending: list[Change] = []
         problems: list[Diagnostic] = []
         for edit in self._edits.values():
-            text = edit.doc.dump()
+            text = edit.after()
             if edit.before is not None and text == edit.before:
                 continue
             if edit.model is not None:
