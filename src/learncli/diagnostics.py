@@ -77,6 +77,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "I001": (E, "import file cannot be read (encoding, header, size)"),
     "I002": (E, "invalid value in an import row"),
     "I003": (E, "the same person twice in an import file"),
+    # T: templates
+    "T001": (E, "a template that cannot be rendered (syntax, undefined value, unsafe access)"),
 }
 
 
