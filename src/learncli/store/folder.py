@@ -96,9 +96,14 @@ class DataFolder:
         return self.cohorts_dir / f"{check_id(cohort_id)}.yaml"
 
     def inside(self, path: Path) -> Path:
-        """`path` if it lies inside the data folder (after resolving links), else refuse."""
-        resolved = path.resolve()
-        if not resolved.is_relative_to(self.root.resolve()):
+        """`path` if learn may write it: inside the data folder, and not a symbolic link
+        (a link is read through but never written through)."""
+        if path.is_symlink():
+            raise Refused(
+                f"{path} is a symbolic link; learn reads through links but never writes through them",
+                hint="replace the link with the file itself, or point --data at the real folder",
+            )
+        if not path.parent.resolve().is_relative_to(self.root.resolve()):
             raise Refused(f"{path} is outside the data folder {self.root}; learn writes only inside it")
         return path
 

@@ -55,9 +55,10 @@ def guess_indent(text: str) -> tuple[int, int, int]:
             parent_indent += 2 + len(parent.lstrip()[2:]) - len(parent.lstrip()[2:].lstrip(" "))
         child_indent = len(child) - len(child.lstrip(" "))
         step = child_indent - parent_indent
-        if step <= 0:
+        is_item = child.lstrip().startswith("- ")
+        if step < 0 or (step == 0 and not is_item):
             continue
-        if child.lstrip().startswith("- "):
+        if is_item:
             if offset is None:
                 offset = step
                 after_dash = child.lstrip()[1:]

@@ -1,0 +1,68 @@
+"""Atomic replacement: old or new content, never half; permissions kept; links refused."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+
+import pytest
+
+from learncli.errors import Refused, WriteFailed
+from learncli.store.atomic import TEMP_PREFIX, atomic_write, remove_stale_temp_files
+
+
+def test_replaces_content_and_keeps_the_file_mode(tmp_path):
+    path = tmp_path / "cohort.yaml"
+    path.write_text("old\n")
+    os.chmod(path, 0o640)
+    atomic_write(path, "new\n")
+    assert path.read_text() == "new\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["cohort.yaml"]
+
+
+def test_a_new_file_gets_the_umask_mode(tmp_path):
+    old = os.umask(0o027)
+    try:
+        atomic_write(tmp_path / "new.yaml", b"x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.yaml").stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize("failing", ["replace", "fsync", "write"])
+def test_a_failing_system_call_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypatch, failing):
+    path = tmp_path / "ledger.yaml"
+    path.write_text("precious\n")
+
+    def boom(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, failing, boom)
+    with pytest.raises(WriteFailed) as caught:
+        atomic_write(path, "replacement\n")
+    monkeypatch.undo()
+    assert "disk is full" in str(caught.value)
+    assert path.read_text() == "precious\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["ledger.yaml"]
+
+
+def test_writing_through_a_symlink_is_refused_and_the_target_untouched(tmp_path):
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me\n")
+    link = tmp_path / "cohort.yaml"
+    link.symlink_to(target)
+    with pytest.raises(Refused):
+        atomic_write(link, "overwrite\n")
+    assert target.read_text() == "keep me\n" and link.is_symlink()
+
+
+def test_temp_files_of_dead_processes_are_removed_and_live_ones_kept(tmp_path):
+    dead = tmp_path / f"{TEMP_PREFIX}cohort.yaml.999999"
+    dead.write_text("half")
+    live = tmp_path / f"{TEMP_PREFIX}cohort.yaml.{os.getppid()}"
+    live.write_text("in progress")
+    remove_stale_temp_files(tmp_path)
+    assert not dead.exists()
+    assert live.exists()
