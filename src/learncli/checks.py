@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from learncli.diagnostics import Diagnostic
-from learncli.domain import rules
-from learncli.models.course import Config
-from learncli.store.folder import DataFolder
+
+if TYPE_CHECKING:
+    from learncli.models.course import Config
+    from learncli.store.folder import DataFolder
 
 
 @dataclass
@@ -25,7 +27,26 @@ class Report:
         return sum(d.is_error for d in self.diagnostics)
 
 
+def validate_cached(folder: DataFolder, today: date) -> Report:
+    """`validate_folder`, answered from the cache when no file (nor the date) changed."""
+    from learncli.store import cache
+
+    key = cache.fingerprint(folder.root, today)
+    stored = cache.load(folder.root, "validate", key)
+    if isinstance(stored, dict):
+        try:
+            return Report([Diagnostic.from_record(d) for d in stored["diagnostics"]], int(stored["files"]))
+        except (KeyError, TypeError, ValueError):
+            pass
+    report = validate_folder(folder, today)
+    cache.save(folder.root, "validate", key, {"files": report.files, "diagnostics": [d.to_record() for d in report.diagnostics]})
+    return report
+
+
 def validate_folder(folder: DataFolder, today: date) -> Report:
+    """Read every file and apply every rule (no cache)."""
+    from learncli.domain import rules
+
     report = Report()
     config_file = folder.read_config()
     report.files += 1
@@ -65,6 +86,7 @@ def check_cohort_text(
 ) -> list[Diagnostic]:
     """Every rule for one cohort as it would be with `text` (None: as it is on disk),
     including double bookings against the other cohorts in the folder."""
+    from learncli.domain import rules
     from learncli.models.cohort import Cohort
 
     path = folder.cohort_path(cohort_id)

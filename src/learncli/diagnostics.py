@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 
 class Severity(str, Enum):
@@ -125,6 +126,22 @@ class Diagnostic:
         if self.line:
             where += f":{self.line}:{self.col or 1}"
         return f"{where}: {self.code} {self.severity.value}: {self.message}"
+
+    def to_record(self) -> dict[str, object]:
+        """Everything, as plain values (for caches); `from_record` reverses it."""
+        return {"path": self.path, "line": self.line, "col": self.col, "code": self.code,
+                "severity": self.severity.value, "message": self.message}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Diagnostic:
+        return cls(
+            path=str(record["path"]),
+            line=int(record["line"]),
+            col=int(record["col"]),
+            code=str(record["code"]),
+            severity=Severity(record["severity"]),
+            message=str(record["message"]),
+        )
 
     def to_json(self, base: Path | None = None) -> dict[str, object]:
         return {

@@ -53,19 +53,25 @@ def init_command(
 def validate_command(
     ctx: typer.Context,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-read everything even if nothing changed.")] = False,
     json_output: JsonOpt = False,
 ) -> None:
     """Check every file; report each problem as file:line:col.
 
+    A re-run over an unchanged folder is answered from .learn-cache/ (keyed by the
+    content of every file, so any edit is seen); --no-cache re-reads everything.
     Exit code 1 when there is an error (or, with --strict, a warning).
     Example: learn validate --strict
     """
-    from learncli.checks import validate_folder
+    from learncli.checks import validate_cached, validate_folder
     from learncli.cli._output import print_json, say
     from learncli.diagnostics import count
 
     app = state(ctx)
-    report = validate_folder(app.folder, app.today)
+    if no_cache or os.environ.get("LEARN_NO_CACHE"):
+        report = validate_folder(app.folder, app.today)
+    else:
+        report = validate_cached(app.folder, app.today)
     counts = count(report.diagnostics)
     failed = counts["error"] > 0 or (strict and counts["warning"] > 0)
     if json_output:

@@ -18,7 +18,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, BaseModel
 from pydantic_core import PydanticCustomError
 
-ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$")
+from learncli.names import ID_PATTERN
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 _LINE_BREAK = re.compile(r"[\r\n\u0085\u2028\u2029]")
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")

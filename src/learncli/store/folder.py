@@ -14,12 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from learncli.diagnostics import Diagnostic
 from learncli.errors import DataError, NotFound, Refused, UsageProblem
-from learncli.models.types import ID_PATTERN
-from learncli.store.yamlread import Source, read_yaml
+from learncli.names import ID_PATTERN
+
+if TYPE_CHECKING:
+    from learncli.store.yamlread import Source
 
 M = TypeVar("M")
 
@@ -122,6 +124,7 @@ class DataFolder:
 
     def read(self, path: Path, model: type[Any], text: str | None = None) -> FileResult[Any]:
         from learncli.store.parse import parse_model
+        from learncli.store.yamlread import read_yaml
 
         loaded = read_yaml(path, text)
         result, diagnostics = parse_model(loaded, model)

@@ -1,0 +1,76 @@
+"""The validate cache: a re-run over an unchanged folder answers from `.learn-cache/`.
+
+The key is a hash of the *content* of every YAML file in the data folder (not their
+modification times, which can stay the same across an edit made within one clock tick
+or restored by git), plus the date the rules are judged against and the code that
+judges them. Any change to any of these misses the cache, so a changed file is always
+re-read. The cache is only ever an optimisation: a missing, corrupt or unwritable cache
+is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from learncli import __version__
+
+CACHE_DIR = ".learn-cache"
+_SKIP_DIRS = {"out", CACHE_DIR, ".git", "templates"}
+
+
+def data_files(root: Path) -> list[Path]:
+    """Every YAML file that validate may read, in a stable order."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        found.extend(Path(folder) / name for name in sorted(files) if name.endswith((".yaml", ".yml")))
+    return found
+
+
+def _code_stamp() -> str:
+    """Changes whenever learn's code does (an upgrade, or an edit in a checkout)."""
+    package = Path(__file__).resolve().parents[1]
+    newest = max((p.stat().st_mtime_ns for p in package.rglob("*.py")), default=0)
+    return f"{__version__}:{newest}"
+
+
+def fingerprint(root: Path, today: date) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{_code_stamp()}|{today.isoformat()}|{root.resolve()}".encode())
+    for path in data_files(root):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError as exc:
+            digest.update(f"unreadable:{exc.errno}".encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def load(root: Path, name: str, key: str) -> Any | None:
+    try:
+        stored = json.loads((root / CACHE_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    return stored.get("value")
+
+
+def save(root: Path, name: str, key: str, value: Any) -> None:
+    from learncli.errors import LearnError
+    from learncli.store.atomic import atomic_write
+
+    folder = root / CACHE_DIR
+    try:
+        if not folder.is_dir():
+            folder.mkdir()
+            (folder / ".gitignore").write_text("*\n")
+        atomic_write(folder / f"{name}.json", json.dumps({"key": key, "value": value}))
+    except (OSError, LearnError):
+        pass  # a read-only folder simply has no cache
