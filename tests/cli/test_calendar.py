@@ -245,3 +245,9 @@ def test_two_cohorts_share_one_state_file(learn, data_dir):
     state = (data_dir / "calendar-state.yaml").read_text()
     assert state.index('"2026-autumn":') < state.index('"2026-spring":')
     assert learn("validate").exit_code == 0
+
+
+def test_invitations_never_go_into_the_cohorts_folder(learn, data_dir):
+    result = learn("calendar", "export", "2026-autumn", "--per-participant", data_dir / "cohorts")
+    assert result.exit_code == 1
+    assert sorted(p.name for p in (data_dir / "cohorts").iterdir()) == ["2026-autumn.yaml", "2026-spring.yaml"]

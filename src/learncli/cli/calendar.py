@@ -87,7 +87,7 @@ def calendar_export(
             for event in events.cancelled:
                 tx.output(_cancel_name(target, event.number), cancel_ics(events, event.number, stamp=stamp))
         if per_participant is not None:
-            _refuse_data_file(folder, per_participant / "x.ics")
+            _refuse_data_file(folder, per_participant, directory=True)
             names = _file_names([person.email for person in events.cohort.registered])
             for person in events.cohort.registered:
                 base = per_participant / f"{names[person.email]}.ics"
@@ -157,11 +157,14 @@ def _file_names(emails: list[str]) -> dict[str, str]:
     return names
 
 
-def _refuse_data_file(folder: DataFolder, path: Path) -> None:
-    """Generated files never replace the YAML files people keep (a slip of -o)."""
+def _refuse_data_file(folder: DataFolder, path: Path, *, directory: bool = False) -> None:
+    """Generated files never replace the YAML files people keep (a slip of -o or DIR)."""
     from learncli.errors import Refused
 
     resolved = path.resolve()
     root = folder.root.resolve()
-    if resolved.is_relative_to(root) and (resolved.suffix in {".yaml", ".yml"} or resolved.is_relative_to(root / "cohorts")):
-        raise Refused(f"{path} is one of the data files; write calendars elsewhere (default: out/calendars/)")
+    if not resolved.is_relative_to(root):
+        return
+    inside_cohorts = resolved.is_relative_to(root / "cohorts")
+    if inside_cohorts or (not directory and resolved.suffix in {".yaml", ".yml"}):
+        raise Refused(f"{path} is among the data files; write calendars elsewhere (default: out/calendars/)")
