@@ -90,3 +90,30 @@ def run_process(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
         text=True,
         timeout=timeout,
     )
+
+
+@pytest.fixture
+def check_ics() -> Callable[[bytes], tuple[object, object]]:
+    """check_ics(data) -> (ical calendar, icalendar calendar) after checking the raw form.
+
+    Every .ics that learn writes must pass: CRLF line ends only, no line over 75 octets
+    and no folding inside a UTF-8 character (RFC 5545, 3.1), accepted by the strict
+    `ical` parser, and unchanged by a round trip through icalendar.
+    """
+
+    def _check(data: bytes) -> tuple[object, object]:
+        import icalendar
+        from ical.calendar_stream import IcsCalendarStream
+
+        assert isinstance(data, bytes)
+        assert data.endswith(b"\r\n")
+        for line in data.split(b"\r\n")[:-1]:
+            assert b"\n" not in line and b"\r" not in line, f"bare line break in {line!r}"
+            assert len(line) <= 75, f"{len(line)} octets: {line!r}"
+            line.decode("utf-8")  # raises if a fold split a character
+        strict = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+        parsed = icalendar.Calendar.from_ical(data)
+        assert parsed.to_ical() == data
+        return strict, parsed
+
+    return _check

@@ -77,6 +77,13 @@ def validate_folder(folder: DataFolder, today: date) -> Report:
             report.diagnostics.extend(rules.check_cohort(item, config, today))
     if config is not None:
         report.diagnostics.extend(rules.check_facilitator_overlaps(inputs, config))
+
+    from learncli.models.calendar_state import CalendarState
+    from learncli.store.calendar_state import state_path
+
+    if state_path(folder).exists():
+        report.files += 1
+        report.diagnostics.extend(folder.read(state_path(folder), CalendarState).diagnostics)
     report.diagnostics.sort(key=lambda d: d.sort_key())
     return report
 

@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "course": ("learncli.cli.course", "app", "The courses defined in courses.yaml."),
     "cohort": ("learncli.cli.cohort", "app", "Cohorts: one run of a course each, in cohorts/<id>.yaml."),
     "participant": ("learncli.cli.participant", "app", "The people registered on a cohort."),
+    "calendar": ("learncli.cli.calendar", "app", "Calendars: .ics files of a cohort's sessions that update in place when a session moves."),
 }
 
 

@@ -266,6 +266,11 @@ class Transaction:
             before = path.read_text(encoding="utf-8")
         self._outputs[path] = Change(path, before, content, data=data)
 
+    def pending(self, path: Path) -> str | bytes | None:
+        """What `output()` has queued for `path` in this transaction, if anything."""
+        change = self._outputs.get(path)
+        return change.after if change is not None else None
+
     def commit(self) -> None:
         from learncli.store.atomic import atomic_write
 

@@ -1,0 +1,170 @@
+"""`learn calendar export`: iCalendar files for a cohort's sessions."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from learncli.cli._common import CohortArg, DryRunOpt, group, state
+
+if TYPE_CHECKING:
+    from learncli.domain.calendar import CohortEvents
+    from learncli.store.folder import DataFolder
+
+app = group("Calendars: .ics files of a cohort's sessions that update in place when a session moves.")
+
+
+@app.command("export")
+def calendar_export(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE|-",
+            help="Where to write the cohort's calendar (default: out/calendars/COHORT.ics in the data folder); - for standard output.",
+            show_default=False,
+        ),
+    ] = None,
+    per_participant: Annotated[
+        Path | None,
+        typer.Option(
+            "--per-participant",
+            metavar="DIR",
+            help="Also write one invitation (METHOD:REQUEST) per registered participant into DIR, named after their email.",
+            show_default=False,
+        ),
+    ] = None,
+    cancel: Annotated[
+        bool,
+        typer.Option("--cancel", help="Also write a cancellation (METHOD:CANCEL) for each cancelled session."),
+    ] = False,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Write a cohort's sessions as an iCalendar (.ics) file for calendar apps.
+
+    One event per session at its local time in the course's time zone, with the Zoom
+    link, meeting id and passcode, the organiser and a reminder. Every session keeps its
+    UID from one export to the next; when a session changes (rescheduled, cancelled, or
+    its file edited by hand) its SEQUENCE rises, so calendar apps move the event they
+    already have instead of adding a second one. What was exported is remembered in
+    calendar-state.yaml in the data folder: commit it with the rest.
+
+    With --per-participant DIR, each registered participant also gets an invitation of
+    their own (withdrawn participants get none); with --cancel, every cancelled session
+    gets a cancellation notice next to the calendar (and one per participant in DIR).
+
+    Example: learn calendar export 2026-autumn --per-participant invitations --cancel
+    """
+    import sys
+    from datetime import datetime, timezone
+
+    from learncli.cli._output import print_changes, say
+    from learncli.errors import UsageProblem
+    from learncli.render.ics import cancel_ics, invitation_ics, publish_ics
+    from learncli.store.calendar_state import sequenced_events
+
+    to_stdout = output == "-"
+    if to_stdout and cancel:
+        raise UsageProblem("--cancel writes one file per cancelled session, so it needs a file: give -o FILE, or leave -o out")
+    app_state = state(ctx)
+    folder = app_state.folder
+    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    calendar_bytes = b""
+    with folder.transaction(dry_run=dry_run) as tx:
+        events = sequenced_events(folder, tx, cohort_id)
+        calendar_bytes = publish_ics(events, stamp=stamp)
+        target = Path(output) if output and not to_stdout else folder.out_dir / "calendars" / f"{cohort_id}.ics"
+        if not to_stdout:
+            _refuse_data_file(folder, target)
+            tx.output(target, calendar_bytes)
+        if cancel:
+            for event in events.cancelled:
+                tx.output(_cancel_name(target, event.number), cancel_ics(events, event.number, stamp=stamp))
+        if per_participant is not None:
+            _refuse_data_file(folder, per_participant, directory=True)
+            names = _file_names([person.email for person in events.cohort.registered])
+            for person in events.cohort.registered:
+                base = per_participant / f"{names[person.email]}.ics"
+                if events.active:
+                    tx.output(base, invitation_ics(events, person, stamp=stamp))
+                if cancel:
+                    for event in events.cancelled:
+                        tx.output(_cancel_name(base, event.number), cancel_ics(events, event.number, person, stamp=stamp))
+
+    print_changes(tx.changes, folder.root, dry_run=dry_run)
+    if to_stdout:
+        if dry_run:
+            say(f"would write the calendar to standard output ({len(calendar_bytes):,} bytes)")
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(calendar_bytes)
+            sys.stdout.flush()
+    _explain(events, cohort_id, per_participant=per_participant, cancel=cancel)
+
+
+def _explain(events: CohortEvents, cohort_id: str, *, per_participant: Path | None, cancel: bool) -> None:
+    """What the facilitator should know after an export (on stderr: stdout may be the .ics)."""
+    from learncli.cli._output import note, warn
+
+    cohort = events.cohort
+    if not (cohort.zoom and cohort.zoom.url):
+        warn(
+            f"{cohort_id} has no Zoom link yet (zoom: url: in cohorts/{cohort_id}.yaml), so the events say "
+            "'Zoom link to follow'; add it and export again, and the events already in calendars update in place"
+        )
+    if events.changed:
+        listed = ", ".join(f"{n} (SEQUENCE {events.event(n).sequence})" for n in events.changed)
+        note(f"changed since the last export: session {listed}; calendar apps will update these events")
+    cancelled = [e.number for e in events.cancelled]
+    if cancelled and not cancel:
+        note(f"cancelled: session {', '.join(map(str, cancelled))}; add --cancel to write the cancellation notices")
+    if cancel and not cancelled:
+        note(f"no session of {cohort_id} is cancelled, so there are no cancellation notices to write")
+    if per_participant is not None:
+        withdrawn = [p.name for p in cohort.participants if not p.active]
+        if not cohort.registered:
+            note(f"{cohort_id} has no registered participants, so there are no invitations to write")
+        elif not events.active:
+            warn(f"every session of {cohort_id} is cancelled, so no invitations were written")
+        if withdrawn:
+            note(f"no invitation for withdrawn participants: {', '.join(withdrawn)}")
+
+
+def _cancel_name(path: Path, number: int) -> Path:
+    return path.with_name(f"{path.stem}-session-{number}-cancel.ics")
+
+
+_UNSAFE = re.compile(r"[^a-z0-9@._+-]")
+
+
+def _file_names(emails: list[str]) -> dict[str, str]:
+    """A file name per email address: `ann.oneil@example.org`; anything unusual becomes `_`."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for email in emails:
+        base = _UNSAFE.sub("_", email.lower()).lstrip(".") or "participant"
+        name, counter = base, 2
+        while name in used:
+            name, counter = f"{base}-{counter}", counter + 1
+        used.add(name)
+        names[email] = name
+    return names
+
+
+def _refuse_data_file(folder: DataFolder, path: Path, *, directory: bool = False) -> None:
+    """Generated files never replace the YAML files people keep (a slip of -o or DIR)."""
+    from learncli.errors import Refused
+
+    resolved = path.resolve()
+    root = folder.root.resolve()
+    if not resolved.is_relative_to(root):
+        return
+    inside_cohorts = resolved.is_relative_to(root / "cohorts")
+    if inside_cohorts or (not directory and resolved.suffix in {".yaml", ".yml"}):
+        raise Refused(f"{path} is among the data files; write calendars elsewhere (default: out/calendars/)")

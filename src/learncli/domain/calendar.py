@@ -1,0 +1,267 @@
+"""A cohort's sessions as calendar events, and when their SEQUENCE must rise.
+
+Pure: no files, no printing, no iCalendar library. `plan_events` turns a cohort into one
+`SessionEvent` per session, holding everything a participant sees in their calendar
+(times, title, description, Zoom details, organiser, cancellation). `apply_sequences`
+compares those with the records of the previous export: an event whose fingerprint
+differs gets the next SEQUENCE, so calendar apps replace the old copy instead of adding
+a second one. That works however the cohort changed: `learn cohort reschedule`, `learn
+cohort cancel-session`, or a hand edit of the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from learncli.domain.schedule import SessionTimes, fmt_day, session_times
+from learncli.models.calendar_state import SessionRecord
+from learncli.models.cohort import Cohort
+from learncli.models.course import Config, Course
+
+
+@dataclass(frozen=True, slots=True)
+class Organizer:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEvent:
+    """One session as every attendee sees it (nothing here is specific to one person)."""
+
+    number: int
+    uid: str
+    start: datetime
+    end: datetime
+    cancelled: bool
+    summary: str
+    description: str
+    location: str
+    url: str | None
+    organizer: Organizer
+    categories: tuple[str, ...]
+    sequence: int = 0
+
+    @property
+    def zone(self) -> str:
+        return str(self.start.tzinfo)
+
+    @property
+    def when(self) -> str:
+        """`2026-09-23 09:30-12:30 Europe/London`, plus `cancelled`: for the state file."""
+        text = f"{self.start:%Y-%m-%d %H:%M}-{self.end:%H:%M} {self.zone}"
+        return f"{text} cancelled" if self.cancelled else text
+
+    def fingerprint(self) -> str:
+        """A digest of every attendee-visible detail; equal fingerprints, same event.
+
+        Left out on purpose: the SEQUENCE itself, the DTSTAMP, the attendee (one per
+        invitation) and the reminder alarm (a preference of the reader's calendar, not
+        a change to the session).
+        """
+        details = [
+            self.uid,
+            self.start.isoformat(),
+            self.end.isoformat(),
+            self.zone,
+            self.cancelled,
+            self.summary,
+            self.description,
+            self.location,
+            self.url,
+            self.organizer.name,
+            self.organizer.email,
+            list(self.categories),
+        ]
+        canonical = json.dumps(details, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class CohortEvents:
+    """Every session of one cohort as events, with the SEQUENCE this export gives them."""
+
+    cohort: Cohort
+    course: Course
+    calendar_name: str
+    zone: str
+    alarm_minutes: int
+    events: tuple[SessionEvent, ...]
+    #: Sessions whose event changed since the last export (their SEQUENCE rose).
+    changed: tuple[int, ...] = ()
+    #: Sessions exported for the first time.
+    new: tuple[int, ...] = ()
+    #: The records to keep for this cohort after this export.
+    records: Mapping[int, SessionRecord] = field(default_factory=dict)
+
+    def event(self, number: int) -> SessionEvent:
+        return next(e for e in self.events if e.number == number)
+
+    @property
+    def active(self) -> tuple[SessionEvent, ...]:
+        return tuple(e for e in self.events if not e.cancelled)
+
+    @property
+    def cancelled(self) -> tuple[SessionEvent, ...]:
+        return tuple(e for e in self.events if e.cancelled)
+
+
+def event_uid(cohort_id: str, course_id: str, number: int, domain: str) -> str:
+    """The same on every export of the same cohort and session: `2026-autumn-session-3.leading-with-learning@example.org`."""
+    return f"{cohort_id}-session-{number}.{course_id}@{domain}"
+
+
+def plan_events(cohort: Cohort, course: Course, config: Config) -> list[SessionEvent]:
+    """One event per session of `cohort`, each with SEQUENCE 0 and its computed UID."""
+    organizer = Organizer(config.organisation.name, config.organisation.email)
+    domain = organizer.email.rpartition("@")[2]
+    times = session_times(cohort, course, config.timezone)
+    facilitators = _facilitator_line(cohort, course, config)
+    out = []
+    for slot in times:
+        out.append(
+            SessionEvent(
+                number=slot.number,
+                uid=event_uid(cohort.id, course.id, slot.number, domain),
+                start=slot.start,
+                end=slot.end,
+                cancelled=slot.cancelled,
+                summary=_summary(course, slot),
+                description=_description(cohort, course, slot, len(times), facilitators, config.timezone),
+                location=_location(cohort),
+                url=cohort.zoom.url if cohort.zoom and cohort.zoom.url else None,
+                organizer=organizer,
+                categories=(course.title,),
+            )
+        )
+    return out
+
+
+def apply_sequences(
+    planned: list[SessionEvent], previous: Mapping[int, SessionRecord]
+) -> tuple[list[SessionEvent], dict[int, SessionRecord], list[int], list[int]]:
+    """Give each planned event its SEQUENCE, given the records of the last export.
+
+    Returns the events, the records to keep, the numbers whose SEQUENCE rose, and the
+    numbers exported for the first time. A UID once recorded is kept even if the way it
+    is computed would now give another (say, after the organisation's email changed), and
+    records of sessions no longer in the file are kept, so a session that comes back
+    continues its sequence.
+    """
+    events: list[SessionEvent] = []
+    records: dict[int, SessionRecord] = dict(previous)
+    changed: list[int] = []
+    new: list[int] = []
+    for event in planned:
+        old = previous.get(event.number)
+        if old is not None:
+            event = replace(event, uid=old.uid)
+        fingerprint = event.fingerprint()
+        if old is None:
+            sequence = 0
+            new.append(event.number)
+        elif old.fingerprint == fingerprint:
+            sequence = old.sequence
+        else:
+            sequence = old.sequence + 1
+            changed.append(event.number)
+        records[event.number] = SessionRecord(uid=event.uid, sequence=sequence, fingerprint=fingerprint, when=event.when)
+        events.append(replace(event, sequence=sequence))
+    return events, dict(sorted(records.items())), changed, new
+
+
+def cohort_events(cohort: Cohort, course: Course, config: Config, previous: Mapping[int, SessionRecord]) -> CohortEvents:
+    """The cohort's events with their sequences, and the records to keep afterwards."""
+    events, records, changed, new = apply_sequences(plan_events(cohort, course, config), previous)
+    return CohortEvents(
+        cohort=cohort,
+        course=course,
+        calendar_name=cohort.display_title(course),
+        zone=config.timezone,
+        alarm_minutes=config.calendar.alarm_minutes,
+        events=tuple(events),
+        changed=tuple(changed),
+        new=tuple(new),
+        records=records,
+    )
+
+
+# --- the texts people read ----------------------------------------------------------
+
+
+def _summary(course: Course, slot: SessionTimes) -> str:
+    title = f"{course.title} — Session {slot.number}"
+    if slot.theme:
+        title += f": {slot.theme}"
+    # Some calendar apps show a cancelled event like any other; the title says it too.
+    return f"Cancelled: {title}" if slot.cancelled else title
+
+
+def _location(cohort: Cohort) -> str:
+    if cohort.zoom and cohort.zoom.url:
+        return cohort.zoom.url
+    return "Online (Zoom link to follow)"
+
+
+def _facilitator_line(cohort: Cohort, course: Course, config: Config) -> str | None:
+    names = []
+    for facilitator_id in cohort.facilitator_ids(course):
+        person = config.facilitator(facilitator_id)
+        if person is None:
+            continue
+        names.append(f"{person.name} ({person.organisation})" if person.organisation else person.name)
+    if not names:
+        return None
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"With {joined}."
+
+
+def _description(cohort: Cohort, course: Course, slot: SessionTimes, total: int, facilitators: str | None, zone: str) -> str:
+    heading = f"Session {slot.number} of {total}"
+    if slot.theme:
+        heading += f": {slot.theme}"
+    lines = [heading, cohort.display_title(course)]
+    lines.append(f"{fmt_day(slot.date)}, {slot.start:%H:%M}–{slot.end:%H:%M} ({zone} time)")
+    if facilitators:
+        lines.append(facilitators)
+    if slot.cancelled:
+        lines += ["", "This session is cancelled."]
+    if slot.session.note:
+        lines += ["", f"Note: {slot.session.note.strip()}"]
+    if slot.cancelled:
+        return "\n".join(lines)
+
+    lines.append("")
+    zoom = cohort.zoom
+    if zoom and zoom.url:
+        lines.append(f"Join on Zoom: {zoom.url}")
+        if zoom.meeting_id:
+            lines.append(f"Meeting ID: {zoom.meeting_id}")
+        if zoom.passcode:
+            lines.append(f"Passcode: {zoom.passcode}")
+    else:
+        lines.append("The Zoom link will follow; this event is updated when it does.")
+
+    lines += ["", _commitment_line(slot.number, total)]
+    return "\n".join(lines)
+
+
+def _commitment_line(number: int, total: int) -> str:
+    """The course asks everyone to try out one action between sessions."""
+    if total == 1:
+        return "Before we close, each of us chooses one action to try out afterwards."
+    if number == 1:
+        return "Between sessions: before we close, each of us chooses one action to try out before session 2."
+    if number < total:
+        return (
+            f"Between sessions: come ready to tell the group how your action from session {number - 1} went; "
+            f"before we close, each of us chooses the next one to try out before session {number + 1}."
+        )
+    return (
+        f"Between sessions: come ready to tell the group how your action from session {number - 1} went; "
+        "in this last session each of us chooses how to keep the learning going after the course."
+    )

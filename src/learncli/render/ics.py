@@ -1,0 +1,301 @@
+"""iCalendar files (RFC 5545) for a cohort's sessions, built with the `icalendar` library.
+
+What goes in an event is decided in `domain.calendar` (texts, UID, SEQUENCE); this module
+only writes it down. icalendar does the parts that are easy to get wrong by hand: text
+escaping (`\\,` `\\;` `\\n`), parameter values in quotes and RFC 6868 encoding (so
+`CN="O'Neil, Ann"` and `Margaret ^'Peggy^' Lowe` survive), CRLF line ends, and folding
+at 75 octets without splitting a UTF-8 character. Times are local with a TZID and a
+VTIMEZONE, so a 09:30 London session stays at 09:30 across the clock change.
+
+Public functions, each returning the bytes of one .ics file:
+
+* `publish_ics(events)` - the whole cohort, METHOD:PUBLISH (cancelled sessions included,
+  with STATUS:CANCELLED): for the facilitators' calendars or a shared link.
+* `invitation_ics(events, participant)` - one participant's invitation, METHOD:REQUEST,
+  every session that is not cancelled, with them as ATTENDEE: what `--per-participant`
+  writes and what the joining email attaches.
+* `session_invitation_ics(events, participant, number)` - the same for one session only.
+* `cancel_ics(events, number, participant=None)` - METHOD:CANCEL for one cancelled session.
+
+`events` comes from `learncli.store.calendar_state.sequenced_events(folder, tx, cohort_id)`,
+which also keeps the SEQUENCE state; see its docstring.
+"""
+
+from __future__ import annotations
+
+import calendar as _weekdays
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vRecur
+
+if TYPE_CHECKING:
+    from learncli.domain.calendar import CohortEvents, SessionEvent
+    from learncli.models.cohort import Participant
+
+PRODID = "-//learncli//learn calendar export//EN"
+PUBLISH, REQUEST, CANCEL = "PUBLISH", "REQUEST", "CANCEL"
+
+
+def publish_ics(events: CohortEvents, *, stamp: datetime | None = None) -> bytes:
+    """The whole cohort as one calendar (METHOD:PUBLISH), every session in order.
+
+    No attendees: the file is for the facilitators and for anyone the cohort's dates
+    may be shared with. Cancelled sessions stay in it with STATUS:CANCELLED.
+    """
+    return _calendar(events, PUBLISH, events.events, stamp=stamp, name=events.calendar_name)
+
+
+def invitation_ics(events: CohortEvents, participant: Participant, *, stamp: datetime | None = None) -> bytes:
+    """One participant's invitation to the cohort: METHOD:REQUEST, them as ATTENDEE.
+
+    This is what the joining email attaches (`learn email render joining`). It holds one
+    VEVENT per session that is not cancelled, each with the same UID and SEQUENCE as in
+    `publish_ics`, so a later invitation updates the events instead of duplicating them.
+    The ATTENDEE carries CN (their name), ROLE=REQ-PARTICIPANT, PARTSTAT=NEEDS-ACTION and
+    RSVP=TRUE; the ORGANIZER is the organisation in courses.yaml.
+
+    Use it inside the transaction that produced `events`:
+
+        with folder.transaction(dry_run=dry_run) as tx:
+            events = sequenced_events(folder, tx, cohort_id)
+            for person in events.cohort.registered:
+                data = invitation_ics(events, person)
+
+    Raises ValueError if every session is cancelled (an invitation needs an event).
+    Note that some calendar apps (Outlook among them) act on only the first event of an
+    invitation that holds several; `session_invitation_ics` gives one file per session
+    for mail clients that need it.
+    """
+    sessions = events.active
+    if not sessions:
+        raise ValueError(f"every session of {events.cohort.id} is cancelled; there is nothing to invite to")
+    return _calendar(events, REQUEST, sessions, stamp=stamp, attendee=participant)
+
+
+def session_invitation_ics(
+    events: CohortEvents, participant: Participant, number: int, *, stamp: datetime | None = None
+) -> bytes:
+    """One participant's invitation to session `number` alone (one UID per file, as RFC 5546 asks)."""
+    event = events.event(number)
+    if event.cancelled:
+        raise ValueError(f"session {number} of {events.cohort.id} is cancelled; send cancel_ics instead")
+    return _calendar(events, REQUEST, [event], stamp=stamp, attendee=participant)
+
+
+def cancel_ics(
+    events: CohortEvents, number: int, participant: Participant | None = None, *, stamp: datetime | None = None
+) -> bytes:
+    """METHOD:CANCEL for one cancelled session: same UID, its (higher) SEQUENCE, STATUS:CANCELLED.
+
+    With `participant`, addressed to them (as ATTENDEE); without, a notice for a calendar
+    that imported the cohort file.
+    """
+    event = events.event(number)
+    if not event.cancelled:
+        raise ValueError(f"session {number} of {events.cohort.id} is not cancelled")
+    return _calendar(events, CANCEL, [event], stamp=stamp, attendee=participant)
+
+
+# --- building -------------------------------------------------------------------------
+
+
+def _calendar(
+    events: CohortEvents,
+    method: str,
+    sessions: Sequence[SessionEvent],
+    *,
+    stamp: datetime | None,
+    attendee: Participant | None = None,
+    name: str | None = None,
+) -> bytes:
+    stamp = _utc_stamp(stamp)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    if name:
+        # Apple Calendar and Google name a subscribed or imported calendar after this.
+        cal.add("x-wr-calname", name)
+    dates = [e.start.date() for e in events.events]
+    cal.add_component(vtimezone(events.zone, min(dates), max(dates)))
+    for session in sessions:
+        cal.add_component(_event(events, session, method, stamp, attendee))
+    return cal.to_ical()
+
+
+def _event(events: CohortEvents, session: SessionEvent, method: str, stamp: datetime, attendee: Participant | None) -> Event:
+    event = Event()
+    event.add("uid", session.uid)
+    event.add("dtstamp", stamp)
+    event.add("sequence", session.sequence)
+    event.add("dtstart", session.start)
+    event.add("dtend", session.end)
+    event.add("summary", session.summary)
+    event.add("description", session.description)
+    event.add("location", session.location)
+    if session.url:
+        event.add("url", session.url)
+    organizer = vCalAddress(f"mailto:{session.organizer.email}")
+    organizer.params["CN"] = session.organizer.name
+    event.add("organizer", organizer)
+    if attendee is not None:
+        event.add("attendee", _attendee(attendee, invite=method == REQUEST))
+    event.add("categories", list(session.categories))
+    event.add("status", "CANCELLED" if session.cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    if not session.cancelled and method != CANCEL:
+        event.add_component(_alarm(session, events.alarm_minutes))
+    return event
+
+
+def _attendee(person: Participant, *, invite: bool) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    address.params["CN"] = person.name
+    address.params["CUTYPE"] = "INDIVIDUAL"
+    address.params["ROLE"] = "REQ-PARTICIPANT"
+    if invite:
+        address.params["PARTSTAT"] = "NEEDS-ACTION"
+        address.params["RSVP"] = "TRUE"
+    return address
+
+
+def _alarm(session: SessionEvent, minutes: int) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", session.summary)
+    alarm.add("trigger", timedelta(minutes=-minutes))
+    return alarm
+
+
+def _utc_stamp(stamp: datetime | None) -> datetime:
+    if stamp is None:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    if stamp.tzinfo is None:
+        raise ValueError("stamp must be a zone-aware datetime")
+    return stamp.astimezone(timezone.utc)
+
+
+# --- VTIMEZONE ------------------------------------------------------------------------
+#
+# icalendar can derive a VTIMEZONE from zoneinfo (`Timezone.from_tzid`), but it lists
+# every clock change as an RDATE, and Outlook reads such definitions wrongly (events
+# after the first listed change shift by an hour). Calendar servers and Outlook itself
+# write the yearly rule instead: "last Sunday of March at 01:00" as an RRULE. So the
+# clock changes around the cohort's dates are found from zoneinfo, and when each kind of
+# change follows one yearly rule over those years, the rule is written; a zone whose
+# changes follow no such rule (Morocco's Ramadan changes, say) gets them listed by date.
+
+
+@dataclass(frozen=True, slots=True)
+class _Change:
+    onset: datetime  # local wall-clock time before the change (RFC 5545, 3.6.5)
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+
+    @property
+    def kind(self) -> tuple[timedelta, timedelta, str]:
+        return (self.offset_from, self.offset_to, self.name)
+
+
+def vtimezone(zone_name: str, first: date, last: date) -> Timezone:
+    """A VTIMEZONE for `zone_name` that is right from a year before `first` to a year after `last`."""
+    first_year, last_year = first.year - 1, last.year + 1
+    zone = ZoneInfo(zone_name)
+    years = range(first_year, last_year + 1)
+    changes = [change for year in years for change in _clock_changes(zone, year)]
+    kinds: dict[tuple[timedelta, timedelta, str], list[_Change]] = {}
+    for change in changes:
+        kinds.setdefault(change.kind, []).append(change)
+    rules = {kind: _yearly_rule(items, years) for kind, items in kinds.items()}
+
+    tz = Timezone()
+    tz.add("tzid", zone_name)
+    if not changes or not all(rules.values()):
+        # No clock changes, or no yearly rule: the offset in force at the start, then
+        # each change listed by date (RDATE).
+        start = datetime(first_year, 1, 1)
+        offset = start.replace(tzinfo=zone).utcoffset() or timedelta()
+        name = start.replace(tzinfo=zone).tzname() or _offset_name(offset)
+        tz.add_component(_observance(TimezoneStandard, start, offset, offset, name))
+    for kind, items in kinds.items():
+        offset_from, offset_to, name = kind
+        # Forward means summer time; this also keeps Europe/Dublin (whose tzdata calls
+        # winter the "daylight" time) the right way round for calendar apps.
+        cls = TimezoneDaylight if offset_to > offset_from else TimezoneStandard
+        observance = _observance(cls, items[0].onset, offset_from, offset_to, name)
+        if all(rules.values()):
+            observance.add("rrule", rules[kind])
+        elif len(items) > 1:
+            observance.add("rdate", [item.onset for item in items[1:]])
+        tz.add_component(observance)
+    return tz
+
+
+def _observance(cls: type, start: datetime, offset_from: timedelta, offset_to: timedelta, name: str) -> TimezoneStandard:
+    observance = cls()
+    observance.add("dtstart", start)
+    observance.add("tzoffsetfrom", offset_from)
+    observance.add("tzoffsetto", offset_to)
+    observance.add("tzname", name)
+    return observance
+
+
+def _clock_changes(zone: ZoneInfo, year: int) -> list[_Change]:
+    """Every change of UTC offset in `year`, found to the second."""
+    out = []
+    day = 86400
+    moment = int(datetime(year, 1, 1, tzinfo=timezone.utc).timestamp())
+    end = int(datetime(year + 1, 1, 1, tzinfo=timezone.utc).timestamp())
+    before = _offset(zone, moment)
+    while moment < end:
+        after = _offset(zone, moment + day)
+        if after != before:
+            low, high = moment, moment + day
+            while high - low > 1:
+                middle = (low + high) // 2
+                if _offset(zone, middle) == before:
+                    low = middle
+                else:
+                    high = middle
+            at = datetime.fromtimestamp(high, zone)
+            onset = (datetime.fromtimestamp(high, timezone.utc) + before).replace(tzinfo=None)
+            out.append(_Change(onset, before, after, at.tzname() or _offset_name(after)))
+            before = after
+        moment += day
+    return out
+
+
+def _offset(zone: ZoneInfo, timestamp: int) -> timedelta:
+    return datetime.fromtimestamp(timestamp, zone).utcoffset() or timedelta()
+
+
+def _offset_name(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+
+
+def _yearly_rule(changes: Iterable[_Change], years: range) -> vRecur | None:
+    """`FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU` if the changes happen once a year, every year in
+    `years`, in the same month, on the same nth (or last) weekday, at the same time."""
+    changes = list(changes)
+    if [c.onset.year for c in changes] != list(years):
+        return None
+    first = changes[0].onset
+    if any((c.onset.month, c.onset.weekday(), c.onset.time()) != (first.month, first.weekday(), first.time()) for c in changes):
+        return None
+    weekday = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[first.weekday()]
+    if all(c.onset.day + 7 > _weekdays.monthrange(c.onset.year, c.onset.month)[1] for c in changes):
+        nth = -1
+    else:
+        ordinals = {(c.onset.day - 1) // 7 + 1 for c in changes}
+        if len(ordinals) != 1:
+            return None
+        nth = ordinals.pop()
+    return vRecur({"FREQ": "YEARLY", "BYMONTH": first.month, "BYDAY": f"{nth}{weekday}"})

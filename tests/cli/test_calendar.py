@@ -1,0 +1,253 @@
+"""`learn calendar export` end to end: files, state, updates, cancellations, refusals."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import icalendar
+import pytest
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "calendar"
+STAMP_LINE = re.compile(rb"^DTSTAMP:\d{8}T\d{6}Z\r$", re.MULTILINE)
+
+
+def _normalise(data: bytes) -> bytes:
+    return STAMP_LINE.sub(b"DTSTAMP:20000101T000000Z\r", data)
+
+
+def _calendar(path: Path) -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical(path.read_bytes())
+
+
+def _events(path: Path) -> list:
+    return _calendar(path).walk("VEVENT")
+
+
+def _by_number(path: Path) -> dict[int, icalendar.Event]:
+    return {int(re.search(r"-session-(\d+)\.", str(e["UID"])).group(1)): e for e in _events(path)}
+
+
+@pytest.fixture
+def exported(data_dir):
+    return data_dir / "out" / "calendars" / "2026-autumn.ics"
+
+
+@pytest.fixture
+def every_ics_is_valid(check_ics, tmp_path):
+    """After the test, every .ics under tmp_path passes the strict checks."""
+    yield
+    files = sorted(tmp_path.rglob("*.ics"))
+    for path in files:
+        check_ics(path.read_bytes())
+
+
+pytestmark = pytest.mark.usefixtures("every_ics_is_valid")
+
+
+def test_export_writes_the_cohort_calendar_and_the_state_file(learn, data_dir, exported):
+    result = learn("calendar", "export", "2026-autumn")
+    assert result.exit_code == 0, result.output
+    assert "calendar-state.yaml" in result.stderr and "2026-autumn.ics" in result.stderr
+    calendar = _calendar(exported)
+    assert calendar["METHOD"] == "PUBLISH"
+    assert len(calendar.walk("VEVENT")) == 6
+    state = (data_dir / "calendar-state.yaml").read_text()
+    assert '"2026-autumn-session-4.leading-with-learning@example.org", sequence: 0' in state
+    assert learn("validate").exit_code == 0
+
+
+def test_golden_file_for_the_autumn_cohort(learn, exported):
+    # Reviewed by hand: 6 Wednesday sessions at 09:30-12:30 Europe/London, VTIMEZONE
+    # with the UK's yearly rules (forward 01:00 GMT last Sunday of March, back 02:00 BST
+    # last Sunday of October), themes in course order, Zoom details, 30-minute alarms.
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    assert _normalise(exported.read_bytes()) == (GOLDEN / "2026-autumn.ics").read_bytes()
+
+
+def test_golden_file_for_one_invitation(learn, tmp_path):
+    assert learn("calendar", "export", "2026-autumn", "--per-participant", tmp_path / "inv").exit_code == 0
+    data = (tmp_path / "inv" / "ann.oneil@example.org.ics").read_bytes()
+    assert _normalise(data) == (GOLDEN / "2026-autumn-ann.oneil@example.org.ics").read_bytes()
+
+
+def test_re_export_of_unchanged_data_differs_only_in_dtstamp(learn, data_dir, exported):
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    first = exported.read_bytes()
+    state = data_dir / "calendar-state.yaml"
+    state_before = (state.read_bytes(), state.stat().st_mtime_ns)
+    result = learn("calendar", "export", "2026-autumn")
+    assert result.exit_code == 0
+    assert "calendar-state.yaml" not in result.stderr
+    assert (state.read_bytes(), state.stat().st_mtime_ns) == state_before
+    second = exported.read_bytes()
+    differing = [(a, b) for a, b in zip(first.split(b"\r\n"), second.split(b"\r\n"), strict=True) if a != b]
+    assert all(a.startswith(b"DTSTAMP:") and b.startswith(b"DTSTAMP:") for a, b in differing)
+    assert _normalise(first) == _normalise(second)
+
+
+def test_reschedule_then_export_keeps_the_uid_and_raises_the_sequence(learn, exported):
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    before = _by_number(exported)
+    assert learn("cohort", "reschedule", "2026-autumn", "3", "2026-10-22").exit_code == 0
+    result = learn("calendar", "export", "2026-autumn")
+    assert result.exit_code == 0
+    assert "session 3 (SEQUENCE 1)" in result.stderr
+    after = _by_number(exported)
+    assert after[3]["UID"] == before[3]["UID"]
+    assert after[3]["SEQUENCE"] > before[3]["SEQUENCE"]
+    assert after[3].start.date().isoformat() == "2026-10-22"
+    assert [after[n]["SEQUENCE"] for n in (1, 2, 4, 5, 6)] == [0] * 5
+
+
+def test_a_new_start_time_raises_the_sequence(learn, exported):
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    assert learn("cohort", "reschedule", "2026-autumn", "5", "2026-11-18", "--start", "10:00", "--end", "13:00").exit_code == 0
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    session = _by_number(exported)[5]
+    assert session["SEQUENCE"] == 1
+    assert session.start.hour == 10
+
+
+def test_a_hand_edit_of_a_date_raises_the_sequence(learn, data_dir, exported):
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    path = data_dir / "cohorts" / "2026-autumn.yaml"
+    path.write_text(path.read_text().replace("- date: 2026-11-18", "- date: 2026-11-19"))
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    events = _by_number(exported)
+    assert events[5]["SEQUENCE"] == 1 and events[5].start.day == 19
+    # and once more by hand, back again: still higher, never lower
+    path.write_text(path.read_text().replace("- date: 2026-11-19", "- date: 2026-11-18"))
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    assert _by_number(exported)[5]["SEQUENCE"] == 2
+
+
+def test_cancel_session_then_export_with_cancel(learn, data_dir, exported, tmp_path):
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    assert learn("cohort", "cancel-session", "2026-autumn", "6", "--note", "facilitator ill").exit_code == 0
+
+    result = learn("calendar", "export", "2026-autumn")
+    assert result.exit_code == 0
+    assert "--cancel" in result.stderr  # tells the facilitator how to send the notices
+    session = _by_number(exported)[6]
+    assert session["STATUS"] == "CANCELLED" and session["SEQUENCE"] == 1
+
+    result = learn("calendar", "export", "2026-autumn", "--cancel", "--per-participant", tmp_path / "inv")
+    assert result.exit_code == 0, result.output
+    notice = exported.with_name("2026-autumn-session-6-cancel.ics")
+    calendar = _calendar(notice)
+    assert calendar["METHOD"] == "CANCEL"
+    [event] = calendar.walk("VEVENT")
+    assert (event["UID"], event["SEQUENCE"], event["STATUS"]) == (session["UID"], 1, "CANCELLED")
+    personal = _calendar(tmp_path / "inv" / "ann.oneil@example.org-session-6-cancel.ics")
+    assert personal["METHOD"] == "CANCEL"
+    assert [str(a) for a in personal.walk("VEVENT")[0].attendees] == ["mailto:ann.oneil@example.org"]
+    invitation = _events(tmp_path / "inv" / "ann.oneil@example.org.ics")
+    assert len(invitation) == 5  # the cancelled session is no longer offered
+
+
+def test_per_participant_writes_one_invitation_per_registered_person(learn, tmp_path):
+    target = tmp_path / "invitations"
+    result = learn("calendar", "export", "2026-autumn", "--per-participant", target)
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in target.iterdir())
+    assert len(files) == 9
+    assert "tom.whitfield@example.org.ics" not in files  # withdrawn
+    assert "Tom Whitfield" in result.stderr
+    for path in target.iterdir():
+        calendar = _calendar(path)
+        assert calendar["METHOD"] == "REQUEST"
+        email = path.name.removesuffix(".ics")
+        for event in calendar.walk("VEVENT"):
+            [attendee] = event.attendees
+            assert str(attendee) == f"mailto:{email}"
+            assert attendee.params["PARTSTAT"] == "NEEDS-ACTION" and attendee.params["RSVP"] == "TRUE"
+            assert attendee.params["ROLE"] == "REQ-PARTICIPANT"
+    raw = (target / "ann.oneil@example.org.ics").read_bytes().replace(b"\r\n ", b"")
+    assert b"ATTENDEE;CN=\"O'Neil, Ann\";" in raw
+
+
+def test_stdout_gets_the_calendar_and_nothing_else(learn, data_dir, check_ics):
+    result = learn("calendar", "export", "2026-autumn", "-o", "-")
+    assert result.exit_code == 0
+    data = result.stdout_bytes
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
+    check_ics(data)
+    assert not (data_dir / "out").exists()
+    assert (data_dir / "calendar-state.yaml").exists()
+
+
+def test_output_to_a_chosen_file(learn, tmp_path):
+    target = tmp_path / "elsewhere" / "autumn.ics"
+    assert learn("calendar", "export", "2026-autumn", "-o", target).exit_code == 0
+    assert len(_events(target)) == 6
+
+
+def test_dry_run_writes_nothing_and_shows_the_state_it_would_keep(learn, data_dir, tmp_path):
+    result = learn("calendar", "export", "2026-autumn", "--dry-run", "--per-participant", tmp_path / "inv")
+    assert result.exit_code == 0
+    assert re.search(r"would create \S*calendar-state\.yaml:", result.stdout)
+    assert "+    3: {uid: \"2026-autumn-session-3.leading-with-learning@example.org\", sequence: 0" in result.stdout
+    assert "would write" in result.stdout and "2026-autumn.ics" in result.stdout
+    assert not (data_dir / "calendar-state.yaml").exists()
+    assert not (data_dir / "out").exists()
+    assert not (tmp_path / "inv").exists()
+
+
+def test_without_a_zoom_link_it_exports_and_says_what_to_do(learn, data_dir, exported):
+    path = data_dir / "cohorts" / "2026-autumn.yaml"
+    text = path.read_text()
+    path.write_text(re.sub(r"zoom:\n(  .*\n)+", "", text))
+    result = learn("calendar", "export", "2026-autumn")
+    assert result.exit_code == 0, result.output
+    assert "no Zoom link" in result.stderr
+    first = _events(exported)[0]
+    assert first["LOCATION"] == "Online (Zoom link to follow)" and "URL" not in first
+    # Adding the link later updates every session in place.
+    path.write_text(text)
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    assert {e["SEQUENCE"] for e in _events(exported)} == {1}
+
+
+def test_a_broken_state_file_is_reported_with_its_position(learn, data_dir):
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    state = data_dir / "calendar-state.yaml"
+    state.write_text(state.read_text().replace("sequence: 0, fingerprint", "sequence: many, fingerprint", 1))
+    result = learn("calendar", "export", "2026-autumn")
+    assert result.exit_code == 1
+    assert re.search(r"calendar-state\.yaml:\d+:\d+: F003", result.stderr)
+    assert "Traceback" not in result.output
+    assert learn("validate").exit_code == 1
+
+
+def test_cancel_needs_a_file_not_stdout(learn):
+    result = learn("calendar", "export", "2026-autumn", "-o", "-", "--cancel")
+    assert result.exit_code == 2
+    assert "--cancel" in result.stderr
+
+
+def test_output_never_replaces_a_data_file(learn, data_dir):
+    before = (data_dir / "courses.yaml").read_text()
+    result = learn("calendar", "export", "2026-autumn", "-o", data_dir / "courses.yaml")
+    assert result.exit_code == 1
+    assert (data_dir / "courses.yaml").read_text() == before
+
+
+def test_unknown_cohort_is_a_clear_error(learn):
+    result = learn("calendar", "export", "2026-autum")
+    assert result.exit_code == 1
+    assert "2026-autumn" in result.stderr  # the suggestion
+
+
+def test_two_cohorts_share_one_state_file(learn, data_dir):
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    assert learn("calendar", "export", "2026-spring").exit_code == 0
+    state = (data_dir / "calendar-state.yaml").read_text()
+    assert state.index('"2026-autumn":') < state.index('"2026-spring":')
+    assert learn("validate").exit_code == 0
+
+
+def test_invitations_never_go_into_the_cohorts_folder(learn, data_dir):
+    result = learn("calendar", "export", "2026-autumn", "--per-participant", data_dir / "cohorts")
+    assert result.exit_code == 1
+    assert sorted(p.name for p in (data_dir / "cohorts").iterdir()) == ["2026-autumn.yaml", "2026-spring.yaml"]
