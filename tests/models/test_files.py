@@ -147,3 +147,15 @@ def test_the_bundled_participants_cover_the_edge_cases():
         assert any(p.po for p in people) and any(p.billing_email for p in people)
         assert sum(p.status == "withdrawn" for p in people) == 1
     assert "O'Neil, Ann" in [p.name for p in folder.cohort("2026-autumn").participants]
+
+
+def test_a_number_that_is_a_mapping_key_is_not_shown_as_a_list_position():
+    text = "course: x\nsessions:\n  - date: 2026-09-23\nattendance:\n  3: present\n"
+    [diag] = DataFolder(Path(".")).read(Path("c.yaml"), Cohort, text).diagnostics
+    assert diag.line == 5 and diag.message.startswith("attendance → 3: ")
+
+
+def test_list_positions_are_counted_from_one():
+    text = "course: x\nsessions:\n  - date: 2026-09-23\n  - date: nope\n"
+    [diag] = DataFolder(Path(".")).read(Path("c.yaml"), Cohort, text).diagnostics
+    assert "sessions #2 → date" in diag.message

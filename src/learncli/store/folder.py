@@ -193,10 +193,11 @@ class Change:
     before: str | None
     after: str | bytes
     data: bool = True  # a data file (shown as a diff) rather than generated output
+    existed: bool | None = None  # for generated output, whose old content is not read
 
     @property
     def created(self) -> bool:
-        return self.before is None
+        return not self.existed if self.existed is not None else self.before is None
 
     def diff(self, root: Path) -> str:
         if isinstance(self.after, bytes):
@@ -261,10 +262,9 @@ class Transaction:
 
     def output(self, path: Path, content: str | bytes, *, data: bool = False) -> None:
         """Write a whole file: generated output (invoices, .ics) or machine-kept state."""
-        before = None
-        if data and path.exists():
-            before = path.read_text(encoding="utf-8")
-        self._outputs[path] = Change(path, before, content, data=data)
+        exists = path.exists()
+        before = path.read_text(encoding="utf-8") if data and exists else None
+        self._outputs[path] = Change(path, before, content, data=data, existed=exists)
 
     def pending(self, path: Path) -> str | bytes | None:
         """What `output()` has queued for `path` in this transaction, if anything."""

@@ -61,7 +61,7 @@ def errors_to_diagnostics(exc: ValidationError, source: Source, model: type[Base
 def _one(error: Any, source: Source, model: type[BaseModel]) -> Diagnostic:
     loc = tuple(error["loc"])
     kind = error["type"]
-    field = _field_name(loc)
+    field = _field_name(loc, source)
     if kind == "extra_forbidden":
         line, col = source.mark(loc, key=True)
         known = _known_keys(model, loc[:-1])
@@ -74,7 +74,7 @@ def _one(error: Any, source: Source, model: type[BaseModel]) -> Diagnostic:
         return Diagnostic.make("F001", message, source.path, line, col)
     if kind == "missing":
         line, col = source.mark(loc[:-1])
-        where = f" in {_field_name(loc[:-1])}" if len(loc) > 1 else ""
+        where = f" in {_field_name(loc[:-1], source)}" if len(loc) > 1 else ""
         return Diagnostic.make("F002", f"required key {loc[-1]!r} is missing{where}", source.path, line, col)
 
     line, col = source.mark(loc)
@@ -111,11 +111,21 @@ def _one(error: Any, source: Source, model: type[BaseModel]) -> Diagnostic:
     return Diagnostic.make("F003", f"{field}: {message}" if field else message, source.path, line, col)
 
 
-def _field_name(loc: tuple[Any, ...]) -> str:
-    """A readable name: the last key, with the list item it belongs to (1-based)."""
+def _field_name(loc: tuple[Any, ...], source: Source | None = None) -> str:
+    """A readable name: the last key, with the list item it belongs to (1-based).
+
+    An integer in `loc` is a list position, or a key of a mapping (attendance is keyed by
+    session number); the file's own structure tells which.
+    """
+    import yaml
+
     parts: list[str] = []
-    for step in loc:
-        if isinstance(step, int) and parts:
+    for depth, step in enumerate(loc):
+        in_list = isinstance(step, int) and parts
+        if in_list and source is not None:
+            parent, _, matched = source.node(loc[:depth])
+            in_list = matched == depth and isinstance(parent, yaml.SequenceNode)
+        if in_list:
             parts[-1] = f"{parts[-1]} #{step + 1}"
         else:
             parts.append(str(step))
