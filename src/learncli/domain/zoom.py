@@ -218,7 +218,7 @@ def _find_header(text: str) -> tuple[str, int, list[str], dict[str, int], tuple[
                     what = COLUMNS.get(k)
                     if what and what not in columns:
                         columns[what] = index
-                if "name" in columns and ({"join", "duration", "total"} & columns.keys()):
+                if "name" in columns and ({"join", "leave"} <= columns.keys() or {"duration", "total"} & columns.keys()):
                     return delimiter, line, row, columns, meeting
                 if previous is not None and {MEETING_COLUMNS.get(k) for k in _key_list(previous)} >= {"id", "start"}:
                     meeting = (previous, row)
