@@ -191,9 +191,10 @@ def review_commitment(doc: CommentedMap, email: str, session: int, status: str, 
     ]
     if len(found) != 1:
         raise DataError(f"the cohort file has {len(found)} commitments of {email} after session {session}; expected one")
-    values: dict[str, Any] = {"status": status, "reviewed": on}
+    values: dict[str, Any] = {"status": status}
     if note is not None:
         values["note"] = note or None
+    values["reviewed"] = on
     set_values(found[0], values)
 
 
