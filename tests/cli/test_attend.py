@@ -135,6 +135,13 @@ def test_a_report_from_another_day_is_refused_and_names_the_likely_session(learn
     assert cohort_file(data_dir).read_bytes() == before
 
 
+def test_a_report_of_another_meeting_is_refused(learn, data_dir, zoom):
+    before = cohort_file(data_dir).read_bytes()
+    result, _ = import_report(learn, data_dir, zoom, joins=[("Gabriel Eichsteller", "gabriel@example.org", "09:00", "12:00"), ("Sam Lee", "", "09:00", "12:00")])
+    assert result.exit_code == 1 and "nobody in" in result.stderr
+    assert cohort_file(data_dir).read_bytes() == before
+
+
 def test_a_broken_report_names_file_line_and_column_and_writes_nothing(learn, data_dir):
     report = data_dir.parent / "broken.csv"
     report.write_text("Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\nAnn,,12/02/2026 9h30,12/02/2026 12:30:00,180\n")

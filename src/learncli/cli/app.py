@@ -28,8 +28,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "course": ("learncli.cli.course", "app", "The courses defined in courses.yaml."),
     "cohort": ("learncli.cli.cohort", "app", "Cohorts: one run of a course each, in cohorts/<id>.yaml."),
     "participant": ("learncli.cli.participant", "app", "The people registered on a cohort."),
-    "attend": ("learncli.cli.attend", "app", "Attendance: who came to each session, from Zoom reports or by hand."),
-    "commit": ("learncli.cli.commit", "app", "Commitments: the action each participant tries out between sessions."),
+    "attend": ("learncli.cli.attend", "app", "Attendance per session: from Zoom reports or by hand."),
+    "commit": ("learncli.cli.commit", "app", "Commitments: the action each person tries between sessions."),
     "session": ("learncli.cli.session", "app", "Sessions: the facilitators' brief before each one."),
 }
 

@@ -12,7 +12,7 @@ from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, SessionArg, grou
 if TYPE_CHECKING:
     from learncli.domain.attendance import AttendanceGrid
 
-app = group("Attendance: who came to each session, from Zoom reports or by hand.")
+app = group("Attendance per session: from Zoom reports or by hand.")
 
 STATUSES = "present|late|left-early|absent|excused"
 
@@ -27,14 +27,14 @@ def attend_mark(
     note: Annotated[str | None, typer.Option("--note", help="Why (kept with the mark).", show_default=False)] = None,
     dry_run: DryRunOpt = False,
 ) -> None:
-    """Set the attendance of one or more participants for a session by hand.
+    """Set marks by hand for one or more participants.
 
     A mark set by hand is kept when a Zoom report is imported later (unless the import
     is told --replace). `excused` may be set before the session.
 
     Example: learn attend mark 2026-autumn 6 ann.oneil@example.org --status excused --note "at a conference"
     """
-    from learncli.cli._output import print_changes
+    from learncli.cli._output import print_changes, warn
     from learncli.domain.lookup import find_participant, find_session
     from learncli.errors import Refused, UsageProblem
     from learncli.models.cohort import ATTENDANCE_STATUSES, Cohort
@@ -44,7 +44,8 @@ def attend_mark(
     if wanted not in ATTENDANCE_STATUSES:
         raise UsageProblem(f"--status {status!r}: choose one of {', '.join(ATTENDANCE_STATUSES)}")
     _check_line(note, "--note")
-    folder = state(ctx).folder
+    app_state = state(ctx)
+    folder = app_state.folder
     with folder.transaction(dry_run=dry_run) as tx:
         cohort = folder.cohort(cohort_id)
         index = find_session(cohort, session)
@@ -61,6 +62,9 @@ def attend_mark(
             marks[person.email] = {"status": wanted, "note": kept_note} if kept_note else wanted
         edits.set_marks(tx.edit(folder.cohort_path(cohort_id), Cohort), session, marks)
     print_changes(tx.changes, folder.root, dry_run=dry_run)
+    day = cohort.sessions[index].date
+    if wanted != "excused" and day > app_state.today:
+        warn(f"session {session} is on {day.isoformat()}, still to come; only 'excused' is usually known in advance")
 
 
 @app.command("import")
@@ -93,10 +97,9 @@ def attend_import(
     from learncli.domain.people import decode_csv
     from learncli.domain.schedule import fmt_day, session_times
     from learncli.domain.zoom import MAX_REPORT_BYTES, parse_report
-    from learncli.errors import DataError, Refused
+    from learncli.errors import DataError, Refused, UsageProblem
     from learncli.models.cohort import Cohort
     from learncli.models.course import Config
-    from learncli.models.types import _known_zone
     from learncli.render.attendance import import_summary
     from learncli.store import edits
 
@@ -116,7 +119,7 @@ def attend_import(
             raise Refused(f"session {session} ends before it starts; fix its times first (learn validate)")
         report_zone = zone or config.timezone
         if not _known_zone(report_zone):
-            raise Refused(f"--zone {report_zone!r} is not a time zone name such as Europe/London")
+            raise UsageProblem(f"--zone {report_zone!r} is not a time zone name such as Europe/London")
         text, encoding = decode_csv(data)
         parsed = parse_report(text, report, zone=report_zone, expected=times.date)
         if parsed.problems:
@@ -131,6 +134,11 @@ def attend_import(
             raise Refused(f"{report} is of a meeting on {held}, but session {session} was on {fmt_day(times.date)}; nothing was written", hint=hint)
         _check_alias_targets(extra, cohort, config)
         plan = plan_import(parsed, cohort, config, times, course.attendance, extra_aliases=extra, replace=replace)
+        if not plan.seen and not plan.withdrawn:
+            raise Refused(
+                f"nobody in {report} is a participant of {cohort_id}; nothing was written",
+                hint="is it the report of another meeting? To record that nobody came, use `learn attend mark ... --status absent`",
+            )
         path = folder.cohort_path(cohort_id)
         doc = tx.edit(path, Cohort)
         config_doc = None
@@ -156,7 +164,9 @@ def attend_report(
     csv_file: Annotated[Path | None, typer.Option("--csv", metavar="FILE", help="Also write the grid as CSV to FILE ('-' for standard output).", show_default=False)] = None,
     json_output: JsonOpt = False,
 ) -> None:
-    """Participants x sessions grid with each person's attendance rate; flags whoever missed a session.
+    """The attendance grid, rates, and who missed a session.
+
+    One row per registered participant, one column per session.
 
     Symbols: ✓ present, L late, E left early, ✗ absent, x excused, ? no mark for a
     recorded session. The rate leaves excused sessions out; the course expects everyone at
@@ -234,17 +244,28 @@ def _aliases(values: list[str]) -> dict[str, str]:
 
 
 def _check_alias_targets(extra: dict[str, str], cohort: Any, config: Any) -> None:
+    """Every `--alias` names a participant of the cohort or a facilitator."""
+    from learncli.domain.lookup import find_participant
     from learncli.errors import NotFound
 
     facilitators = {f.email for f in config.facilitators}
     for name, email in extra.items():
-        if cohort.participant(email) is None and email not in facilitators:
-            from learncli.domain.lookup import find_participant
+        if email in facilitators:
+            continue
+        try:
+            find_participant(cohort, email)
+        except NotFound as exc:
+            raise NotFound(f"--alias {name!r}: {exc}", hint=exc.hint) from None
 
-            try:
-                find_participant(cohort, email)
-            except NotFound as exc:
-                raise NotFound(f"--alias {name!r}: {exc}", hint=exc.hint) from None
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _check_line(value: str | None, option: str) -> None:

@@ -12,7 +12,7 @@ from learncli.cli._common import CohortArg, DryRunOpt, EmailArg, JsonOpt, group,
 if TYPE_CHECKING:
     from learncli.domain.commitments import CommitmentView
 
-app = group("Commitments: the action each participant tries out between sessions.")
+app = group("Commitments: the action each person tries between sessions.")
 
 AfterSession = Annotated[int, typer.Option("--session", metavar="N", min=1, help="The session after which the commitment was made.", show_default=False)]
 
@@ -27,9 +27,9 @@ def commit_add(
     factor: Annotated[str | None, typer.Option("--factor", metavar="capability|motivation|opportunity", help="What the action works on (COM-B).", show_default=False)] = None,
     dry_run: DryRunOpt = False,
 ) -> None:
-    """Record the action a participant commits to in the gap after a session.
+    """Record the action someone commits to after a session.
 
-    It is reviewed at the next session (`learn commit review`) and shown in that
+    It belongs to the gap after session N, is reviewed at the next session (`learn commit review`) and shown in that
     session's brief. One commitment per person per gap.
 
     Example: learn commit add 2026-autumn fatima.alsayed@example.org --session 5 "Ask my team what they learned this month" --factor capability
@@ -65,7 +65,7 @@ def commit_review(
     note_text: Annotated[str | None, typer.Option("--note", help="What they said about it.", show_default=False)] = None,
     dry_run: DryRunOpt = False,
 ) -> None:
-    """Record how a commitment went, as reviewed at the next session (dated today).
+    """Record how a commitment went, reviewed at the next session (dated today).
 
     Example: learn commit review 2026-autumn ann.oneil@example.org --session 5 --status partly --note "on the agenda for January"
     """
@@ -99,7 +99,7 @@ def commit_list(
     session: Annotated[int | None, typer.Option("--session", metavar="N", min=1, help="Only those made after session N.", show_default=False)] = None,
     json_output: JsonOpt = False,
 ) -> None:
-    """List a cohort's commitments: who, after which session, what, and how it went.
+    """List a cohort's commitments and how each went.
 
     Example: learn commit list 2026-autumn --open
     """
@@ -145,7 +145,9 @@ def commit_import(
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the good rows even when some rows are invalid.")] = False,
     dry_run: DryRunOpt = False,
 ) -> None:
-    """Record commitments in bulk from a CSV (a shared sheet or a form export).
+    """Record commitments in bulk from a CSV sheet.
+
+    A shared sheet or a form export works.
 
     Columns: email, session (the one after which it was made), text, and optionally
     factor (capability, motivation or opportunity); headers are matched loosely
