@@ -144,3 +144,11 @@ def test_validate_warns_about_two_commitments_for_one_gap(learn, data_dir):
     assert result.exit_code == 0
     [c003] = [line for line in result.stdout.splitlines() if " C003 " in line]
     assert "priya.raman@example.org" in c003 and "warning" in c003
+
+
+def test_no_commitment_after_a_cancelled_session(learn):
+    assert learn(*TODAY, "cohort", "cancel-session", "2026-autumn", "6").exit_code == 0
+    result = learn(*TODAY, "commit", "add", "2026-autumn", "ann.oneil@example.org", "--session", "6", "Try something")
+    assert result.exit_code == 1 and "cancelled" in result.stderr
+    payload = json.loads(learn(*TODAY, "commit", "list", "2026-autumn", "--session", "5", "--json").stdout)
+    assert {c["review_at"] for c in payload["commitments"]} == {None}  # nothing runs after 5 now

@@ -96,7 +96,8 @@ def check_new(cohort: Cohort, email: str, session: int, text: str) -> tuple[Part
     Refused for a withdrawn participant, or when they already have a different commitment
     for the same gap."""
     person = find_participant(cohort, email)
-    find_session(cohort, session)
+    if cohort.sessions[find_session(cohort, session)].cancelled:
+        raise Refused(f"session {session} of {cohort.id} was cancelled; a commitment belongs after a session that ran")
     if not person.active:
         raise Refused(f"{person.email} has withdrawn from {cohort.id}")
     for existing in cohort.commitments:
