@@ -293,3 +293,11 @@ def test_every_row_is_marked_or_reported(rows):
     for mark in plan.marks.values():
         assert mark["status"] in {"present", "late", "left-early", "absent"}
         assert 0 <= mark["minutes"] <= 180
+
+
+def test_thresholds_come_from_the_course_settings(learn, data_dir, zoom):
+    courses = data_dir / "courses.yaml"
+    courses.write_text(courses.read_text().replace("late_after_minutes: 10", "late_after_minutes: 30"))
+    result, _ = import_report(learn, data_dir, zoom)
+    assert result.exit_code == 0, result.output
+    assert marks(data_dir, 6)["sian.evans@example.org"] == {"status": "present", "minutes": 155}

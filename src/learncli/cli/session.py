@@ -40,7 +40,7 @@ def session_brief(
     folder = app_state.folder
     config = folder.config()
     cohort = folder.cohort(cohort_id)
-    # The invoice ledger is not part of this data folder's model yet: payments unknown.
+    # This data model has no invoice ledger: payments are unknown (None), never "all paid".
     brief = build_brief(cohort, config, session, app_state.today, unpaid=None)
     if json_output:
         print_json(brief_json(brief))
