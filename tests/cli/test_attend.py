@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 SESSION_6 = date(2026, 12, 2)
@@ -301,3 +301,31 @@ def test_thresholds_come_from_the_course_settings(learn, data_dir, zoom):
     result, _ = import_report(learn, data_dir, zoom)
     assert result.exit_code == 0, result.output
     assert marks(data_dir, 6)["sian.evans@example.org"] == {"status": "present", "minutes": 155}
+
+
+ZOOMISH = st.lists(
+    st.one_of(
+        st.sampled_from([
+            "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest",
+            "Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants",
+            "Name (original name),User email,Total Duration (Minutes),Guest",
+            "Ann O'Neil,ann.oneil@example.org,12/02/2026 09:27:51 AM,12/02/2026 12:31:00 PM,183,No",
+            "Zoe H,,02/12/2026 09:29:00,02/12/2026 12:30:00,181,Yes",
+            "\"Evans, Siân\",,12/02/2026 09:20:00 AM,,1,Yes", "", ",,,,,", "\ufeff", "\"unclosed,",
+        ]),
+        st.text(max_size=40),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=ZOOMISH, noise=st.binary(max_size=16))
+def test_malformed_reports_through_the_cli_are_messages_not_tracebacks(learn, data_dir, lines, noise):
+    report = data_dir.parent / "fuzz.csv"
+    report.write_bytes("\n".join(lines).encode("utf-8", "surrogatepass") + noise)
+    result = learn(*TODAY, "attend", "import", "2026-autumn", "6", report, "--dry-run")  # a bug would raise here
+    assert result.exit_code in (0, 1)
+    assert "Traceback" not in result.output
+    if result.exit_code == 1:
+        assert result.stderr.startswith(("learn:", str(report))) or "I00" in result.stderr
