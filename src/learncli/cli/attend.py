@@ -163,6 +163,7 @@ def attend_report(
     cohort_id: CohortArg,
     csv_file: Annotated[Path | None, typer.Option("--csv", metavar="FILE", help="Also write the grid as CSV to FILE ('-' for standard output).", show_default=False)] = None,
     json_output: JsonOpt = False,
+    dry_run: DryRunOpt = False,
 ) -> None:
     """The attendance grid, rates, and who missed a session.
 
@@ -190,9 +191,12 @@ def attend_report(
 
             sys.stdout.write(content)
             return
-        with folder.transaction() as tx:
+        with folder.transaction(dry_run=dry_run) as tx:
             tx.output(csv_file, content)
-        note(f"wrote {csv_file}")
+        if dry_run:
+            note(f"would write {csv_file} ({len(content.encode()):,} bytes); dry run: nothing was written")
+        else:
+            note(f"wrote {csv_file}")
     if json_output:
         print_json(grid_json(grid, app_state.today))
         return

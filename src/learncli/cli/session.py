@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from learncli.cli._common import CohortArg, JsonOpt, SessionArg, group, state
+from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, SessionArg, group, state
 
 app = group("Sessions: the facilitators' brief before each one.")
 
@@ -22,13 +22,14 @@ def session_brief(
     output_format: Annotated[str, typer.Option("--format", metavar="text|html|md", help="text (the terminal), or a page from templates/session-brief.html or .md.")] = "text",
     output: Annotated[Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write here ('-' for standard output). Default: the terminal for text, out/briefs/ for html and md.", show_default=False)] = None,
     json_output: JsonOpt = False,
+    dry_run: DryRunOpt = False,
 ) -> None:
     """The one page to read before a session: when, who is coming, who missed the last one,
     each person's commitment from the gap before it, who has not paid, notes.
 
     Example: learn --today 2026-11-30 session brief 2026-autumn 6 --format html
     """
-    from learncli.cli._output import console, note, print_json
+    from learncli.cli._output import console, print_changes, print_json
     from learncli.domain.brief import build_brief
     from learncli.errors import UsageProblem
     from learncli.render.brief import brief_json, brief_view
@@ -66,6 +67,6 @@ def session_brief(
             sys.stdout.write(content)
             return
     target = output or folder.out_dir / "briefs" / f"{cohort_id}-session-{session}.{wanted}"
-    with folder.transaction() as tx:
+    with folder.transaction(dry_run=dry_run) as tx:
         tx.output(target, content)
-    note(f"wrote {target}")
+    print_changes(tx.changes, folder.root, dry_run=dry_run)
