@@ -117,3 +117,61 @@ def check_ics() -> Callable[[bytes], tuple[object, object]]:
         return strict, parsed
 
     return _check
+
+
+#: The columns of Zoom's participants report, in Zoom's order.
+ZOOM_COLUMNS = ("Name (Original Name)", "User Email", "Join Time", "Leave Time", "Duration (Minutes)", "Guest")
+ZOOM_MEETING_COLUMNS = ("Meeting ID", "Topic", "Start Time", "End Time", "User Email", "Duration (Minutes)", "Participants")
+
+
+def zoom_stamp(day, hhmm: str, day_first: bool = False) -> str:
+    """A time as Zoom writes it: `12/02/2026 09:28:12 AM` (US) or `02/12/2026 09:28:12`."""
+    from datetime import datetime, time
+
+    moment = datetime.combine(day, time.fromisoformat(hhmm if hhmm.count(":") == 2 else hhmm + ":00"))
+    return moment.strftime("%d/%m/%Y %H:%M:%S") if day_first else moment.strftime("%m/%d/%Y %I:%M:%S %p")
+
+
+def zoom_report(
+    day,
+    joins,
+    *,
+    columns=ZOOM_COLUMNS,
+    extra=(),
+    day_first: bool = False,
+    meeting: bool = False,
+    bom: bool = True,
+) -> str:
+    """Zoom's participants report built from its columns: one row per join.
+
+    `joins`: (name, email or "", "HH:MM[:SS]" joined, "HH:MM[:SS]" left). `columns` may
+    respell the six standard headers (same order); `extra` appends columns such as
+    ("Recording Consent", "Yes"); `meeting` adds the meeting-data block first."""
+    import csv
+    import io
+    from datetime import datetime, time
+
+    def minutes(join: str, leave: str) -> int:
+        a, b = (datetime.combine(day, time.fromisoformat(t if t.count(":") == 2 else t + ":00")) for t in (join, leave))
+        return round((b - a).total_seconds() / 60)
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if meeting:
+        first = min(j[2] for j in joins)
+        last = max(j[3] for j in joins)
+        writer.writerow(ZOOM_MEETING_COLUMNS)
+        writer.writerow(["876 5432 1098", "Leading with Learning", zoom_stamp(day, first, day_first), zoom_stamp(day, last, day_first),
+                         "gabriel@example.org", minutes(first, last), len(joins)])
+        writer.writerow([])
+    writer.writerow([*columns, *(name for name, _ in extra)])
+    for name, email, join, leave in joins:
+        writer.writerow([name, email, zoom_stamp(day, join, day_first), zoom_stamp(day, leave, day_first), minutes(join, leave),
+                         "No" if email else "Yes", *(value for _, value in extra)])
+    return ("\ufeff" if bom else "") + out.getvalue()
+
+
+@pytest.fixture
+def zoom():
+    """The report builder: zoom(day, joins, **options) -> CSV text."""
+    return zoom_report

@@ -72,8 +72,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "A001": (E, "attendance for a session that does not exist"),
     "A002": (E, "attendance for someone who is not a participant"),
     "A003": (W, "past session with no attendance recorded"),
+    "A004": (W, "attendance other than excused for a cancelled or future session"),
     "C001": (E, "commitment for a session that does not exist"),
     "C002": (E, "commitment for someone who is not a participant"),
+    "C003": (W, "two commitments by one person for the same gap"),
     # I: files given to an import command (CSV)
     "I001": (E, "import file cannot be read (encoding, header, size)"),
     "I002": (E, "invalid value in an import row"),

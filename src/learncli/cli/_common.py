@@ -60,6 +60,26 @@ def parse_date_option(value: str | None, name: str = "date") -> date | None:
         raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, for example 2026-11-23", param_hint=name) from None
 
 
+def read_input_file(path: Path, limit: int) -> bytes:
+    """The bytes of a file given to an import command, or a clear error (never a traceback)."""
+    from learncli.diagnostics import Diagnostic
+    from learncli.errors import DataError, NotFound
+
+    try:
+        if path.stat().st_size > limit:
+            raise DataError(
+                f"{path} is too large to import",
+                diagnostics=[Diagnostic.make("I001", f"the file is {path.stat().st_size:,} bytes; the limit is {limit:,}", path)],
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(f"no file {path}") from None
+    except IsADirectoryError:
+        raise NotFound(f"{path} is a folder, not a CSV file") from None
+    except OSError as exc:
+        raise NotFound(f"cannot read {path}: {exc.strerror}") from None
+
+
 # Shared parameters: one definition, the same help everywhere.
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (a stable shape, for scripts) instead of text.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would change and write nothing.")]

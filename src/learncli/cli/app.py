@@ -29,6 +29,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "cohort": ("learncli.cli.cohort", "app", "Cohorts: one run of a course each, in cohorts/<id>.yaml."),
     "participant": ("learncli.cli.participant", "app", "The people registered on a cohort."),
     "calendar": ("learncli.cli.calendar", "app", "Calendars: .ics files of a cohort's sessions that update in place when a session moves."),
+    "attend": ("learncli.cli.attend", "app", "Attendance per session: from Zoom reports or by hand."),
+    "commit": ("learncli.cli.commit", "app", "Commitments: the action each person tries between sessions."),
+    "session": ("learncli.cli.session", "app", "Sessions: the facilitators' brief before each one."),
 }
 
 

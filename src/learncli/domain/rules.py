@@ -203,15 +203,30 @@ def _check_attendance(check: Checker, item: CohortInput, today: date) -> None:
             if email not in emails:
                 check.at(source, ("attendance", session, email), "A002", f"attendance for {email}, who is not a participant of this cohort", key=True)
     for number, session in enumerate(cohort.sessions, start=1):
+        marks = cohort.attendance.get(number) or {}
+        taken = [email for email, mark in marks.items() if mark.status != "excused"]
+        if taken and (session.cancelled or session.date > today):
+            why = "is cancelled" if session.cancelled else f"has not happened yet ({fmt_day(session.date)})"
+            check.at(source, ("attendance", number), "A004", f"attendance recorded for session {number}, which {why}; only 'excused' can be known in advance", key=True)
         if session.cancelled or session.date >= today:
             continue
-        if not cohort.attendance.get(number) and cohort.registered:
+        if not marks and cohort.registered:
             check.at(source, ("sessions", number - 1, "date"), "A003", f"session {number} ({fmt_day(session.date)}) has passed with no attendance recorded")
+    first_of: dict[tuple[str, int], int] = {}
     for index, commitment in enumerate(cohort.commitments):
         if not 1 <= commitment.session <= count:
             check.at(source, ("commitments", index, "session"), "C001", f"commitment after session {commitment.session}, but the cohort has sessions 1 to {count}")
         if commitment.email not in emails:
             check.at(source, ("commitments", index, "email"), "C002", f"commitment for {commitment.email}, who is not a participant of this cohort")
+        key = (commitment.email, commitment.session)
+        if key in first_of:
+            check.at(
+                source,
+                ("commitments", index, "session"),
+                "C003",
+                f"{commitment.email} has a second commitment after session {commitment.session} (the first is commitment #{first_of[key] + 1}); keep one per gap so the review knows which",
+            )
+        first_of.setdefault(key, index)
 
 
 def check_facilitator_overlaps(items: list[CohortInput], config: Config) -> list[Diagnostic]:

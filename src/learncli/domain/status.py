@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from learncli.domain.attendance import attendance_grid
 from learncli.domain.schedule import SessionTimes, next_session, session_times
-from learncli.models.cohort import ATTENDED, Cohort
+from learncli.models.cohort import Cohort
 from learncli.models.course import Config
 
 
@@ -34,10 +35,13 @@ class CohortStatus:
     registered: int
     withdrawn: int
     capacity: int | None
-    #: Share of marks (participant x past session) that count as attended, in percent.
+    #: Attended over expected (registered people x recorded sessions, excused left
+    #: out), in percent; the same figure as `learn attend report`.
     attendance_percent: int | None
     sessions_without_attendance: int
     open_commitments: int
+    #: Registered people who missed at least one recorded session (absent, excused, unmarked).
+    missed_a_session: int = 0
 
 
 def cohort_status(cohort: Cohort, config: Config, today: date) -> CohortStatus:
@@ -45,6 +49,7 @@ def cohort_status(cohort: Cohort, config: Config, today: date) -> CohortStatus:
     times = session_times(cohort, course, config.timezone)
     active = [t for t in times if not t.cancelled]
     upcoming = next_session(times, today)
+    grid = attendance_grid(cohort, course, config.timezone, today)
     done = [t for t in active if t.date < today]
     if not done:
         state = "upcoming"
@@ -65,9 +70,10 @@ def cohort_status(cohort: Cohort, config: Config, today: date) -> CohortStatus:
         registered=len(cohort.registered),
         withdrawn=len(cohort.participants) - len(cohort.registered),
         capacity=cohort.capacity or (course.capacity if course else None),
-        attendance_percent=attendance_percent(cohort, done),
+        attendance_percent=grid.rate,
         sessions_without_attendance=sum(1 for t in done if not cohort.attendance.get(t.number)),
         open_commitments=sum(1 for c in cohort.commitments if c.status == "open" and _is_registered(cohort, c.email)),
+        missed_a_session=len(grid.missed_someone),
     )
 
 
@@ -87,22 +93,6 @@ def _next(upcoming: SessionTimes | None, today: date) -> NextSession | None:
         theme=upcoming.theme,
         days=(upcoming.date - today).days,
     )
-
-
-def attendance_percent(cohort: Cohort, done: list[SessionTimes]) -> int | None:
-    """Attended marks over all marks of registered people in past sessions with a record."""
-    registered = {p.email for p in cohort.registered}
-    attended = total = 0
-    for t in done:
-        marks = cohort.attendance.get(t.number) or {}
-        for email, mark in marks.items():
-            if email not in registered or mark.status == "excused":
-                continue
-            total += 1
-            attended += mark.status in ATTENDED
-    if total == 0:
-        return None
-    return round(100 * attended / total)
 
 
 def is_current(status: CohortStatus, today: date, recent_days: int = 14) -> bool:

@@ -70,6 +70,8 @@ def _rows(status: CohortStatus) -> list[tuple[str, str]]:
             attendance = "none recorded yet"
         else:
             attendance = f"{status.attendance_percent}% over {status.sessions_done} session(s)"
+        if status.missed_a_session:
+            attendance += f"; {status.missed_a_session} missed a session"
         if status.sessions_without_attendance:
             attendance += f"; {status.sessions_without_attendance} past session(s) with no record"
         rows.append(("attendance", attendance))

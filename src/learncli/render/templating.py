@@ -9,6 +9,7 @@ variable is an error, not a silently empty string.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -42,6 +43,17 @@ def _hhmm(value: datetime) -> str:
     return value.strftime("%H:%M")
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def _md(value: object) -> str:
+    """Text made inert inside Markdown (a table cell or a list item): one line, and
+    the characters that would start emphasis, code, links, HTML or a new cell escaped."""
+    text = " ".join(str(value).split())
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return "\\" + text if text[:1] in ("#", "+", "-", "=") else text
+
+
 class Templates:
     """Finds and renders templates: the data folder's `templates/` first, then the defaults."""
 
@@ -61,7 +73,7 @@ class Templates:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(money=_money, day=_day, long_day=_long_day, hhmm=_hhmm)
+        self.env.filters.update(money=_money, day=_day, long_day=_long_day, hhmm=_hhmm, md=_md)
 
     def source_of(self, name: str) -> Path:
         """The file a template name resolves to (the override when there is one)."""

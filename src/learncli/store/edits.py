@@ -12,7 +12,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from learncli.errors import DataError
-from learncli.store.roundtrip import append, plain, text_scalar
+from learncli.store.roundtrip import append, plain, put_key, text_scalar
 
 
 def _list(doc: CommentedMap, key: str) -> CommentedSeq:
@@ -58,8 +58,10 @@ def set_values(item: CommentedMap, values: dict[str, Any]) -> None:
         if value is None:
             if key in item:
                 del item[key]
-        else:
+        elif key in item:
             item[key] = plain(value)
+        else:
+            put_key(item, key, value)
 
 
 def withdraw_participant(doc: CommentedMap, email: str, on: date) -> None:
@@ -93,6 +95,138 @@ def cancel_session(doc: CommentedMap, number: int, note: str | None) -> None:
     if note:
         values["note"] = note
     set_values(session_item(doc, number), values)
+
+
+def _session_marks(doc: CommentedMap, session: int, marks: dict[str, Any]) -> CommentedMap | None:
+    """The mapping of marks for `session` under `attendance:`; when there is none yet, it
+    is created holding `marks` (in number order among the sessions) and None returned."""
+    attendance = _mapping(doc, "attendance")
+    for key in (session, str(session)):
+        if key not in attendance:
+            continue
+        value = attendance[key]
+        if isinstance(value, CommentedMap):
+            if not len(value):
+                value.fa.set_block_style()
+            return value
+        if value is not None:
+            raise DataError(f"attendance for session {session} in the cohort file is not a mapping")
+        attendance[key] = CommentedMap()
+        return attendance[key]
+    fresh = CommentedMap()
+    for email, value in marks.items():
+        fresh[email] = _mark_value(value)
+    later = [n for n in (_number(k) for k in attendance) if n is not None and n > session]
+    before = next((k for k in attendance if _number(k) == min(later)), None) if later else None
+    put_key(attendance, session, fresh, before=before)
+    return None
+
+
+def _number(key: Any) -> int | None:
+    if isinstance(key, int) and not isinstance(key, bool):
+        return key
+    if isinstance(key, str) and key.strip().isdigit():
+        return int(key)
+    return None
+
+
+def _mark_value(value: str | dict[str, Any]) -> Any:
+    """A mark as written: a bare status, or a one-line mapping when there is more."""
+    if isinstance(value, str):
+        return text_scalar(value)
+    if set(value) == {"status"}:
+        return text_scalar(str(value["status"]))
+    mapping = plain({k: value[k] for k in ("status", "minutes", "note") if value.get(k) is not None})
+    mapping.fa.set_flow_style()
+    return mapping
+
+
+def _same_mark(old: Any, new: str | dict[str, Any]) -> bool:
+    def norm(value: Any) -> dict[str, Any]:
+        if isinstance(value, str):
+            return {"status": value}
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if v is not None}
+        return {"?": value}
+
+    return norm(old) == norm(new)
+
+
+def set_marks(doc: CommentedMap, session: int, marks: dict[str, str | dict[str, Any]]) -> None:
+    """Set participants' marks for one session: `{email: "present"}` or
+    `{email: {"status": "late", "minutes": 142}}`. Marks that already say the same are
+    left untouched (so importing a report twice changes nothing), and a mark someone
+    wrote as a block mapping is updated in place, keeping its comments."""
+    if not marks:
+        return
+    table = _session_marks(doc, session, marks)
+    if table is None:
+        return
+    by_email = {str(k).strip().lower(): k for k in table}
+    for email, value in marks.items():
+        key = by_email.get(email.strip().lower())
+        if key is None:
+            put_key(table, email, _mark_value(value))
+            continue
+        old = table[key]
+        if _same_mark(old, value):
+            continue
+        if isinstance(old, CommentedMap) and not old.fa.flow_style() and isinstance(value, dict):
+            set_values(old, {k: value.get(k) for k in ("status", "minutes", "note")})
+        else:
+            table[key] = _mark_value(value)
+
+
+def add_commitment(doc: CommentedMap, entry: dict[str, Any]) -> None:
+    append(_list(doc, "commitments"), entry)
+
+
+def review_commitment(doc: CommentedMap, email: str, session: int, status: str, note: str | None, on: date) -> None:
+    """Record the review of `email`'s commitment made after `session`."""
+    wanted = email.strip().lower()
+    found = [
+        item
+        for item in doc.get("commitments") or []
+        if isinstance(item, dict) and str(item.get("email", "")).strip().lower() == wanted and _number(item.get("session")) == session
+    ]
+    if len(found) != 1:
+        raise DataError(f"the cohort file has {len(found)} commitments of {email} after session {session}; expected one")
+    values: dict[str, Any] = {"status": status}
+    if note is not None:
+        values["note"] = note or None
+    values["reviewed"] = on
+    set_values(found[0], values)
+
+
+def add_alias(item: CommentedMap, alias: str) -> bool:
+    """Add a Zoom name to a participant's or facilitator's `aliases:`; False if there."""
+    aliases = item.get("aliases")
+    if aliases is None:
+        fresh = CommentedSeq([plain(alias)])
+        fresh.fa.set_flow_style()
+        put_key(item, "aliases", fresh)
+        return True
+    elif not isinstance(aliases, list):
+        raise DataError("'aliases' is not a list")
+    if any(str(a).strip().casefold() == alias.strip().casefold() for a in aliases):
+        return False
+    if isinstance(aliases, CommentedSeq) and not aliases.fa.flow_style() and len(aliases):
+        append(aliases, alias)
+    else:
+        aliases.append(plain(alias))
+    return True
+
+
+def find_participant_item(doc: CommentedMap, email: str) -> CommentedMap:
+    return _find_person(doc, email)
+
+
+def find_facilitator_item(config_doc: CommentedMap, email: str) -> CommentedMap:
+    wanted = email.strip().lower()
+    for item in config_doc.get("facilitators") or []:
+        if isinstance(item, dict) and str(item.get("email", "")).strip().lower() == wanted:
+            return item
+    raise DataError(f"{email} is not a facilitator in courses.yaml")
 
 
 def new_cohort_text(

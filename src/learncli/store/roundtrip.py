@@ -152,7 +152,12 @@ def _last_comment_slot(seq: CommentedSeq, index: int) -> tuple[Any, Any]:
 
 
 def _last_comment_slot_of(node: Any) -> tuple[Any, Any]:
-    """The container and key whose trailing comment is the last thing in `node`."""
+    """The container and key whose trailing comment is the last thing in `node`.
+
+    A flow collection (`{status: late, minutes: 150}`) is one line: its comment belongs
+    to the entry holding it, not inside the braces."""
+    if isinstance(node, CommentedMap | CommentedSeq) and node.fa.flow_style():
+        return None, None
     if isinstance(node, CommentedMap) and len(node):
         key = list(node.keys())[-1]
         deeper = _last_comment_slot_of(node[key])
@@ -180,3 +185,27 @@ def _set_token(holder: Any, slot: Any, value: str) -> None:
         holder.ca.items[slot] = [None, None, token, None]
     else:
         holder.ca.items[slot] = [token, None, None, None]
+
+
+def put_key(mapping: CommentedMap, key: Any, value: Any, *, before: Any = None) -> None:
+    """Add `key` to a block mapping (before the key `before`, else at the end).
+
+    Comments and blank lines that followed the old last entry belonged to whatever came
+    after the mapping in the file, so, as with `append`, they move below the new entry.
+    """
+    value = plain(value)
+    if before is not None and before in mapping:
+        mapping.insert(list(mapping.keys()).index(before), key, value)
+        return
+    moved: str | None = None
+    if len(mapping):
+        holder, slot = _last_comment_slot_of(mapping)
+        token = _token(holder, slot) if holder is not None else None
+        if token is not None:
+            eol, _, rest = token.value.partition("\n")
+            token.value = eol + "\n"
+            moved = "\n" + rest if rest else None
+    mapping[key] = value
+    if moved is not None:
+        holder, slot = _last_comment_slot_of(mapping)
+        _set_token(holder, slot, moved)

@@ -1,0 +1,242 @@
+"""`learn commit ...`: the actions participants commit to between sessions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from learncli.cli._common import CohortArg, DryRunOpt, EmailArg, JsonOpt, group, read_input_file, state
+
+if TYPE_CHECKING:
+    from learncli.domain.commitments import CommitmentView
+
+app = group("Commitments: the action each person tries between sessions.")
+
+AfterSession = Annotated[int, typer.Option("--session", metavar="N", min=1, help="The session after which the commitment was made.", show_default=False)]
+
+
+@app.command("add")
+def commit_add(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    email: EmailArg,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="What they will do, in their words.", show_default=False)],
+    session: AfterSession,
+    factor: Annotated[str | None, typer.Option("--factor", metavar="capability|motivation|opportunity", help="What the action works on (COM-B).", show_default=False)] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Record the action someone commits to after a session.
+
+    It belongs to the gap after session N, is reviewed at the next session (`learn commit review`) and shown in that
+    session's brief. One commitment per person per gap.
+
+    Example: learn commit add 2026-autumn fatima.alsayed@example.org --session 5 "Ask my team what they learned this month" --factor capability
+    """
+    from learncli.cli._output import note, print_changes
+    from learncli.domain import commitments
+    from learncli.models.cohort import Cohort
+    from learncli.store import edits
+
+    chosen = _factor(factor)
+    clean = _text(text)
+    app_state = state(ctx)
+    folder = app_state.folder
+    with folder.transaction(dry_run=dry_run) as tx:
+        cohort = folder.cohort(cohort_id)
+        person, already = commitments.check_new(cohort, email, session, clean)
+        if already:
+            note(f"{person.email}'s commitment after session {session} is already recorded")
+            return
+        edits.add_commitment(tx.edit(folder.cohort_path(cohort_id), Cohort), commitments.entry(person.email, session, clean, chosen))
+        if cohort.sessions[session - 1].date > app_state.today:
+            note(f"note: session {session} is on {cohort.sessions[session - 1].date}, still to come")
+    print_changes(tx.changes, folder.root, dry_run=dry_run)
+
+
+@app.command("review")
+def commit_review(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    email: EmailArg,
+    session: AfterSession,
+    status: Annotated[str, typer.Option("--status", metavar="done|partly|not-done|dropped", help="How it went.", show_default=False)],
+    note_text: Annotated[str | None, typer.Option("--note", help="What they said about it.", show_default=False)] = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Record how a commitment went, reviewed at the next session (dated today).
+
+    Example: learn commit review 2026-autumn ann.oneil@example.org --session 5 --status partly --note "on the agenda for January"
+    """
+    from learncli.cli._output import print_changes
+    from learncli.domain import commitments
+    from learncli.errors import UsageProblem
+    from learncli.models.cohort import REVIEW_STATUSES, Cohort
+    from learncli.store import edits
+
+    wanted = status.strip().lower()
+    if wanted not in REVIEW_STATUSES:
+        raise UsageProblem(f"--status {status!r}: choose one of {', '.join(REVIEW_STATUSES)}")
+    clean_note = _text(note_text, "--note") if note_text is not None else None
+    app_state = state(ctx)
+    folder = app_state.folder
+    with folder.transaction(dry_run=dry_run) as tx:
+        cohort = folder.cohort(cohort_id)
+        found = commitments.find(cohort, email, session)
+        if found.status == wanted and (clean_note is None or clean_note == found.note):
+            print_changes([], folder.root, dry_run=dry_run)
+            return
+        edits.review_commitment(tx.edit(folder.cohort_path(cohort_id), Cohort), found.email, session, wanted, clean_note, app_state.today)
+    print_changes(tx.changes, folder.root, dry_run=dry_run)
+
+
+@app.command("list")
+def commit_list(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    open_only: Annotated[bool, typer.Option("--open", help="Only commitments not yet reviewed.")] = False,
+    session: Annotated[int | None, typer.Option("--session", metavar="N", min=1, help="Only those made after session N.", show_default=False)] = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """List a cohort's commitments and how each went.
+
+    Example: learn commit list 2026-autumn --open
+    """
+    from learncli.cli._output import console, print_json
+    from learncli.domain import commitments
+    from learncli.render.attendance import commitments_table
+
+    cohort = state(ctx).folder.cohort(cohort_id)
+    shown = commitments.views(cohort, open_only=open_only, session=session)
+    if json_output:
+        print_json(commitments_json(cohort_id, shown))
+        return
+    title = f"{cohort_id}: {len(shown)} {'open ' if open_only else ''}commitment(s)"
+    console().print(commitments_table(shown, title=title))
+
+
+def commitments_json(cohort_id: str, shown: list[CommitmentView]) -> dict[str, Any]:
+    """The stable `--json` shape of `learn commit list` (documented in the README)."""
+    return {
+        "cohort": cohort_id,
+        "commitments": [
+            {
+                "email": v.email,
+                "name": v.name,
+                "session": v.session,
+                "review_at": v.review_at,
+                "text": v.text,
+                "factor": v.factor,
+                "status": v.status,
+                "note": v.note,
+                "reviewed": v.reviewed,
+            }
+            for v in shown
+        ],
+    }
+
+
+@app.command("import")
+def commit_import(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="CSV with a header: email, session, text, factor.", show_default=False)],
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the good rows even when some rows are invalid.")] = False,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Record commitments in bulk from a CSV sheet.
+
+    A shared sheet or a form export works.
+
+    Columns: email, session (the one after which it was made), text, and optionally
+    factor (capability, motivation or opportunity); headers are matched loosely
+    ("Email address", "After session", "Commitment"). Rows already recorded are skipped,
+    so importing the same sheet again adds only the new rows. Any invalid row stops the
+    whole import unless --skip-invalid is given.
+
+    Example: learn commit import 2026-autumn commitments-after-5.csv --dry-run
+    """
+    from learncli.cli._output import console, note, print_changes, print_diagnostics
+    from learncli.domain import commitments
+    from learncli.domain.people import MAX_CSV_BYTES
+    from learncli.errors import DataError
+    from learncli.models.cohort import Cohort
+    from learncli.render.attendance import commitments_table
+    from learncli.store import edits
+
+    data = read_input_file(file, MAX_CSV_BYTES)
+    folder = state(ctx).folder
+    with folder.transaction(dry_run=dry_run) as tx:
+        cohort = folder.cohort(cohort_id)
+        result = commitments.read_csv(file, data, cohort)
+        if result.problems and not (skip_invalid and result.entries):
+            raise DataError(
+                f"{file} has {len(result.problems)} problem(s); nothing was imported"
+                + ("" if skip_invalid else " (use --skip-invalid to import the other rows)"),
+                diagnostics=result.problems,
+            )
+        print_diagnostics(result.problems)
+        doc = tx.edit(folder.cohort_path(cohort_id), Cohort) if result.entries else None
+        for values in result.entries:
+            edits.add_commitment(doc, values)
+    if result.encoding != "utf-8":
+        note(f"read {file} as {result.encoding} (it is not UTF-8)")
+    if result.ignored_columns:
+        note(f"columns not used: {', '.join(result.ignored_columns)}")
+    for line, reason in result.skipped:
+        note(f"{file}:{line}: skipped: {reason}")
+    if result.entries:
+        shown = [v for v in _preview(cohort, result.entries)]
+        console().print(commitments_table(shown, title=f"{'Would add' if dry_run else 'Added'} {len(shown)} commitment(s)"))
+    print_changes(tx.changes, folder.root, dry_run=dry_run)
+
+
+def _preview(cohort: Any, entries: list[dict[str, Any]]) -> list[CommitmentView]:
+    from learncli.domain.commitments import CommitmentView, review_session
+
+    out = []
+    for values in entries:
+        person = cohort.participant(values["email"])
+        out.append(
+            CommitmentView(
+                email=values["email"],
+                name=person.name if person else values["email"],
+                session=values["session"],
+                review_at=review_session(cohort, values["session"]),
+                text=values["text"],
+                factor=values.get("factor"),
+                status="open",
+                note=None,
+                reviewed=None,
+            )
+        )
+    return out
+
+
+def _factor(value: str | None) -> str | None:
+    from learncli.errors import UsageProblem
+    from learncli.models.cohort import FACTORS
+
+    if value is None:
+        return None
+    wanted = value.strip().lower()
+    if wanted not in FACTORS:
+        raise UsageProblem(f"--factor {value!r}: choose one of {', '.join(FACTORS)}")
+    return wanted
+
+
+def _text(value: str, option: str = "TEXT") -> str:
+    from pydantic_core import PydanticCustomError
+
+    from learncli.errors import UsageProblem
+    from learncli.models.types import _text as check
+
+    clean = " ".join(value.split())
+    if not clean and option == "TEXT":
+        raise UsageProblem("TEXT: say what they will do")
+    try:
+        check(clean, single_line=True)
+    except PydanticCustomError as exc:
+        raise UsageProblem(f"{option}: {exc.message()}") from None
+    return clean

@@ -1,0 +1,72 @@
+"""`learn session ...`: the facilitators' brief before a session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, SessionArg, group, state
+
+app = group("Sessions: the facilitators' brief before each one.")
+
+FORMATS = ("text", "html", "md")
+
+
+@app.command("brief")
+def session_brief(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    session: SessionArg,
+    output_format: Annotated[str, typer.Option("--format", metavar="text|html|md", help="text (the terminal), or a page from templates/session-brief.html or .md.")] = "text",
+    output: Annotated[Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write here ('-' for standard output). Default: the terminal for text, out/briefs/ for html and md.", show_default=False)] = None,
+    json_output: JsonOpt = False,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """The one page to read before a session: when, who is coming, who missed the last one,
+    each person's commitment from the gap before it, who has not paid, notes.
+
+    Example: learn --today 2026-11-30 session brief 2026-autumn 6 --format html
+    """
+    from learncli.cli._output import console, print_changes, print_json
+    from learncli.domain.brief import build_brief
+    from learncli.errors import UsageProblem
+    from learncli.render.brief import brief_json, brief_view
+
+    wanted = output_format.strip().lower()
+    if wanted not in FORMATS:
+        raise UsageProblem(f"--format {output_format!r}: choose one of {', '.join(FORMATS)}")
+    app_state = state(ctx)
+    folder = app_state.folder
+    config = folder.config()
+    cohort = folder.cohort(cohort_id)
+    # This data model has no invoice ledger: payments are unknown (None), never "all paid".
+    brief = build_brief(cohort, config, session, app_state.today, unpaid=None)
+    if json_output:
+        print_json(brief_json(brief))
+        return
+    if wanted == "text":
+        if output is None or str(output) == "-":
+            brief_view(console(), brief)
+            return
+        from io import StringIO
+
+        from rich.console import Console
+
+        buffer = StringIO()
+        brief_view(Console(file=buffer, width=100, color_system=None, highlight=False), brief)
+        content = "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+    else:
+        from learncli.render.templating import Templates
+
+        content = Templates(folder.templates_dir).render(f"session-brief.{wanted}", brief=brief)
+        if output is not None and str(output) == "-":
+            import sys
+
+            sys.stdout.write(content)
+            return
+    target = output or folder.out_dir / "briefs" / f"{cohort_id}-session-{session}.{wanted}"
+    with folder.transaction(dry_run=dry_run) as tx:
+        tx.output(target, content)
+    print_changes(tx.changes, folder.root, dry_run=dry_run)

@@ -1,0 +1,257 @@
+"""Commitments: the action each participant commits to in the gap after a session.
+
+A commitment made after session N is reviewed at the next session that runs (N+1,
+unless that one is cancelled). One commitment per person per gap: that is what the
+review asks about, and what `learn commit review` finds by email and session.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from learncli.diagnostics import Diagnostic
+from learncli.domain.lookup import find_participant, find_session
+from learncli.domain.people import MAX_CSV_BYTES, decode_csv
+from learncli.errors import NotFound, Refused
+from learncli.models.cohort import FACTORS, Cohort, Commitment, Participant
+
+#: Commitment CSV headers, lower case letters and digits only -> field.
+HEADER_ALIASES: dict[str, str] = {
+    "email": "email", "emailaddress": "email", "participantemail": "email", "youremail": "email",
+    "session": "session", "aftersession": "session", "sessionnumber": "session", "sessionno": "session",
+    "text": "text", "commitment": "text", "action": "text", "yourcommitment": "text", "youraction": "text",
+    "commitmenttext": "text", "whatwillyoudo": "text", "actiontotry": "text",
+    "factor": "factor", "comb": "factor", "combfactor": "factor", "area": "factor",
+}
+_SESSION = re.compile(r"^\s*(?:session\s*)?(\d{1,3})(?:\.0+)?\s*$", re.IGNORECASE)
+
+
+def review_session(cohort: Cohort, session: int) -> int | None:
+    """The session at which a commitment made after `session` is reviewed."""
+    for number in range(session + 1, len(cohort.sessions) + 1):
+        if not cohort.sessions[number - 1].cancelled:
+            return number
+    return None
+
+
+def previous_session(cohort: Cohort, session: int) -> int | None:
+    """The last session before `session` that was not cancelled."""
+    for number in range(session - 1, 0, -1):
+        if not cohort.sessions[number - 1].cancelled:
+            return number
+    return None
+
+
+@dataclass
+class CommitmentView:
+    email: str
+    name: str
+    session: int
+    review_at: int | None
+    text: str
+    factor: str | None
+    status: str
+    note: str | None
+    reviewed: date | None
+
+
+def views(cohort: Cohort, *, open_only: bool = False, session: int | None = None) -> list[CommitmentView]:
+    """Commitments in session order, then in the participants' order."""
+    order = {p.email: i for i, p in enumerate(cohort.participants)}
+    out = []
+    for c in cohort.commitments:
+        if open_only and c.status != "open":
+            continue
+        if session is not None and c.session != session:
+            continue
+        person = cohort.participant(c.email)
+        out.append(
+            CommitmentView(
+                email=c.email,
+                name=person.name if person else c.email,
+                session=c.session,
+                review_at=review_session(cohort, c.session) if c.session <= len(cohort.sessions) else None,
+                text=c.text,
+                factor=c.factor,
+                status=c.status,
+                note=c.note,
+                reviewed=c.reviewed,
+            )
+        )
+    out.sort(key=lambda v: (v.session, order.get(v.email, len(order))))
+    return out
+
+
+def check_new(cohort: Cohort, email: str, session: int, text: str) -> tuple[Participant, bool]:
+    """The participant a new commitment is for, and whether it is already recorded as is.
+
+    Refused for a withdrawn participant, or when they already have a different commitment
+    for the same gap."""
+    person = find_participant(cohort, email)
+    if cohort.sessions[find_session(cohort, session)].cancelled:
+        raise Refused(f"session {session} of {cohort.id} was cancelled; a commitment belongs after a session that ran")
+    if not person.active:
+        raise Refused(f"{person.email} has withdrawn from {cohort.id}")
+    for existing in cohort.commitments:
+        if existing.email == person.email and existing.session == session:
+            if " ".join(existing.text.split()) == " ".join(text.split()):
+                return person, True
+            raise Refused(
+                f"{person.email} already has a commitment after session {session}: {existing.text!r}",
+                hint="edit it in the cohort file, or review it with `learn commit review`",
+            )
+    return person, False
+
+
+def find(cohort: Cohort, email: str, session: int) -> Commitment:
+    """The one commitment of `email` made after `session`."""
+    person = find_participant(cohort, email)
+    found = [c for c in cohort.commitments if c.email == person.email and c.session == session]
+    if not found:
+        theirs = sorted({c.session for c in cohort.commitments if c.email == person.email})
+        hint = f"{person.email} has commitments after session(s) {', '.join(map(str, theirs))}" if theirs else f"add one with `learn commit add {cohort.id} {person.email} --session {session} TEXT`"
+        raise NotFound(f"{person.email} has no commitment after session {session} in {cohort.id}", hint=hint)
+    if len(found) > 1:
+        raise Refused(f"{person.email} has {len(found)} commitments after session {session}; keep one per gap in the cohort file")
+    return found[0]
+
+
+def entry(email: str, session: int, text: str, factor: str | None) -> dict[str, Any]:
+    """A new commitment as it is written to the cohort file (keys in file order)."""
+    values: dict[str, Any] = {"email": email, "session": session, "text": " ".join(text.split())}
+    if factor:
+        values["factor"] = factor
+    return values
+
+
+@dataclass
+class CommitmentImport:
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+
+def read_csv(path: Path, data: bytes, cohort: Cohort) -> CommitmentImport:
+    """Commitments from a CSV with columns email, session, text and (optional) factor.
+
+    Rows already in the cohort are skipped, so importing the same sheet again adds only
+    the new rows. Every problem names its line and column."""
+    result = CommitmentImport()
+
+    def problem(code: str, message: str, line: int = 0, col: int = 0) -> None:
+        result.problems.append(Diagnostic.make(code, message, path, line, col))
+
+    if len(data) > MAX_CSV_BYTES:
+        problem("I001", f"the file is {len(data):,} bytes; the limit is {MAX_CSV_BYTES:,}")
+        return result
+    text, result.encoding = decode_csv(data)
+    if "\x00" in text:
+        problem("I001", "the file contains NUL bytes; is it really a CSV file?", text.count("\n", 0, text.index("\x00")) + 1, 1)
+        return result
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        problem("I001", f"cannot read the header: {exc}", 1, 1)
+        return result
+    if not header or not any(h.strip() for h in header):
+        problem("I001", "the file is empty: expected a header row email,session,text,factor", 1, 1)
+        return result
+    columns: dict[str, int] = {}
+    for index, title in enumerate(header):
+        key = HEADER_ALIASES.get(re.sub(r"[^a-z0-9]", "", title.lower()))
+        if key and key not in columns:
+            columns[key] = index
+        elif title.strip():
+            result.ignored_columns.append(title.strip())
+    missing = [c for c in ("email", "session", "text") if c not in columns]
+    if missing:
+        problem("I001", f"no {', '.join(missing)} column in the header ({', '.join(h for h in header if h)})", 1, 1)
+        return result
+
+    count = len(cohort.sessions)
+    seen: dict[tuple[str, int], int] = {}
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problem("I002", f"cannot read this row: {exc}", line, 1)
+            break
+        if not any(cell.strip() for cell in row):
+            continue
+
+        def cell(key: str, row: list[str] = row) -> str:
+            index = columns.get(key)
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        def col(key: str) -> int:
+            return columns.get(key, 0) + 1
+
+        match = _SESSION.match(cell("session"))
+        if not match:
+            problem("I002", f"session: {cell('session')!r} is not a session number", line, col("session"))
+            continue
+        session = int(match.group(1))
+        if not 1 <= session <= count:
+            problem("I002", f"session {session}: {cohort.id} has sessions 1 to {count}", line, col("session"))
+            continue
+        factor = cell("factor").lower() or None
+        if factor is not None and factor not in FACTORS:
+            problem("I002", f"factor: {cell('factor')!r} is not one of {', '.join(FACTORS)}", line, col("factor"))
+            continue
+        values = entry(cell("email"), session, cell("text"), factor)
+        try:
+            commitment = Commitment.model_validate(values)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                key = str(error["loc"][0]) if error["loc"] else "row"
+                message = "is empty" if error["type"] == "missing" else error["msg"]
+                problem("I002", f"{key}: {message}", line, col(key))
+            continue
+        if not commitment.text.strip():
+            problem("I002", "text: is empty", line, col("text"))
+            continue
+        values["email"] = commitment.email
+        person = cohort.participant(commitment.email)
+        if person is None:
+            problem("I002", f"email: {commitment.email} is not a participant of {cohort.id}", line, col("email"))
+            continue
+        if not person.active:
+            problem("I002", f"email: {commitment.email} has withdrawn from {cohort.id}", line, col("email"))
+            continue
+        key = (commitment.email, session)
+        if key in seen:
+            problem("I003", f"{commitment.email} has two commitments after session {session} in the file (also on line {seen[key]})", line, col("email"))
+            continue
+        seen[key] = line
+        existing = next((c for c in cohort.commitments if c.email == commitment.email and c.session == session), None)
+        if existing is not None:
+            if " ".join(existing.text.split()) == values["text"]:
+                result.skipped.append((line, f"{commitment.email}'s commitment after session {session} is already recorded"))
+            else:
+                problem(
+                    "I002",
+                    f"{commitment.email} already has a different commitment after session {session} ({existing.text!r}); edit the cohort file to change it",
+                    line,
+                    col("text"),
+                )
+            continue
+        result.entries.append(values)
+    return result

@@ -1,0 +1,133 @@
+"""`learn session brief`: the page the facilitators read before a session."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import yaml
+
+from learncli.domain.brief import Unpaid, build_brief
+from learncli.render.templating import Templates
+from learncli.store.folder import DataFolder
+
+TODAY = ("--today", "2026-11-30")
+
+
+def after_session_5(data_dir) -> dict[str, str]:
+    """email -> text of each commitment made after session 5, straight from the file."""
+    data = yaml.safe_load((data_dir / "cohorts" / "2026-autumn.yaml").read_text())
+    return {c["email"]: c["text"] for c in data["commitments"] if c["session"] == 5}
+
+
+def test_brief_for_autumn_session_6_lists_each_commitment_from_after_session_5(learn, data_dir):
+    expected = after_session_5(data_dir)
+    assert len(expected) == 8
+    payload = json.loads(learn(*TODAY, "session", "brief", "2026-autumn", "6", "--json").stdout)
+    assert (payload["session"], payload["of"], payload["date"], payload["start"], payload["end"]) == (6, 6, "2026-12-02", "09:30", "12:30")
+    assert payload["theme"] == "Making learning a habit" and payload["days"] == 2
+    assert payload["previous"] == {"session": 5, "date": "2026-11-18", "theme": "Connecting learning cycles", "recorded": True}
+    people = {p["email"]: p for p in payload["participants"]}
+    assert len(people) == 9 and "tom.whitfield@example.org" not in people
+    got = {email: p["commitment"]["text"] for email, p in people.items() if p["commitment"]}
+    assert got == expected
+    assert {p["commitment"]["status"] for p in people.values() if p["commitment"]} == {"open"}
+    assert people["fatima.alsayed@example.org"]["commitment"] is None
+    missed = {email: p["previous_mark"]["status"] for email, p in people.items() if p["missed_previous"]}
+    assert missed == {"ann.oneil@example.org": "excused", "chidi.okafor@example.org": "absent"}
+    assert payload["unpaid"] is None  # no ledger: unknown, not "everyone paid"
+    assert payload["withdrawn"] == ["Tom Whitfield"]
+
+
+def test_brief_in_the_terminal(learn, data_dir):
+    result = learn(*TODAY, "session", "brief", "2026-autumn", "6")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "session 6 of 6" in out and "Wednesday 2 December 2026, 09:30–12:30" in out and "in 2 days" in out
+    assert "Missed session 5" in out and "Chidi Okafor (absent)" in out and "O'Neil, Ann (excused)" in out
+    assert "No commitment recorded: Fatima Al-Sayed" in out
+    assert "Not known: no invoice ledger" in out
+
+
+def test_brief_markdown_has_one_row_per_commitment(learn, data_dir):
+    result = learn(*TODAY, "session", "brief", "2026-autumn", "6", "--format", "md", "-o", "-")
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and "to ask about" in line]
+    assert len(rows) == 8
+    texts = after_session_5(data_dir)
+    names = {"ann.oneil@example.org": "O'Neil, Ann", "peggy.lowe@example.org": 'Margaret "Peggy" Lowe'}
+    for email, name in names.items():
+        assert any(row.startswith(f"| {name} |") and texts[email] in row for row in rows)
+
+
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[str] = []
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1] if self.stack else None}>"
+        self.stack.pop()
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1] == "td":
+            self.cells.append(data)
+
+
+def test_brief_html_goes_to_out_briefs_is_well_formed_and_escaped(learn, data_dir):
+    path = data_dir / "cohorts" / "2026-autumn.yaml"
+    path.write_text(path.read_text().replace("role: Volunteer Coordinator", "role: <b>Coordinator</b> & co"))
+    result = learn(*TODAY, "session", "brief", "2026-autumn", "6", "--format", "html")
+    assert result.exit_code == 0, result.output
+    target = data_dir / "out" / "briefs" / "2026-autumn-session-6.html"
+    html = target.read_text(encoding="utf-8")
+    assert "&lt;b&gt;Coordinator&lt;/b&gt; &amp; co" in html
+    parser = _Collect()
+    parser.feed(html.split("<body>", 1)[1].split("</body>", 1)[0])
+    assert not parser.stack
+    for text in after_session_5(data_dir).values():
+        assert text in parser.cells
+
+
+def test_a_data_folder_template_overrides_the_brief(learn, data_dir):
+    (data_dir / "templates").mkdir()
+    (data_dir / "templates" / "session-brief.md").write_text("{{ brief.title }} / {{ brief.with_commitment|length }} commitments\n")
+    result = learn(*TODAY, "session", "brief", "2026-autumn", "6", "--format", "md", "-o", "-")
+    assert result.stdout == "Leading with Learning — Autumn 2026 / 8 commitments\n"
+
+
+def test_the_first_session_has_no_previous_one(learn):
+    payload = json.loads(learn("--today", "2026-09-20", "session", "brief", "2026-autumn", "1", "--json").stdout)
+    assert payload["previous"] is None
+    assert all(p["commitment"] is None and not p["missed_previous"] for p in payload["participants"])
+    assert learn("--today", "2026-09-20", "session", "brief", "2026-autumn", "1", "--format", "md", "-o", "-").exit_code == 0
+
+
+def test_bad_session_and_format_are_clear_errors(learn):
+    assert "no session 7" in learn(*TODAY, "session", "brief", "2026-autumn", "7").stderr
+    assert learn(*TODAY, "session", "brief", "2026-autumn", "6", "--format", "pdf").exit_code == 2
+
+
+def test_unpaid_invoices_from_the_ledger_appear_against_each_person(data_dir):
+    folder = DataFolder(data_dir)
+    config, cohort = folder.config(), folder.cohort("2026-autumn")
+    owed = [
+        Unpaid("ann.oneil@example.org", "LWL-2026-0007", Decimal("575.00"), "GBP", date(2026, 9, 9)),
+        Unpaid("former@example.org", "LWL-2026-0012", Decimal("287.50")),
+    ]
+    brief = build_brief(cohort, config, 6, date(2026, 11, 30), unpaid=owed)
+    assert [p.unpaid for p in brief.people if p.unpaid] == [[owed[0]]]
+    templates = Templates(folder.templates_dir)
+    md = templates.render("session-brief.md", brief=brief)
+    assert "| O'Neil, Ann | LWL-2026-0007 | £575.00 | Wed 9 Sep 2026 |" in md
+    assert "| former@example.org | LWL-2026-0012 | £287.50 |" in md
+    html = templates.render("session-brief.html", brief=brief)
+    assert "LWL-2026-0007" in html and "£575.00" in html
+    everyone_paid = build_brief(cohort, config, 6, date(2026, 11, 30), unpaid=[])
+    assert "Everyone has paid." in templates.render("session-brief.md", brief=everyone_paid)
