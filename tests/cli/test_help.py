@@ -6,9 +6,8 @@ import json
 import subprocess
 import sys
 
-import typer
 
-from learncli.cli.app import COMMANDS, app, load_command
+from learncli.cli.app import COMMANDS, load_command
 
 
 def _walk(command, prefix=()):

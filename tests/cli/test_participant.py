@@ -163,3 +163,14 @@ def test_two_processes_adding_at_once_lose_nobody(data_dir):
     emails = [p["email"] for p in people(data_dir)]
     assert sorted(e for e in emails if e.startswith("person")) == sorted(f"person{i}@example.org" for i in range(8))
     assert not [p for p in (data_dir / "cohorts").iterdir() if p.name.startswith(".learn-tmp")]
+
+
+def test_names_that_look_like_markup_print_as_written(learn, data_dir, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "300")
+    name = "Ann [/b] [bold]O'Neil[/bold] [link=x]"
+    assert learn("participant", "add", "2026-autumn", "--name", name, "--email", "kai@example.org").exit_code == 0
+    listed = learn("participant", "list", "2026-autumn")
+    assert listed.exit_code == 0
+    assert "[/b]" in listed.stdout and "[bold]O'Neil[/bold]" in listed.stdout
+    shown = learn("cohort", "show", "2026-autumn")
+    assert shown.exit_code == 0

@@ -53,16 +53,18 @@ def console() -> Console:
     """Rich console for stdout: colour in a terminal (unless NO_COLOR), plain text in a pipe."""
     from rich.console import Console
 
+    # markup=False: names and themes come from people's files, and "[/b]" in a name
+    # must print as written, not be taken for Rich markup (styles are set with Text).
     if sys.stdout.isatty():
-        return Console(highlight=False)
+        return Console(highlight=False, markup=False)
     width = int(os.environ.get("COLUMNS") or 0) or 120
-    return Console(highlight=False, file=_TrimmedStdout(), width=width, color_system=None)
+    return Console(highlight=False, markup=False, file=_TrimmedStdout(), width=width, color_system=None)
 
 
 def err_console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, markup=False)
 
 
 def jsonable(value: Any) -> Any:

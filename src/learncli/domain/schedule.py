@@ -8,7 +8,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from learncli.models.cohort import Cohort, Session
-from learncli.models.course import Config, Course, HolidayRules
+from learncli.models.course import Course, HolidayRules
 
 
 @dataclass(frozen=True, slots=True)

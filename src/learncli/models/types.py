@@ -176,7 +176,7 @@ def _fraction(value: Any) -> Fraction:
         if isinstance(value, str) and value.strip().endswith("%"):
             result = Fraction(value.strip()[:-1]) / 100
         else:
-            result = Fraction(value) if isinstance(value, (int, Decimal, str)) else None
+            result = Fraction(value) if isinstance(value, (int, Decimal, str, Fraction)) else None
     except (ValueError, ZeroDivisionError):
         result = None
     if result is None or not 0 <= result <= 1:
