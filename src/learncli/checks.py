@@ -11,8 +11,11 @@ from datetime import date
 
 from learncli.diagnostics import Diagnostic
 from learncli.domain import rules
+from learncli.domain.invoicing import check_ledger
+from learncli.models.cohort import Cohort
 from learncli.models.course import Config
 from learncli.store.folder import DataFolder
+from learncli.store.ledger import read_ledger
 
 
 @dataclass
@@ -56,6 +59,14 @@ def validate_folder(folder: DataFolder, today: date) -> Report:
             report.diagnostics.extend(rules.check_cohort(item, config, today))
     if config is not None:
         report.diagnostics.extend(rules.check_facilitator_overlaps(inputs, config))
+
+    ledger = read_ledger(folder)
+    report.files += len(ledger.files)
+    report.diagnostics.extend(ledger.diagnostics)
+    # A cohort whose file has errors still exists: its invoices are not dangling.
+    cohorts: dict[str, Cohort | None] = {cohort_id: None for cohort_id in folder.cohort_ids()}
+    cohorts.update({item.id: item.cohort for item in inputs})
+    report.diagnostics.extend(check_ledger(ledger.ledger, config, cohorts, today))
     report.diagnostics.sort(key=lambda d: d.sort_key())
     return report
 

@@ -28,6 +28,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "course": ("learncli.cli.course", "app", "The courses defined in courses.yaml."),
     "cohort": ("learncli.cli.cohort", "app", "Cohorts: one run of a course each, in cohorts/<id>.yaml."),
     "participant": ("learncli.cli.participant", "app", "The people registered on a cohort."),
+    "invoice": ("learncli.cli.invoice", "app", "Invoices: issue them for a cohort, list, show, render and void them."),
+    "payment": ("learncli.cli.payment", "app", "Payments received against invoices."),
+    "report": ("learncli.cli.report", "app", "Reports from the invoice ledger: contributions owed, revenue."),
 }
 
 
