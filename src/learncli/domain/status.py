@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from learncli.domain.schedule import SessionTimes, next_session, session_times
 from learncli.models.cohort import ATTENDED, Cohort
 from learncli.models.course import Config
+
+if TYPE_CHECKING:
+    from learncli.domain.invoicing import InvoiceSummary, Ledger
 
 
 @dataclass
@@ -38,9 +42,11 @@ class CohortStatus:
     attendance_percent: int | None
     sessions_without_attendance: int
     open_commitments: int
+    #: Invoiced / paid / overdue, when the ledger was read (None: not looked at).
+    invoices: InvoiceSummary | None = None
 
 
-def cohort_status(cohort: Cohort, config: Config, today: date) -> CohortStatus:
+def cohort_status(cohort: Cohort, config: Config, today: date, ledger: Ledger | None = None) -> CohortStatus:
     course = config.course(cohort.course)
     times = session_times(cohort, course, config.timezone)
     active = [t for t in times if not t.cancelled]
@@ -68,7 +74,16 @@ def cohort_status(cohort: Cohort, config: Config, today: date) -> CohortStatus:
         attendance_percent=attendance_percent(cohort, done),
         sessions_without_attendance=sum(1 for t in done if not cohort.attendance.get(t.number)),
         open_commitments=sum(1 for c in cohort.commitments if c.status == "open" and _is_registered(cohort, c.email)),
+        invoices=_invoices(ledger, cohort, today),
     )
+
+
+def _invoices(ledger: Ledger | None, cohort: Cohort, today: date) -> InvoiceSummary | None:
+    if ledger is None:
+        return None
+    from learncli.domain.invoicing import cohort_invoices
+
+    return cohort_invoices(ledger, cohort, today)
 
 
 def _is_registered(cohort: Cohort, email: str) -> bool:

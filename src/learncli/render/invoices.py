@@ -201,8 +201,8 @@ _STATUS_STYLE = {"paid": "green", "part-paid": "yellow", "unpaid": "", "void": "
 
 
 def invoice_table(accounts: list[Account], today: date, title: str, *, show_cohort: bool = True) -> Table:
-    columns = ["number", "issued", "due", *(["cohort"] if show_cohort else []), "participant", "PO", "total", "balance", "status"]
-    table = _table(*columns, title=title, right=("total", "balance"))
+    columns = ["number", "due", *(["cohort"] if show_cohort else []), "participant", "PO", "total", "owed", "status"]
+    table = _table(*columns, title=title, right=("total", "owed"))
     table.columns[0].no_wrap = True
     table.columns[-1].no_wrap = True
     for a in accounts:
@@ -212,7 +212,7 @@ def invoice_table(accounts: list[Account], today: date, title: str, *, show_coho
         elif a.overdue(today):
             status = f"{status}, {a.days_overdue(today)}d late"
         due = "on receipt" if a.due_on_receipt else a.due.isoformat()
-        cells = [a.number, a.issued.isoformat(), due, *([a.cohort] if show_cohort else []), a.invoice.participant_name,
+        cells = [a.number, due, *([a.cohort] if show_cohort else []), a.invoice.participant_name,
                  a.invoice.po or "", money(a.total, a.currency), money(a.balance, a.currency), status]
         table.add_row(*cells, style="red" if a.overdue(today) else _STATUS_STYLE.get(a.status) or None)
     return table
