@@ -381,7 +381,7 @@ def plan_payment(
             f"{fmt_day(account.credit_note.issued)}; a void invoice takes no payments"
         )
     if amount <= 0:
-        raise Refused(f"a payment must be more than nothing, not {amount}")
+        raise Refused(f"a payment must be a positive amount, not {amount}")
     if account.balance <= 0:
         raise Refused(f"{account.number} is already paid in full ({_money(account.paid, account.currency)})")
     if amount > account.balance:

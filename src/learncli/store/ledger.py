@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 _RESOLVER = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
+#: Outside what YAML allows raw in a stream (its "printable" set), or a line break YAML
+#: 1.1 would fold (NEL, LS, PS), or the byte-order mark: written as an escape.
+_UNPRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _ENTRIES_LINE = re.compile(r"^entries:[ \t]*(?P<value>[^#\n]*?)[ \t]*(?:#[^\n]*)?$", re.MULTILINE)
 
 
@@ -185,8 +188,24 @@ def scalar(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
+        if _UNPRINTABLE.search(value):
+            return _double_quoted(value)
         return value if _plain_ok(value) else "'" + value.replace("'", "''") + "'"
     raise TypeError(f"cannot write {type(value).__name__} to the ledger")
+
+
+def _double_quoted(value: str) -> str:
+    """Characters a YAML stream may not hold raw (C1 controls, a BOM) written as escapes."""
+    out = []
+    for ch in value:
+        code = ord(ch)
+        if ch in '\\"':
+            out.append("\\" + ch)
+        elif _UNPRINTABLE.match(ch) or ch == "\t":
+            out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def _plain_ok(value: str) -> bool:
