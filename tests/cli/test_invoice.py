@@ -195,7 +195,6 @@ def test_render_txt_to_a_file_and_html_by_default(learn, data_dir):
 
 
 def test_render_pdf_makes_an_a4_pdf(learn, data_dir):
-    pytest.importorskip("weasyprint")
     target = data_dir.parent / "invoice.pdf"
     assert learn("invoice", "render", "LWL-2026-0001", "--format", "pdf", "-o", str(target)).exit_code == 0
     from pypdf import PdfReader

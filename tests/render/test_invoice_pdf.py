@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 
-import pytest
 
 from learncli.render.invoices import to_pdf
 
 
 def test_pdf_fetches_files_inside_the_data_folder_only(tmp_path, caplog):
-    pytest.importorskip("weasyprint")
     data = tmp_path / "data"
     data.mkdir()
     (data / "style.css").write_text("p { color: red; }")
