@@ -175,3 +175,34 @@ def zoom_report(
 def zoom():
     """The report builder: zoom(day, joins, **options) -> CSV text."""
     return zoom_report
+
+
+@pytest.fixture
+def make_cohort(data_dir: Path) -> Callable[..., str]:
+    """make_cohort("big", 250) -> a cohort of the bundled course with that many people.
+
+    Its sessions are the autumn 2026 dates, so invoices issued on 1 Aug 2026 are due on
+    9 Sep 2026. Names and POs come from `name(i)` and `po(i)` when given.
+    """
+
+    def _make(cohort_id: str, count: int, name: Callable[[int], str] | None = None, po: Callable[[int], str | None] | None = None) -> str:
+        import json
+
+        lines = [
+            "course: leading-with-learning",
+            f"title: Test cohort {cohort_id}",
+            "sessions:",
+            *(f"  - date: {d}" for d in ("2026-09-23", "2026-10-07", "2026-10-21", "2026-11-04", "2026-11-18", "2026-12-02")),
+            "participants:",
+        ]
+        for i in range(1, count + 1):
+            # JSON strings are valid YAML double-quoted scalars: any name round-trips.
+            lines.append(f"  - name: {json.dumps(name(i) if name else f'Person {i:03d}', ensure_ascii=False)}")
+            lines.append(f"    email: person{i:03d}@{cohort_id}.example.org")
+            value = po(i) if po else None
+            if value is not None:
+                lines.append(f"    po: {json.dumps(value, ensure_ascii=False)}")
+        (data_dir / "cohorts" / f"{cohort_id}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return cohort_id
+
+    return _make

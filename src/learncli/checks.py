@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from learncli.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
+    from learncli.models.cohort import Cohort
     from learncli.models.course import Config
     from learncli.store.folder import DataFolder
 
@@ -46,6 +47,10 @@ def validate_cached(folder: DataFolder, today: date) -> Report:
 def validate_folder(folder: DataFolder, today: date) -> Report:
     """Read every file and apply every rule (no cache)."""
     from learncli.domain import rules
+    from learncli.domain.invoicing import check_ledger
+    from learncli.models.calendar_state import CalendarState
+    from learncli.store.calendar_state import state_path
+    from learncli.store.ledger import read_ledger
 
     report = Report()
     config_file = folder.read_config()
@@ -78,12 +83,17 @@ def validate_folder(folder: DataFolder, today: date) -> Report:
     if config is not None:
         report.diagnostics.extend(rules.check_facilitator_overlaps(inputs, config))
 
-    from learncli.models.calendar_state import CalendarState
-    from learncli.store.calendar_state import state_path
-
     if state_path(folder).exists():
         report.files += 1
         report.diagnostics.extend(folder.read(state_path(folder), CalendarState).diagnostics)
+
+    ledger = read_ledger(folder)
+    report.files += len(ledger.files)
+    report.diagnostics.extend(ledger.diagnostics)
+    # A cohort whose file has errors still exists: its invoices are not dangling.
+    cohorts: dict[str, Cohort | None] = {cohort_id: None for cohort_id in folder.cohort_ids()}
+    cohorts.update({item.id: item.cohort for item in inputs})
+    report.diagnostics.extend(check_ledger(ledger.ledger, config, cohorts, today))
     report.diagnostics.sort(key=lambda d: d.sort_key())
     return report
 

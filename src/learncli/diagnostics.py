@@ -68,6 +68,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "M001": (E, "duplicate invoice number"),
     "M002": (W, "gap in the invoice number sequence"),
     "M003": (W, "invoice unpaid after its due date"),
+    "M004": (E, "payment or credit note for an invoice that is not in the ledger"),
+    "M005": (E, "payments more than the invoice's total, or a payment to a void invoice"),
+    "M006": (E, "invoice cancelled by more than one credit note"),
+    "M007": (W, "two live invoices for one participant of one cohort"),
     # A / C: attendance and commitments
     "A001": (E, "attendance for a session that does not exist"),
     "A002": (E, "attendance for someone who is not a participant"),

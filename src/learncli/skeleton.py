@@ -63,6 +63,7 @@ def init_files(bare: bool) -> list[tuple[str, str, Any]]:
     """(path relative to the new folder, text, model to validate it with)."""
     from learncli.models.cohort import Cohort
     from learncli.models.course import Config
+    from learncli.models.invoice import LedgerFile
 
     if bare:
         return [(".gitignore", GITIGNORE, None), ("courses.yaml", BARE_COURSES, Config)]
@@ -70,7 +71,12 @@ def init_files(bare: bool) -> list[tuple[str, str, Any]]:
     root = example_data_dir()
     for entry in sorted(_walk(root), key=lambda pair: pair[0]):
         relative, node = entry
-        model = Cohort if relative.startswith("cohorts/") else (Config if relative == "courses.yaml" else None)
+        if relative.startswith("cohorts/"):
+            model: Any = Cohort
+        elif relative.startswith("invoices/"):
+            model = LedgerFile
+        else:
+            model = Config if relative == "courses.yaml" else None
         files.append((relative, node.read_text(encoding="utf-8"), model))
     return files
 

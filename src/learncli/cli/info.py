@@ -108,15 +108,18 @@ def status_command(
     from learncli.domain.status import cohort_status, is_current
     from learncli.render.status import render_status
 
+    from learncli.store.ledger import read_ledger
+
     app = state(ctx)
     config = app.folder.config()
+    ledger = read_ledger(app.folder)
     statuses = []
-    broken = []
+    broken = [f.path for f in ledger.files if not f.ok]
     for result in app.folder.all_cohorts():
         if result.model is None or not result.ok:
             broken.append(result.path)
             continue
-        statuses.append(cohort_status(result.model, config, app.today))
+        statuses.append(cohort_status(result.model, config, app.today, ledger.ledger))
     shown = [s for s in statuses if show_all or is_current(s, app.today)]
     shown.sort(key=lambda s: (s.state == "finished", s.first))
     if json_output:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from learncli.domain.attendance import attendance_grid
 from learncli.domain.schedule import SessionTimes, next_session, session_times
 from learncli.models.cohort import Cohort
 from learncli.models.course import Config
+
+if TYPE_CHECKING:
+    from learncli.domain.invoicing import InvoiceSummary, Ledger
 
 
 @dataclass
@@ -42,9 +46,11 @@ class CohortStatus:
     open_commitments: int
     #: Registered people who missed at least one recorded session (absent, excused, unmarked).
     missed_a_session: int = 0
+    #: Invoiced / paid / overdue, when the ledger was read (None: not looked at).
+    invoices: InvoiceSummary | None = None
 
 
-def cohort_status(cohort: Cohort, config: Config, today: date) -> CohortStatus:
+def cohort_status(cohort: Cohort, config: Config, today: date, ledger: Ledger | None = None) -> CohortStatus:
     course = config.course(cohort.course)
     times = session_times(cohort, course, config.timezone)
     active = [t for t in times if not t.cancelled]
@@ -74,7 +80,16 @@ def cohort_status(cohort: Cohort, config: Config, today: date) -> CohortStatus:
         sessions_without_attendance=sum(1 for t in done if not cohort.attendance.get(t.number)),
         open_commitments=sum(1 for c in cohort.commitments if c.status == "open" and _is_registered(cohort, c.email)),
         missed_a_session=len(grid.missed_someone),
+        invoices=_invoices(ledger, cohort, today),
     )
+
+
+def _invoices(ledger: Ledger | None, cohort: Cohort, today: date) -> InvoiceSummary | None:
+    if ledger is None:
+        return None
+    from learncli.domain.invoicing import cohort_invoices
+
+    return cohort_invoices(ledger, cohort, today)
 
 
 def _is_registered(cohort: Cohort, email: str) -> bool:

@@ -9,6 +9,9 @@ from learncli.domain.schedule import fmt_day
 from learncli.domain.status import CohortStatus
 
 if TYPE_CHECKING:
+    from learncli.domain.invoicing import InvoiceSummary
+
+if TYPE_CHECKING:
     from rich.console import Console
 
 
@@ -46,6 +49,25 @@ def render_status(out: Console, statuses: list[CohortStatus], today: date, hidde
         out.print(Text(f"{hidden} finished cohort(s) not shown; use --all.", style="dim"))
 
 
+def invoices_phrase(summary: InvoiceSummary) -> str:
+    """`9 invoiced: 7 paid, 2 unpaid (£1,150.00), 1 overdue (£575.00); 1 not invoiced yet`."""
+    from learncli.render.tables import money
+
+    if not summary.invoiced:
+        text = "none issued yet"
+    else:
+        c = summary.currency or "GBP"
+        parts = [f"{summary.paid} paid"]
+        if summary.unpaid:
+            parts.append(f"{summary.unpaid} unpaid ({money(summary.outstanding, c)})")
+        if summary.overdue:
+            parts.append(f"{summary.overdue} overdue ({money(summary.overdue_amount, c)})")
+        text = f"{summary.invoiced} invoiced: " + ", ".join(parts)
+    if summary.not_invoiced:
+        text += f"; {summary.not_invoiced} registered participant(s) not invoiced yet"
+    return text
+
+
 def _rows(status: CohortStatus) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if status.next is not None:
@@ -65,6 +87,8 @@ def _rows(status: CohortStatus) -> list[tuple[str, str]]:
     if status.capacity:
         people += f" (capacity {status.capacity})"
     rows.append(("people", people))
+    if status.invoices is not None:
+        rows.append(("invoices", invoices_phrase(status.invoices)))
     if status.sessions_done:
         if status.attendance_percent is None:
             attendance = "none recorded yet"

@@ -27,6 +27,7 @@ M = TypeVar("M")
 
 COURSES_FILE = "courses.yaml"
 COHORTS_DIR = "cohorts"
+INVOICES_DIR = "invoices"
 TEMPLATES_DIR = "templates"
 OUT_DIR = "out"
 
@@ -85,6 +86,17 @@ class DataFolder:
     @property
     def cohorts_dir(self) -> Path:
         return self.root / COHORTS_DIR
+
+    @property
+    def invoices_dir(self) -> Path:
+        """The invoice ledger: one file per calendar year, `invoices/2026.yaml`."""
+        return self.root / INVOICES_DIR
+
+    def ledger_paths(self) -> list[Path]:
+        """Every file of the ledger, sorted by name (so by year)."""
+        if not self.invoices_dir.is_dir():
+            return []
+        return sorted(p for p in self.invoices_dir.glob("*.yaml") if not p.name.startswith("."))
 
     @property
     def templates_dir(self) -> Path:
@@ -185,6 +197,12 @@ def _require(result: FileResult[M], name: str) -> M:
     return result.model
 
 
+def _joined(start: str, more: str) -> str:
+    if start and not start.endswith("\n"):
+        start += "\n"
+    return start + more
+
+
 @dataclass
 class Change:
     """One file a command writes (or, with --dry-run, would write)."""
@@ -255,6 +273,35 @@ class Transaction:
         if path.exists() or path.is_symlink():
             raise Refused(f"{path} already exists; learn does not overwrite it")
         self._edits[path] = _Edit(path, None, None, model, text)
+
+    def current(self, path: Path) -> str | None:
+        """The text of a data file as this transaction has it so far (None: no such file)."""
+        if path in self._edits:
+            return self._edits[path].after()
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            return None
+
+    def replace(self, path: Path, text: str, model: type[Any] | None = None) -> None:
+        """Give a data file its whole new text (validated on commit, shown as a diff)."""
+        edit = self._edits.get(path)
+        if edit is not None:
+            if edit.doc is not None:
+                raise RuntimeError(f"{path} is already being edited in place")
+            edit.text = text
+            return
+        self.folder.inside(path)
+        self._edits[path] = _Edit(path, self.current(path), None, model, text)
+
+    def append(self, path: Path, text: str, model: type[Any] | None = None, *, header: str = "") -> None:
+        """Add `text` at the end of a data file, which starts as `header` if it does not exist.
+
+        Nothing already in the file is rewritten, so appending costs the same for a file of
+        ten lines or ten thousand; the whole new text is still validated on commit.
+        """
+        current = self.current(path)
+        self.replace(path, _joined(header if current is None else current, text), model)
 
     def text(self, path: Path) -> str:
         """The text an edited file would have if the transaction were committed now."""

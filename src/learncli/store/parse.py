@@ -58,13 +58,20 @@ def errors_to_diagnostics(exc: ValidationError, source: Source, model: type[Base
     return out
 
 
+def _is_tag(step: Any) -> bool:
+    """Pydantic puts the tag of a tagged union into an error's location; our tags are
+    written `<kind>`, which no key in a file is, so they can be left out of positions."""
+    return isinstance(step, str) and step.startswith("<") and step.endswith(">")
+
+
 def _one(error: Any, source: Source, model: type[BaseModel]) -> Diagnostic:
-    loc = tuple(error["loc"])
+    tagged = tuple(error["loc"])
+    loc = tuple(step for step in tagged if not _is_tag(step))
     kind = error["type"]
     field = _field_name(loc, source)
     if kind == "extra_forbidden":
         line, col = source.mark(loc, key=True)
-        known = _known_keys(model, loc[:-1])
+        known = _known_keys(model, tagged[:-1])
         message = f"unknown key {loc[-1]!r}"
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         if close:
@@ -168,6 +175,13 @@ def _step_into(annotation: Any, step: Any) -> Any:
         return field.annotation if field else None
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType) and _is_tag(step):
+        for member in args:
+            if typing.get_origin(member) is typing.Annotated and any(
+                getattr(meta, "tag", None) == step for meta in member.__metadata__
+            ):
+                return typing.get_args(member)[0]
+        return None
     if origin is list and args:
         return args[0]
     if origin is dict and len(args) == 2:

@@ -1,0 +1,65 @@
+"""`learn report ...`: contributions owed, and revenue."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from learncli.cli._common import JsonOpt, group, state
+
+app = group("Reports from the invoice ledger: contributions owed, revenue.")
+
+YearOpt = Annotated[int | None, typer.Option("--year", metavar="YEAR", min=1900, max=9999, help="Only this calendar year (default: all).", show_default=False)]
+
+
+def _cohort_courses(folder: object) -> dict[str, str]:
+    return {r.model.id: r.model.course for r in folder.all_cohorts() if r.model is not None}  # type: ignore[attr-defined]
+
+
+@app.command("contributions")
+def report_contributions(ctx: typer.Context, year: YearOpt = None, json_output: JsonOpt = False) -> None:
+    """What is owed to each course's contribution recipient: its amount per paid invoice.
+
+    An invoice counts once paid in full, in the year of its last payment (with --year).
+    For Leading with Learning: £25 per paid participant to the HLS Collaborative.
+
+    Example: learn report contributions --year 2026 --json
+    """
+    from learncli.cli._output import console, print_json, warn
+    from learncli.domain.invoicing import contributions
+    from learncli.render.invoices import contributions_table
+    from learncli.store.ledger import load_ledger
+
+    folder = state(ctx).folder
+    config = folder.config()
+    ledger = load_ledger(folder)
+    report = contributions(ledger, config, _cohort_courses(folder), year)
+    if json_output:
+        print_json(report)
+        return
+    console().print(contributions_table(report))
+    for cohort_id in report.unknown_cohorts:
+        warn(f"paid invoices for {cohort_id} are not counted: its cohort file or course is missing")
+
+
+@app.command("revenue")
+def report_revenue(ctx: typer.Context, year: YearOpt = None, json_output: JsonOpt = False) -> None:
+    """Invoiced, credited, received (bank and card), outstanding and overdue, per cohort.
+
+    With --year, each amount counts in the year of its own date (issue, credit note or
+    payment); outstanding and overdue are today's balances (see --today).
+
+    Example: learn --today 2026-11-23 report revenue --year 2026
+    """
+    from learncli.cli._output import console, print_json
+    from learncli.domain.invoicing import revenue
+    from learncli.render.invoices import revenue_table
+    from learncli.store.ledger import load_ledger
+
+    app_state = state(ctx)
+    report = revenue(load_ledger(app_state.folder), app_state.today, year)
+    if json_output:
+        print_json(report)
+        return
+    console().print(revenue_table(report))

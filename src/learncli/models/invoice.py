@@ -1,0 +1,170 @@
+"""`invoices/<year>.yaml`: the invoice ledger, a journal of invoices, credit notes and payments.
+
+The ledger is append-only: an issued invoice is never changed. A payment is a new entry
+naming the invoice it pays; voiding an invoice adds a credit note naming the invoice it
+cancels. So every write is an append, and whether an invoice is paid or void follows
+from the entries (see `domain.invoicing`).
+
+Each entry is a mapping whose first key says what it is:
+
+    - invoice: LWL-2026-0001        # an invoice, with its number
+    - credit_note: LWL-2026-0011    # a credit note, with its own number
+    - payment: LWL-2026-0001        # a payment, naming the invoice it pays
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import Discriminator, Field, Tag, model_validator
+
+from learncli.models.types import (
+    Code,
+    Currency,
+    Date,
+    Email,
+    Id,
+    Line,
+    Money,
+    Percent,
+    StrictModel,
+    Text,
+    invalid,
+)
+
+PaymentMethod = Literal["bank", "card"]
+PAYMENT_METHODS: tuple[str, ...] = ("bank", "card")
+CENT = Decimal("0.01")
+
+
+def vat_amount(net: Decimal, rate: Decimal) -> Decimal:
+    """VAT on `net` at `rate` percent, rounded half up to the penny (HMRC allows either way)."""
+    return (net * rate / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class BillTo(StrictModel):
+    """Who the invoice is addressed to, as it was when the invoice was issued."""
+
+    name: Line
+    organisation: Line | None = None
+    email: Email
+    address: list[Line] = Field(default_factory=list)
+
+
+class InvoiceLine(StrictModel):
+    description: Line
+    amount: Money
+
+
+class Vat(StrictModel):
+    """Present only when the organisation is VAT-registered (vat_number and vat_rate set)."""
+
+    rate: Percent
+    amount: Money
+
+
+class InvoiceEntry(StrictModel):
+    """An invoice as issued. Never edited afterwards: pay it or void it with new entries."""
+
+    invoice: Code
+    issued: Date
+    due: Date
+    cohort: Id
+    participant: Email
+    participant_name: Line
+    bill_to: BillTo
+    po: Code | None = None
+    currency: Currency
+    lines: list[InvoiceLine] = Field(min_length=1)
+    vat: Vat | None = None
+    total: Money
+    note: Text | None = None
+
+    @property
+    def number(self) -> str:
+        return self.invoice
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal("0.00"))
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> InvoiceEntry:
+        expected = self.subtotal + (self.vat.amount if self.vat else Decimal(0))
+        if self.total != expected:
+            raise invalid(
+                "total {total} does not match the lines{vat} ({expected})",
+                total=str(self.total),
+                vat=" plus VAT" if self.vat else "",
+                expected=str(expected),
+            )
+        if self.due < self.issued:
+            raise invalid("due date {due} is before the issue date {issued}", due=str(self.due), issued=str(self.issued))
+        return self
+
+
+class CreditNoteEntry(StrictModel):
+    """Cancels one invoice in full; has a number of its own from the same sequence."""
+
+    credit_note: Code
+    issued: Date
+    cancels: Code
+    reason: Line
+    currency: Currency
+    total: Money
+
+    @property
+    def number(self) -> str:
+        return self.credit_note
+
+
+class PaymentEntry(StrictModel):
+    """Money received against one invoice; several part-payments may add up to its total."""
+
+    payment: Code
+    date: Date
+    amount: Annotated[Money, Field(gt=Decimal(0))]
+    method: PaymentMethod
+    reference: Code | None = None
+    note: Text | None = None
+
+    @property
+    def invoice(self) -> str:
+        return self.payment
+
+
+Entry = InvoiceEntry | CreditNoteEntry | PaymentEntry
+
+#: The key that says what kind an entry is -> the tag of its model in the union. Tags are
+#: written `<...>` so they can never be mistaken for a key when an error is traced back
+#: to its line (see `store.parse`).
+KIND_KEYS: dict[str, str] = {"invoice": "<invoice>", "credit_note": "<credit_note>", "payment": "<payment>"}
+
+
+def _entry_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return next((tag for key, tag in KIND_KEYS.items() if key in value), None)
+    if isinstance(value, InvoiceEntry | CreditNoteEntry | PaymentEntry):
+        return KIND_KEYS[next(iter(type(value).model_fields))]
+    return None
+
+
+AnyEntry = Annotated[
+    Union[
+        Annotated[InvoiceEntry, Tag("<invoice>")],
+        Annotated[CreditNoteEntry, Tag("<credit_note>")],
+        Annotated[PaymentEntry, Tag("<payment>")],
+    ],
+    Discriminator(
+        _entry_kind,
+        custom_error_type="learn_invalid",
+        custom_error_message="an entry must start with invoice:, credit_note: or payment:",
+    ),
+]
+
+
+class LedgerFile(StrictModel):
+    """One file of the ledger (learn writes one per calendar year: `invoices/2026.yaml`)."""
+
+    entries: list[AnyEntry] | None = None

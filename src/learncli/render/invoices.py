@@ -1,0 +1,312 @@
+"""Invoices for people: the document (HTML, text, PDF), tables, and the JSON shape."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from learncli.domain.invoicing import Account, Ledger, RunPlan
+from learncli.domain.schedule import fmt_day, session_times
+from learncli.errors import LearnError
+from learncli.models.invoice import CreditNoteEntry, InvoiceEntry
+from learncli.render.tables import money
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+
+    from learncli.domain.invoicing import ContributionReport, RevenueReport
+    from learncli.models.cohort import Cohort
+    from learncli.models.course import Config, Course
+
+FORMATS = ("html", "pdf", "txt")
+PDF_HINT = 'install the PDF extra: pip install -e ".[pdf]" (from a checkout) or pip install weasyprint'
+
+
+def file_name(number: str, extension: str) -> str:
+    """A safe file name for a document number (a format may contain `/`)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", number) + "." + extension
+
+
+def contribution_note(course: Course | None, currency: str) -> str | None:
+    """The sentence about the contribution, built from the course's data."""
+    if course is None or course.contribution is None:
+        return None
+    part = course.contribution
+    note = f" {part.note.strip()}" if part.note else ""
+    return f"{money(part.amount, currency)} of this fee goes to {part.recipient}{note}."
+
+
+def document_context(
+    doc: InvoiceEntry | CreditNoteEntry, ledger: Ledger, config: Config, cohort: Cohort | None, course: Course | None
+) -> dict[str, Any]:
+    """Everything a template may use, as plain values (no model objects reach the sandbox)."""
+    credit = doc if isinstance(doc, CreditNoteEntry) else None
+    account = ledger.account(credit.cancels if credit else doc.number)
+    invoice = account.invoice
+    sessions = []
+    if cohort is not None:
+        for t in session_times(cohort, course, config.timezone):
+            sessions.append(
+                {"number": t.number, "date": t.date, "start": t.start, "end": t.end, "theme": t.theme, "cancelled": t.cancelled}
+            )
+    issuer = config.organisation
+    invoicing = config.invoicing
+    return {
+        "kind": "credit_note" if credit else "invoice",
+        "title": "Credit note" if credit else "Invoice",
+        "number": doc.number,
+        "issued": doc.issued,
+        "due": invoice.due,
+        "due_on_receipt": account.due_on_receipt,
+        "cancels": credit.cancels if credit else None,
+        "reason": credit.reason if credit else None,
+        "invoice_issued": invoice.issued,
+        "participant_name": invoice.participant_name,
+        "participant_email": invoice.participant,
+        "bill_to": invoice.bill_to.model_dump(),
+        "po": invoice.po,
+        "lines": [line.model_dump() for line in invoice.lines],
+        "subtotal": invoice.subtotal,
+        "vat": invoice.vat.model_dump() if invoice.vat else None,
+        "vat_number": issuer.vat_number if invoice.vat else None,
+        "total": doc.total,
+        "currency": doc.currency,
+        "paid": account.paid,
+        "balance": account.balance,
+        "status": account.status,
+        "payments": [p.model_dump() for p in account.payments],
+        "reference": invoice.invoice,
+        "issuer": issuer.model_dump(),
+        "bank": invoicing.bank.model_dump() if invoicing.bank else None,
+        "card_url": invoicing.card_payment_url,
+        "footer": invoicing.footer,
+        "course_title": course.title if course else None,
+        "cohort_id": invoice.cohort,
+        "cohort_title": cohort.display_title(course) if cohort else invoice.cohort,
+        "sessions": sessions,
+        "timezone": config.timezone,
+        "contribution_note": contribution_note(course, doc.currency),
+    }
+
+
+def render_document(templates: Any, context: dict[str, Any], fmt: str) -> str:
+    return templates.render("invoice.txt" if fmt == "txt" else "invoice.html", **context)
+
+
+def to_pdf(html: str, base: Path) -> bytes:
+    """The HTML as a PDF through WeasyPrint (the optional `pdf` extra), imported only here."""
+    try:
+        import weasyprint
+    except ImportError:
+        raise LearnError("PDF output needs WeasyPrint, which is not installed", hint=PDF_HINT) from None
+    except OSError as exc:  # WeasyPrint is installed but cannot load Pango
+        raise LearnError(f"WeasyPrint is installed but cannot start: {exc}", hint="WeasyPrint needs the Pango library") from None
+    root = base.resolve()
+
+    def check(url: str) -> None:
+        # A template may embed pictures (a logo) from the data folder, nothing from elsewhere.
+        if url.startswith("data:"):
+            return
+        if url.startswith("file://") and Path(url[7:].split("?")[0]).resolve().is_relative_to(root):
+            return
+        raise ValueError(f"not fetching {url}: invoices use only files inside the data folder")
+
+    fetcher: Any
+    try:
+        from weasyprint.urls import URLFetcher  # WeasyPrint 66 and later
+    except ImportError:  # pragma: no cover - older WeasyPrint
+        def fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
+            check(url)
+            return weasyprint.default_url_fetcher(url, *args, **kwargs)
+    else:
+        class LocalOnly(URLFetcher):  # type: ignore[misc, valid-type]
+            def fetch(self, url: str, headers: Any = None) -> Any:
+                check(url)
+                return super().fetch(url, headers)
+
+        fetcher = LocalOnly(allowed_protocols=("data", "file"))
+    return weasyprint.HTML(string=html, base_url=str(root) + "/", url_fetcher=fetcher).write_pdf()
+
+
+# --- JSON ---------------------------------------------------------------------------
+
+
+def account_json(account: Account, today: date) -> dict[str, Any]:
+    """The stable JSON shape of one invoice (documented in the README)."""
+    invoice = account.invoice
+    note = account.credit_note
+    return {
+        "number": account.number,
+        "cohort": invoice.cohort,
+        "participant": invoice.participant,
+        "participant_name": invoice.participant_name,
+        "bill_to": invoice.bill_to.model_dump(),
+        "po": invoice.po,
+        "issued": invoice.issued,
+        "due": invoice.due,
+        "due_on_receipt": account.due_on_receipt,
+        "currency": invoice.currency,
+        "lines": [line.model_dump() for line in invoice.lines],
+        "vat": invoice.vat.model_dump() if invoice.vat else None,
+        "total": invoice.total,
+        "paid": account.paid,
+        "balance": account.balance,
+        "status": account.status,
+        "overdue": account.overdue(today),
+        "days_overdue": account.days_overdue(today),
+        "payments": [p.model_dump() for p in account.payments],
+        "credit_note": {"number": note.credit_note, "issued": note.issued, "reason": note.reason} if note else None,
+    }
+
+
+def credit_note_json(note: CreditNoteEntry) -> dict[str, Any]:
+    return {
+        "number": note.credit_note,
+        "kind": "credit_note",
+        "issued": note.issued,
+        "cancels": note.cancels,
+        "reason": note.reason,
+        "currency": note.currency,
+        "total": note.total,
+    }
+
+
+# --- tables -------------------------------------------------------------------------
+
+
+def _table(*columns: str, title: str | None = None, right: tuple[str, ...] = ()) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    for column in columns:
+        table.add_column(column, justify="right" if column in right else "left")
+    return table
+
+
+def run_table(plan: RunPlan, *, dry_run: bool) -> Table:
+    verb = "Would issue" if dry_run else "Issued"
+    table = _table("number", "participant", "bill to", "PO", "due", "total", title=f"{verb} {len(plan.new)} invoice(s) for {plan.cohort}", right=("total",))
+    for entry in plan.new:
+        due = "on receipt" if entry.due <= entry.issued else fmt_day(entry.due)
+        bill = entry.bill_to.name if entry.bill_to.name == entry.participant_name else f"{entry.bill_to.name} <{entry.bill_to.email}>"
+        table.add_row(entry.invoice, entry.participant_name, bill, entry.po or "", due, money(entry.total, entry.currency))
+    return table
+
+
+_STATUS_STYLE = {"paid": "green", "part-paid": "yellow", "unpaid": "", "void": "dim"}
+
+
+def invoice_table(accounts: list[Account], today: date, title: str, *, show_cohort: bool = True) -> Table:
+    columns = ["number", "due", *(["cohort"] if show_cohort else []), "participant", "PO", "total", "owed", "status"]
+    table = _table(*columns, title=title, right=("total", "owed"))
+    table.columns[0].no_wrap = True
+    table.columns[-1].no_wrap = True
+    for a in accounts:
+        status = a.status
+        if a.void and a.credit_note:
+            status = f"void ({a.credit_note.credit_note})"
+        elif a.overdue(today):
+            status = f"{status}, {a.days_overdue(today)}d late"
+        due = "on receipt" if a.due_on_receipt else a.due.isoformat()
+        cells = [a.number, due, *([a.cohort] if show_cohort else []), a.invoice.participant_name,
+                 a.invoice.po or "", money(a.total, a.currency), money(a.balance, a.currency), status]
+        table.add_row(*cells, style="red" if a.overdue(today) else _STATUS_STYLE.get(a.status) or None)
+    return table
+
+
+def invoice_detail(account: Account, today: date) -> RenderableType:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    inv = account.invoice
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    grid.add_row("number", inv.invoice)
+    grid.add_row("cohort", inv.cohort)
+    grid.add_row("participant", f"{inv.participant_name} <{inv.participant}>")
+    bill = inv.bill_to
+    grid.add_row("bill to", ", ".join(x for x in (bill.name, bill.organisation, *bill.address) if x) + f" <{bill.email}>")
+    if inv.po:
+        grid.add_row("PO", inv.po)
+    grid.add_row("issued", fmt_day(inv.issued))
+    grid.add_row("due", "on receipt" if account.due_on_receipt else fmt_day(inv.due))
+    for line in inv.lines:
+        grid.add_row("line", f"{line.description}: {money(line.amount, inv.currency)}")
+    if inv.vat:
+        grid.add_row("VAT", f"{inv.vat.rate}%: {money(inv.vat.amount, inv.currency)}")
+    grid.add_row("total", money(inv.total, inv.currency))
+    grid.add_row("paid", money(account.paid, inv.currency))
+    grid.add_row("balance", money(account.balance, inv.currency))
+    status = account.status + (f", {account.days_overdue(today)} days late" if account.overdue(today) else "")
+    grid.add_row("status", status)
+    if account.credit_note:
+        note = account.credit_note
+        grid.add_row("voided", f"by credit note {note.credit_note} on {fmt_day(note.issued)}: {note.reason}")
+    parts: list[Any] = [Text(f"Invoice {inv.invoice}", style="bold"), grid]
+    if account.payments:
+        payments = _table("date", "amount", "method", "reference", title="Payments", right=("amount",))
+        for p in account.payments:
+            payments.add_row(fmt_day(p.date), money(p.amount, inv.currency), p.method, p.reference or "")
+        parts += [Text(""), payments]
+    return Group(*parts)
+
+
+def credit_note_detail(note: CreditNoteEntry) -> RenderableType:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    grid.add_row("number", note.credit_note)
+    grid.add_row("issued", fmt_day(note.issued))
+    grid.add_row("cancels", note.cancels)
+    grid.add_row("reason", note.reason)
+    grid.add_row("total", money(note.total, note.currency))
+    return Group(Text(f"Credit note {note.credit_note}", style="bold"), grid)
+
+
+def contributions_table(report: ContributionReport) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    period = f" in {report.year}" if report.year else ""
+    table = _table("cohort", "recipient", "paid participants", "each", "amount", title=f"Contributions owed{period} (invoices paid in full)", right=("paid participants", "each", "amount"))
+    for line in report.lines:
+        table.add_row(line.cohort, line.recipient, str(line.paid_participants), money(line.per_participant, line.currency), money(line.amount, line.currency))
+    parts: list[Any] = [table]
+    for total in report.totals:
+        parts.append(Text(f"Total to {total.recipient}: {money(total.amount, total.currency)} for {total.paid_participants} paid participant(s)", style="bold"))
+    if not report.lines:
+        parts.append(Text(f"No paid invoices{period} with a contribution."))
+    return Group(*parts)
+
+
+def revenue_table(report: RevenueReport) -> Table:
+    period = f"in {report.year}" if report.year else "all years"
+    columns = ("cohort", "invoices", "invoiced", "credited", "net", "bank", "card", "received", "outstanding", "overdue")
+    table = _table(*columns, title=f"Revenue, {period} (balances as of {fmt_day(report.today)})", right=columns[1:])
+
+    def row(line: Any, style: str | None = None) -> None:
+        c = line.currency
+        table.add_row(
+            line.cohort, str(line.invoices), money(line.invoiced, c), money(line.credited, c), money(line.net, c),
+            money(line.received_bank, c), money(line.received_card, c), money(line.received, c),
+            money(line.outstanding, c), money(line.overdue, c), style=style,
+        )
+
+    for line in report.cohorts:
+        row(line)
+    if len(report.cohorts) > 1 or len(report.totals) > 1:
+        table.add_section()
+        for total in report.totals:
+            row(total, "bold")
+    return table
+
