@@ -37,7 +37,8 @@ def test_brief_for_autumn_session_6_lists_each_commitment_from_after_session_5(l
     assert people["fatima.alsayed@example.org"]["commitment"] is None
     missed = {email: p["previous_mark"]["status"] for email, p in people.items() if p["missed_previous"]}
     assert missed == {"ann.oneil@example.org": "excused", "chidi.okafor@example.org": "absent"}
-    assert payload["unpaid"] is None  # no ledger: unknown, not "everyone paid"
+    # The bundled ledger has no autumn invoices yet: all nine owe the fee, none "has paid".
+    assert {(u["email"], u["invoice"], u["balance"]) for u in payload["unpaid"]} == {(e, None, "575.00") for e in people}
     assert payload["withdrawn"] == ["Tom Whitfield"]
 
 
@@ -48,7 +49,7 @@ def test_brief_in_the_terminal(learn, data_dir):
     assert "session 6 of 6" in out and "Wednesday 2 December 2026, 09:30–12:30" in out and "in 2 days" in out
     assert "Missed session 5" in out and "Chidi Okafor (absent)" in out and "O'Neil, Ann (excused)" in out
     assert "No commitment recorded: Fatima Al-Sayed" in out
-    assert "Not known: no invoice ledger" in out
+    assert "O'Neil, Ann: not invoiced yet, £575.00 outstanding" in out
 
 
 def test_brief_markdown_has_one_row_per_commitment(learn, data_dir):
@@ -131,3 +132,26 @@ def test_unpaid_invoices_from_the_ledger_appear_against_each_person(data_dir):
     assert "LWL-2026-0007" in html and "£575.00" in html
     everyone_paid = build_brief(cohort, config, 6, date(2026, 11, 30), unpaid=[])
     assert "Everyone has paid." in templates.render("session-brief.md", brief=everyone_paid)
+
+
+def test_the_brief_reads_who_has_not_paid_from_the_ledger(learn, data_dir):
+    assert learn("--today", "2026-08-01", "invoice", "run", "2026-autumn").exit_code == 0
+    listed = json.loads(learn("invoice", "list", "--cohort", "2026-autumn", "--json").stdout)
+    ann = next(i for i in (listed["invoices"] if isinstance(listed, dict) else listed) if i["participant"] == "ann.oneil@example.org")
+    assert learn("payment", "record", ann["number"], "--amount", "575.00", "--date", "2026-08-20", "--method", "bank").exit_code == 0
+    assert learn("payment", "record", "LWL-2026-0013", "--amount", "200.00", "--date", "2026-08-21", "--method", "card").exit_code == 0
+
+    brief = json.loads(learn("--today", "2026-11-30", "session", "brief", "2026-autumn", "6", "--json").stdout)
+    owed = {u["email"]: (u["invoice"], u["balance"]) for u in brief["unpaid"]}
+    assert "ann.oneil@example.org" not in owed
+    assert owed["sian.evans@example.org"] == ("LWL-2026-0013", "375.00")
+    assert len(owed) == 8 and all(invoice for invoice, _ in owed.values())  # nine invoiced, one paid in full
+
+
+def test_the_brief_says_payments_are_unknown_when_the_ledger_is_broken(learn, data_dir):
+    ledger = data_dir / "invoices" / "2026.yaml"
+    ledger.write_text(ledger.read_text() + "  - invoice: [broken\n")
+    result = learn("--today", "2026-11-30", "session", "brief", "2026-autumn", "6", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["unpaid"] is None
+    assert "ledger has errors" in result.stderr

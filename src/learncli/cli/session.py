@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, SessionArg, group, state
+
+if TYPE_CHECKING:
+    from learncli.domain.brief import Unpaid
+    from learncli.models.cohort import Cohort
+    from learncli.models.course import Config
+    from learncli.store.folder import DataFolder
 
 app = group("Sessions: the facilitators' brief before each one.")
 
@@ -41,8 +47,7 @@ def session_brief(
     folder = app_state.folder
     config = folder.config()
     cohort = folder.cohort(cohort_id)
-    # This data model has no invoice ledger: payments are unknown (None), never "all paid".
-    brief = build_brief(cohort, config, session, app_state.today, unpaid=None)
+    brief = build_brief(cohort, config, session, app_state.today, unpaid=_unpaid(folder, cohort, config))
     if json_output:
         print_json(brief_json(brief))
         return
@@ -70,3 +75,25 @@ def session_brief(
     with folder.transaction(dry_run=dry_run) as tx:
         tx.output(target, content)
     print_changes(tx.changes, folder.root, dry_run=dry_run)
+
+
+def _unpaid(folder: DataFolder, cohort: Cohort, config: Config) -> list[Unpaid] | None:
+    """Who still owes money: unpaid invoices of the cohort, and registered participants
+    not invoiced yet (for the course fee). None (unknown) if the ledger has errors."""
+    from learncli.cli._output import warn
+    from learncli.domain.brief import Unpaid
+    from learncli.domain.invoicing import not_invoiced, unpaid
+    from learncli.store.ledger import read_ledger
+
+    ledger = read_ledger(folder)
+    if not ledger.ok:
+        warn("the invoice ledger has errors (run `learn validate`), so the brief cannot say who has paid")
+        return None
+    owed = [
+        Unpaid(email=a.participant, invoice=a.number, balance=a.balance, currency=a.currency, due=a.due)
+        for a in unpaid(ledger.ledger, cohort=cohort.id)
+    ]
+    course = config.course(cohort.course)
+    if course is not None:
+        owed += [Unpaid(email=p.email, invoice=None, balance=course.fee, currency=course.currency) for p in not_invoiced(ledger.ledger, cohort)]
+    return owed

@@ -21,10 +21,11 @@ from learncli.models.course import Config
 
 @dataclass(frozen=True, slots=True)
 class Unpaid:
-    """One invoice not (fully) paid, as the invoice ledger reports it."""
+    """Money not yet received: an invoice not (fully) paid, or (invoice None) a registered
+    participant who has not been invoiced yet, for the course fee."""
 
     email: str
-    invoice: str
+    invoice: str | None
     balance: Decimal
     currency: str = "GBP"
     due: date | None = None

@@ -107,11 +107,11 @@ def brief_view(out: Console, brief: SessionBrief) -> None:
 
     section("Payments")
     if brief.unpaid is None:
-        out.print(Text("Not known: no invoice ledger to ask.", style="dim"))
+        out.print(Text("Not known: the invoice ledger has errors (see learn validate).", style="dim"))
     elif brief.unpaid_lines:
         for name, u in brief.unpaid_lines:
             due = f", due {fmt_day(u.due)}" if u.due else ""
-            out.print(Text(f"  {name}: {u.invoice}, {money(u.balance, u.currency)} outstanding{due}", style="yellow"))
+            out.print(Text(f"  {name}: {u.invoice or 'not invoiced yet'}, {money(u.balance, u.currency)} outstanding{due}", style="yellow"))
     else:
         out.print(Text("Everyone has paid."))
 
