@@ -159,3 +159,15 @@ def test_list_positions_are_counted_from_one():
     text = "course: x\nsessions:\n  - date: 2026-09-23\n  - date: nope\n"
     [diag] = DataFolder(Path(".")).read(Path("c.yaml"), Cohort, text).diagnostics
     assert "sessions #2 → date" in diag.message
+
+
+@pytest.mark.parametrize("char", ["\x07", "\x1b", "\x7f", "\x80", "\x85", "\x9f", "\u2028"])
+def test_control_characters_in_text_are_errors(char):
+    from pydantic import TypeAdapter, ValidationError
+
+    from learncli.models.types import Line, Text
+
+    for kind in (Line, Text):
+        with pytest.raises(ValidationError):
+            TypeAdapter(kind).validate_python(f"Ann{char}O'Neil")
+    assert TypeAdapter(Text).validate_python("line one\n\tline two") == "line one\n\tline two"

@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from learncli.names import ID_PATTERN
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _LINE_BREAK = re.compile(r"[\r\n\u0085\u2028\u2029]")
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
