@@ -209,6 +209,8 @@ def _render_summary(batch: Batch, written: list[dict[str, Any]], directory: Path
             note("preview: open an .eml file in your mail app (Outlook, Apple Mail, Thunderbird), which shows it as it will arrive")
     else:
         say(f"no {what} to write")
+    if dry_run:
+        say("dry run: nothing was written")
     _skips_notes(plan)
     for email, name, why in batch.problems:
         note(f"NOT WRITTEN: {name} <{email}>: {why}")
