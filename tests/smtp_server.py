@@ -51,8 +51,12 @@ class Recorder:
     hold_after: int | None = None
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    #: Take this message (1-based) but close the connection instead of answering.
+    vanish_at: int | None = None
     #: Seconds to wait before answering each message's data.
     delay: float = 0.0
+    #: Whether each message came over TLS.
+    tls: list[bool] = field(default_factory=list)
     #: (user, password) the server accepts; others get a 535 that echoes what was sent.
     credentials: tuple[str, str] | None = None
     logins: list[str] = field(default_factory=list)
@@ -76,6 +80,10 @@ class Recorder:
         if self.delay:
             await asyncio.sleep(self.delay)
         self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content))
+        self.tls.append(server.transport.get_extra_info("ssl_object") is not None)
+        if self.vanish_at is not None and len(self.messages) == self.vanish_at:
+            server.transport.close()
+            return "451 4.3.0 gone"
         if self.hold_after is not None and len(self.messages) > self.hold_after:
             self.holding.set()
             while not self.release.is_set():

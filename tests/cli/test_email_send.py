@@ -173,6 +173,45 @@ def test_a_server_lost_half_way_leaves_the_rest_for_the_next_run(learn, data_dir
     assert "sent 6 of 6" in second.stdout
 
 
+def test_a_connection_lost_before_the_answer_leaves_that_message_unconfirmed(learn, data_dir, server, use):
+    use(server)
+    server.handler.vanish_at = 4  # the 4th message arrives, then the line goes dead
+    first = learn(*REMINDER)
+    assert first.exit_code == 1
+    assert delivered_to(server) == sorted(AUTUMN)  # the rest went over a new connection
+    lost = server.handler.messages[3].rcpt_tos[0]
+    assert f"MAY HAVE GONE: " in first.stderr and lost in first.stderr
+    [record] = [r for r in log_of(data_dir) if r["to"] == lost]
+    assert record["status"] == "sending" and "while the message was being handed over" in record["error"]
+
+    second = learn(*REMINDER)
+    assert second.exit_code == 1  # still undecided: reported, not sent
+    assert len(server.handler.messages) == 9
+    assert "MAY HAVE GONE" in second.stderr and "--resend" in second.stderr
+
+
+def test_an_address_with_non_ascii_letters_needs_a_server_that_takes_them(learn, data_dir, use):
+    path = data_dir / "cohorts" / "2026-autumn.yaml"
+    path.write_text(path.read_text().replace("email: zoe.hartmann@example.org", "email: zoë@example.org")
+                    .replace("zoe.hartmann@example.org:", "zoë@example.org:").replace("- email: zoe.hartmann@example.org", "- email: zoë@example.org"), encoding="utf-8")
+    with smtp_server(enable_SMTPUTF8=True) as running:
+        use(running)
+        result = learn(*REMINDER, "--participant", "zoë@example.org")
+        assert result.exit_code == 0, result.output
+        [received] = running.handler.messages
+        assert received.rcpt_tos == ["zoë@example.org"]
+        # The stdlib parser leaves raw UTF-8 in a header as surrogate escapes.
+        to = received.message["To"].addresses[0].addr_spec.encode("utf-8", "surrogateescape").decode("utf-8")
+        assert to == "zoë@example.org"
+        assert "zoë@example.org".encode() in received.data
+    with smtp_server(enable_SMTPUTF8=False) as running:
+        use(running)
+        result = learn(*REMINDER, "--participant", "zoë@example.org", "--resend")
+        assert result.exit_code == 1
+        assert "SMTPUTF8" in result.stderr
+        assert running.handler.messages == []
+
+
 def _start(data_dir: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     full = {k: v for k, v in os.environ.items() if k != "LEARN_DEBUG"}
     full.update(env)
@@ -404,6 +443,7 @@ def test_starttls_and_login_with_a_certificate_of_its_own(learn, data_dir, tmp_p
         assert result.exit_code == 0, result.output
         assert handler.logins == ["facilitator@example.org"]
         assert delivered_to(running) == ["zoe.hartmann@example.org"]
+        assert handler.tls == [True]
         assert "with STARTTLS, as facilitator@example.org" in result.stdout
 
 
@@ -425,6 +465,7 @@ def test_implicit_ssl(learn, data_dir, tmp_path, use, monkeypatch):
         result = learn(*REMINDER, "--participant", "chidi.okafor@example.org")
         assert result.exit_code == 0, result.output
         assert delivered_to(running) == ["chidi.okafor@example.org"]
+        assert running.handler.tls == [True]
 
 
 def test_a_server_without_starttls_gets_nothing_unencrypted(learn, data_dir, server, use):

@@ -16,9 +16,11 @@ from templates they may write. Python's email package refuses most line breaks i
 header value, but not all of them in every version (3.11 lets a subject ending in a
 line break through, unchanged, into the message), so every name, address and subject
 is checked here first: any line break or other control character refuses that one
-message (`HeaderRefused`). Addresses are checked again as email addresses and built
-with `email.headerregistry.Address`; and the finished message is parsed back and its
-header names and recipients compared with what was meant, before it is written or sent.
+message (`HeaderRefused`). Addresses are checked again as email addresses (the
+email-validator checks the models use), names are quoted by `email.utils.formataddr`
+or encoded by `email.header.Header`; and the finished message is parsed back, its
+header names, addresses and subject compared with what was meant, before it is
+written or sent.
 """
 
 from __future__ import annotations
@@ -28,11 +30,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
-from email.header import Header
-from email.headerregistry import Address
+from email.header import Header, decode_header, make_header
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import parseaddr
+from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING, Any
 
 from learncli.diagnostics import Diagnostic
@@ -85,9 +86,6 @@ class Mailbox:
         """A non-ASCII local part needs SMTPUTF8 from the server."""
         return not self.local.isascii()
 
-    def address(self) -> Address:
-        return Address(display_name=self.name, username=self.local, domain=self.domain)
-
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.name else self.email
 
@@ -96,7 +94,8 @@ def mailbox(name: str | None, email: str, what: str) -> Mailbox:
     """A checked mailbox, or `HeaderRefused` naming `what` (e.g. "participant's name")."""
     from learncli.models.types import _checked_email
 
-    display = header_text(name, f"{what}'s name") if name else ""
+    # Runs of spaces collapse: an unquoted phrase reads back with single spaces anyway.
+    display = " ".join(header_text(name, f"{what}'s name").split()) if name else ""
     raw = email if isinstance(email, str) else ""
     if _UNSAFE_IN_HEADER.search(raw) or raw != raw.strip() or " " in raw:
         raise HeaderRefused(f"{what}'s email address {email!r} contains a space, a line break or a control character")
@@ -246,11 +245,11 @@ def outgoing(
 def compose(item: Outgoing, *, when: datetime, sends_before: int = 0) -> bytes:
     """The whole message as bytes (CRLF line ends), checked after it was built."""
     msg = EmailMessage(policy=policy.default)
-    msg["From"] = item.sender.address()
-    msg["To"] = item.to.address()
+    msg.set_raw("From", _mailbox_header("From", [item.sender])[0])
+    msg.set_raw("To", _mailbox_header("To", [item.to])[0])
     if item.cc:
-        msg["Cc"] = [m.address() for m in item.cc]
-    msg["Reply-To"] = item.reply_to.address()
+        msg.set_raw("Cc", _mailbox_header("Cc", list(item.cc))[0])
+    msg.set_raw("Reply-To", _mailbox_header("Reply-To", [item.reply_to])[0])
     # Folded by email.header rather than by the policy: Python 3.11's folder leaves a
     # space at the end of a line folded before an encoded word, which reads back as two
     # spaces ("Learning  — Autumn"), and sometimes moves a whole subject to a
@@ -277,6 +276,31 @@ def compose(item: Outgoing, *, when: datetime, sends_before: int = 0) -> bytes:
     return data
 
 
+def _mailbox_header(name: str, boxes: list[Mailbox]) -> tuple[str, str]:
+    """A From/To/Cc/Reply-To value, folded here rather than by the policy; and the text
+    an RFC 2047 decoder makes of it (for the check after the message is built).
+
+    `email.utils.formataddr` quotes an ASCII name that needs it (`"O'Neil, Ann"`,
+    `"Margaret \\"Peggy\\" Lowe"`); any other name, or one too long for the line, is
+    written whole as RFC 2047 encoded words by `email.header.Header`, with the address on
+    the next line. (Python 3.11's own folder leaves a space at the end of a line folded
+    before an encoded word, which mail apps show as two spaces in the name.)
+    """
+    raw, decoded = [], []
+    for box in boxes:
+        plain = formataddr((box.name, box.email)) if box.name.isascii() and box.email.isascii() else ""
+        if not box.name:
+            raw.append(box.email)
+            decoded.append(box.email)
+        elif plain and len(name) + 2 + len(plain) <= 78:
+            raw.append(plain)
+            decoded.append(plain)
+        else:
+            raw.append(Header(box.name, "utf-8", header_name=name).encode(linesep="\n") + f"\n <{box.email}>")
+            decoded.append(f"{box.name} <{box.email}>")
+    return ",\n ".join(raw), ", ".join(decoded)
+
+
 def _check(data: bytes, item: Outgoing) -> None:
     """Parse the message back: exactly the headers meant, and exactly the recipients meant."""
     parsed = BytesParser(policy=policy.default).parsebytes(data, headersonly=True)
@@ -287,10 +311,22 @@ def _check(data: bytes, item: Outgoing) -> None:
     for header, wanted in (("to", [item.to]), ("cc", list(item.cc)), ("from", [item.sender]), ("reply-to", [item.reply_to])):
         if header not in names:
             continue
-        found = [(a.display_name, a.addr_spec) for a in parsed[header].addresses]
-        if found != [(m.name, m.email) for m in wanted]:
+        # The addresses exactly. The names too, but Python's parser puts a space between
+        # two encoded words in a name (RFC 2047 says to drop it), so they are compared
+        # without spaces here, and exactly below, decoded by email.header.
+        found = [("".join(_utf8(a.display_name).split()), _utf8(a.addr_spec)) for a in parsed[header].addresses]
+        if found != [("".join(m.name.split()), m.email) for m in wanted]:
             raise HeaderRefused(f"the {header} header of the message to {item.to.email} came out as {found}; it was not written or sent")
+        raw = next(value for key, value in parsed.raw_items() if key.lower() == header)
+        decoded = str(make_header(decode_header(_utf8(re.sub(r"\r?\n(?=[ \t])", "", raw)))))
+        if decoded != _mailbox_header(header, wanted)[1]:
+            raise HeaderRefused(f"the {header} header of the message to {item.to.email} reads back as {decoded!r}; it was not written or sent")
     # Exact, but for white space at either end (a single word too long for the first
     # line starts on the next one).
     if str(parsed["subject"]).strip() != item.rendered.subject:
         raise HeaderRefused(f"the subject of the message to {item.to.email} did not survive encoding; it was not written or sent")
+
+
+def _utf8(text: str) -> str:
+    """Raw UTF-8 in a header (SMTPUTF8) reads back as surrogate escapes; decode them."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
