@@ -276,29 +276,31 @@ def compose(item: Outgoing, *, when: datetime, sends_before: int = 0) -> bytes:
     return data
 
 
-def _mailbox_header(name: str, boxes: list[Mailbox]) -> tuple[str, str]:
-    """A From/To/Cc/Reply-To value, folded here rather than by the policy; and the text
-    an RFC 2047 decoder makes of it (for the check after the message is built).
+def _mailbox_header(name: str, boxes: list[Mailbox]) -> tuple[str, list[tuple[str, str]]]:
+    """A From/To/Cc/Reply-To value, folded here rather than by the policy; and, for the
+    check after the message is built, each mailbox's name as an RFC 2047 decoder reads
+    it, with its address.
 
     `email.utils.formataddr` quotes an ASCII name that needs it (`"O'Neil, Ann"`,
     `"Margaret \\"Peggy\\" Lowe"`); any other name, or one too long for the line, is
     written whole as RFC 2047 encoded words by `email.header.Header`, with the address on
     the next line. (Python 3.11's own folder leaves a space at the end of a line folded
-    before an encoded word, which mail apps show as two spaces in the name.)
+    before an encoded word, which mail apps show as two spaces in the name.) Mailboxes
+    are separated by a comma and a fold, which no name can contain.
     """
-    raw, decoded = [], []
+    raw, shown = [], []
     for box in boxes:
         plain = formataddr((box.name, box.email)) if box.name.isascii() and box.email.isascii() else ""
         if not box.name:
             raw.append(box.email)
-            decoded.append(box.email)
+            shown.append(("", box.email))
         elif plain and len(name) + 2 + len(plain) <= 78:
             raw.append(plain)
-            decoded.append(plain)
+            shown.append((plain.removesuffix(f" <{box.email}>"), box.email))
         else:
             raw.append(Header(box.name, "utf-8", header_name=name).encode(linesep="\n") + f"\n <{box.email}>")
-            decoded.append(f"{box.name} <{box.email}>")
-    return ",\n ".join(raw), ", ".join(decoded)
+            shown.append((box.name, box.email))
+    return ",\n ".join(raw), shown
 
 
 def _check(data: bytes, item: Outgoing) -> None:
@@ -317,10 +319,19 @@ def _check(data: bytes, item: Outgoing) -> None:
         found = [("".join(_utf8(a.display_name).split()), _utf8(a.addr_spec)) for a in parsed[header].addresses]
         if found != [("".join(m.name.split()), m.email) for m in wanted]:
             raise HeaderRefused(f"the {header} header of the message to {item.to.email} came out as {found}; it was not written or sent")
-        raw = next(value for key, value in parsed.raw_items() if key.lower() == header)
-        decoded = str(make_header(decode_header(_utf8(re.sub(r"\r?\n(?=[ \t])", "", raw)))))
-        if decoded != _mailbox_header(header, wanted)[1]:
-            raise HeaderRefused(f"the {header} header of the message to {item.to.email} reads back as {decoded!r}; it was not written or sent")
+        raw = _utf8(next(value for key, value in parsed.raw_items() if key.lower() == header))
+        pieces = re.split(r",\r?\n[ \t]", raw)
+        expected_names = _mailbox_header(header, wanted)[1]
+        if len(pieces) != len(expected_names):
+            raise HeaderRefused(f"the {header} header of the message to {item.to.email} holds {len(pieces)} mailboxes; it was not written or sent")
+        for piece, (shown, email) in zip(pieces, expected_names):
+            piece = re.sub(r"\r?\n(?=[ \t])", "", piece)
+            if shown and not piece.endswith(f" <{email}>"):
+                raise HeaderRefused(f"the {header} header of the message to {item.to.email} came out as {piece!r}; it was not written or sent")
+            name_part = piece.removesuffix(f" <{email}>") if shown else ""
+            decoded = str(make_header(decode_header(name_part))) if name_part else ""
+            if decoded != shown:
+                raise HeaderRefused(f"a name in the {header} header of the message to {item.to.email} reads back as {decoded!r}; it was not written or sent")
     # Exact, but for white space at either end (a single word too long for the first
     # line starts on the next one).
     if str(parsed["subject"]).strip() != item.rendered.subject:
