@@ -157,6 +157,17 @@ def test_joining_before_invoicing_says_the_invoice_will_follow(learn, data_dir):
     assert "Your invoice will follow separately." in text_of(message)
 
 
+def test_a_cancelled_session_is_marked_in_the_table_and_gets_no_invitation(learn, data_dir, check_ics):
+    assert learn("cohort", "cancel-session", "2026-autumn", "3").exit_code == 0
+    assert learn("email", "render", "joining", "2026-autumn", "--include-unpaid", "--participant", "sian.evans@example.org").exit_code == 0
+    message = rendered(data_dir / "out" / "emails" / "2026-autumn" / "joining")["sian.evans@example.org"]
+    assert "  3  Wed 21 Oct 2026  09:30-12:30  cancelled" in text_of(message)
+    calendars = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert [p.get_filename() for p in calendars][:-1] == [f"leading-with-learning-session-{n}.ics" for n in (1, 2, 4, 5, 6)]
+    strict, _ = check_ics(calendars[-1].get_payload(decode=True))
+    assert len(strict.events) == 5
+
+
 def test_no_zoom_link_yet_refuses_the_joining_and_reminder_emails(learn, data_dir):
     path = data_dir / "cohorts" / "2026-autumn.yaml"
     text = path.read_text()
