@@ -114,12 +114,6 @@ def _prepare(
     return batch
 
 
-def _check_kind_early(kind: str) -> str:
-    from learncli.domain.emails import check_kind
-
-    return check_kind(kind)
-
-
 # --- render ---------------------------------------------------------------------------
 
 
@@ -158,7 +152,9 @@ def email_render(
     from learncli.names import file_names
     from learncli.render.emails import compose
 
-    kind = _check_kind_early(kind)
+    from learncli.domain.emails import check_kind
+
+    kind = check_kind(kind)
     app_state = state(ctx)
     folder = app_state.folder
     sender = sender_from_env(os.environ)
@@ -265,18 +261,23 @@ def email_send(
     from learncli.mailer import SettingsProblem, sender_from_env, settings_from_env
     from learncli.store.email_log import read_log
 
-    kind = _check_kind_early(kind)
+    from learncli.domain.emails import check_kind
+
+    kind = check_kind(kind)
     app_state = state(ctx)
     folder = app_state.folder
-    settings = None
-    settings_problem = None
+    settings = sender = None
+    problems: list[str] = []
     try:
         settings = settings_from_env(os.environ)
     except SettingsProblem as exc:
-        if not dry_run:
-            raise
-        settings_problem = exc
-    sender = sender_from_env(os.environ)
+        problems.append(str(exc))
+    try:
+        sender = sender_from_env(os.environ)
+    except SettingsProblem as exc:
+        problems.append(str(exc))
+    if problems and not dry_run:
+        raise SettingsProblem("; ".join(problems), hint="see 'Emails' in the README for an example (Microsoft 365, Gmail)")
     with nullcontext() if dry_run else folder.locked():
         with folder.transaction(dry_run=dry_run) as tx:
             batch = _prepare(
@@ -293,8 +294,8 @@ def email_send(
     if json_output:
         print_json(_send_json(batch, decisions, report, settings, dry_run=dry_run))
     else:
-        if settings_problem is not None:
-            warn(f"{settings_problem} (a real run would stop here)")
+        for problem in problems:
+            warn(f"{problem} (a real run would stop here)")
         _send_summary(batch, decisions, report, settings, dry_run=dry_run)
     if report["failed"] or report["unconfirmed_now"] or report["not_attempted"] or any(d.action == "unconfirmed" for d in decisions):
         raise typer.Exit(1)
