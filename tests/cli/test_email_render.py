@@ -396,3 +396,35 @@ def test_joining_render_updates_the_calendar_state_like_an_export(learn, data_di
     assert sorted(state["cohorts"]["2026-autumn"]) == [1, 2, 3, 4, 5, 6]
     assert learn("calendar", "export", "2026-autumn").exit_code == 0
     assert yaml.safe_load((data_dir / "calendar-state.yaml").read_text()) == state
+
+
+# --- golden files ----------------------------------------------------------------------
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "emails"
+DATE_LINE = re.compile(rb"^Date: .*\r$", re.MULTILINE)
+
+
+def _normalise(data: bytes) -> bytes:
+    return DATE_LINE.sub(b"Date: Wed, 16 Sep 2026 10:00:00 +0100\r", data)
+
+
+def test_golden_reminder(learn, data_dir):
+    """Byte for byte, but for the Date: boundaries come from the Message-ID, not chance."""
+    assert learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5").exit_code == 0
+    data = (data_dir / "out" / "emails" / "2026-autumn" / "reminder-session-5" / "ann.oneil@example.org.eml").read_bytes()
+    assert _normalise(data) == (GOLDEN / "2026-autumn-reminder-s5-ann.oneil@example.org.eml").read_bytes()
+
+
+def test_golden_payment_reminder(learn, data_dir):
+    assert learn("--today", "2026-08-01", "invoice", "run", "2026-autumn").exit_code == 0
+    assert learn("--today", "2026-09-16", "email", "render", "payment-reminder", "2026-autumn").exit_code == 0
+    data = (data_dir / "out" / "emails" / "2026-autumn" / "payment-reminder" / "donal.obriain@example.org.eml").read_bytes()
+    assert _normalise(data) == (GOLDEN / "2026-autumn-payment-reminder-donal.obriain@example.org.eml").read_bytes()
+
+
+def test_golden_joining_text_and_html(learn, data_dir):
+    assert learn("--today", "2026-08-01", "invoice", "run", "2026-autumn").exit_code == 0
+    assert learn("--today", "2026-09-16", "email", "render", "joining", "2026-autumn", "--include-unpaid").exit_code == 0
+    message = read(data_dir / "out" / "emails" / "2026-autumn" / "joining" / "jose.martinez@example.org.eml")
+    assert message.get_body(("plain",)).get_payload(decode=True) == (GOLDEN / "2026-autumn-joining-jose.martinez@example.org.txt").read_bytes()
+    assert message.get_body(("html",)).get_payload(decode=True) == (GOLDEN / "2026-autumn-joining-jose.martinez@example.org.html").read_bytes()

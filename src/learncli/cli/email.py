@@ -257,7 +257,7 @@ def email_send(
     """
     import os
 
-    from learncli.cli._output import print_json, warn
+    from learncli.cli._output import note, print_json, warn
     from learncli.mailer import SettingsProblem, sender_from_env, settings_from_env
     from learncli.store.email_log import read_log
 
@@ -284,6 +284,9 @@ def email_send(
                 folder, tx, app_state.today, kind, cohort_id,
                 session=session, participants=participant or [], include_unpaid=include_unpaid, sender=sender,
             )
+        if not dry_run:
+            for change in tx.changes:  # calendar-state.yaml, when the invitations changed
+                note(f"updated {change.path.name}" if not change.created else f"created {change.path.name}")
         log = read_log(folder, cohort_id)
         decisions = _decide(batch.items, log, resend=resend)
         outgoing = [d for d in decisions if d.action in ("send", "resend")]

@@ -5,11 +5,11 @@ Each kind is a pair of templates, `email-<kind>.txt` and `email-<kind>.html`, wh
 data folder's `templates/` may override by name. The first line of the text template
 is the subject (`Subject: ...`), so one file holds everything a plain-text reader sees.
 
-The message is `multipart/mixed`: a `multipart/alternative` of the plain text and the
-HTML (mail apps show the HTML, or the text when they cannot), then the attachments:
-for a joining email, the participant's calendar invitations as `text/calendar;
-method=REQUEST` files (see `invitation_attachments`). Everything is UTF-8; text parts
-are quoted-printable, attachments base64.
+The message is a `multipart/alternative` of the plain text and the HTML (mail apps
+show the HTML, or the text when they cannot). A joining email puts that inside a
+`multipart/mixed`, followed by the participant's calendar invitations as
+`text/calendar; method=REQUEST` files (see `invitation_attachments`). Everything is
+UTF-8; text parts are quoted-printable, attachments base64.
 
 Header safety. People's names and the subject come from files that people edit and
 from templates they may write. Python's email package refuses most line breaks in a
@@ -271,6 +271,12 @@ def compose(item: Outgoing, *, when: datetime, sends_before: int = 0) -> bytes:
             filename=attachment.filename,
             params={**dict(attachment.params), "name": attachment.filename},
         )
+    # Boundaries derived from the Message-ID instead of random ones, so the same message
+    # renders to the same bytes (but for Date and the invitations' DTSTAMP). `=_` cannot
+    # occur in quoted-printable or base64 text, so no part can contain a boundary.
+    digest = hashlib.sha256(msg["Message-ID"].encode()).hexdigest()[:24]
+    for index, part in enumerate(p for p in msg.walk() if p.is_multipart()):
+        part.set_boundary(f"=_{digest}.{index}")
     data = msg.as_bytes(policy=policy.SMTPUTF8 if item.international else policy.SMTP)
     _check(data, item)
     return data
