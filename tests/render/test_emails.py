@@ -112,6 +112,7 @@ def test_header_text_names_what_was_wrong():
     with pytest.raises(HeaderRefused, match="a control character"):
         header_text("Ann\x07", "the participant's name")
     assert header_text("  José Martínez-Ibáñez ", "name") == "José Martínez-Ibáñez"
+    assert header_text("Ann\tO'Neil", "name") == "Ann O'Neil"
 
 
 def test_an_international_domain_is_written_in_ascii():

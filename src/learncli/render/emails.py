@@ -57,7 +57,9 @@ class HeaderRefused(Refused):
 
 
 def header_text(value: str, what: str) -> str:
-    """`value` if it is safe in a header: one line, no control characters."""
+    """`value` if it is safe in a header: one line, no control characters (a tab, which
+    a name pasted from a spreadsheet may hold, becomes a space)."""
+    value = value.replace("\t", " ")
     found = _UNSAFE_IN_HEADER.search(value)
     if found:
         char = found.group()
