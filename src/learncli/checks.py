@@ -87,6 +87,8 @@ def validate_folder(folder: DataFolder, today: date) -> Report:
         report.files += 1
         report.diagnostics.extend(folder.read(state_path(folder), CalendarState).diagnostics)
 
+    report.diagnostics.extend(check_email_logs(folder, report))
+
     ledger = read_ledger(folder)
     report.files += len(ledger.files)
     report.diagnostics.extend(ledger.diagnostics)
@@ -96,6 +98,24 @@ def validate_folder(folder: DataFolder, today: date) -> Report:
     report.diagnostics.extend(check_ledger(ledger.ledger, config, cohorts, today))
     report.diagnostics.sort(key=lambda d: d.sort_key())
     return report
+
+
+def check_email_logs(folder: DataFolder, report: Report) -> list[Diagnostic]:
+    """Each send log (`email-log/<cohort>.yaml`) against its model, and named after its cohort."""
+    from learncli.models.email_log import EmailLog
+    from learncli.store.email_log import log_paths
+
+    found: list[Diagnostic] = []
+    for path in log_paths(folder):
+        report.files += 1
+        result = folder.read(path, EmailLog)
+        found.extend(result.diagnostics)
+        if result.model is not None and result.model.cohort != path.stem:
+            line, col = result.source.mark(("cohort",))
+            found.append(
+                Diagnostic.make("F006", f"this is {path.name}, but it says it is the log of cohort {result.model.cohort!r}", path, line, col)
+            )
+    return found
 
 
 def check_cohort_text(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -66,6 +65,7 @@ def calendar_export(
 
     from learncli.cli._output import print_changes, say
     from learncli.errors import UsageProblem
+    from learncli.names import file_names
     from learncli.render.ics import cancel_ics, invitation_ics, publish_ics
     from learncli.store.calendar_state import sequenced_events
 
@@ -88,7 +88,7 @@ def calendar_export(
                 tx.output(_cancel_name(target, event.number), cancel_ics(events, event.number, stamp=stamp))
         if per_participant is not None:
             _refuse_data_file(folder, per_participant, directory=True)
-            names = _file_names([person.email for person in events.cohort.registered])
+            names = file_names([person.email for person in events.cohort.registered])
             for person in events.cohort.registered:
                 base = per_participant / f"{names[person.email]}.ics"
                 if events.active:
@@ -138,23 +138,6 @@ def _explain(events: CohortEvents, cohort_id: str, *, per_participant: Path | No
 
 def _cancel_name(path: Path, number: int) -> Path:
     return path.with_name(f"{path.stem}-session-{number}-cancel.ics")
-
-
-_UNSAFE = re.compile(r"[^a-z0-9@._+-]")
-
-
-def _file_names(emails: list[str]) -> dict[str, str]:
-    """A file name per email address: `ann.oneil@example.org`; anything unusual becomes `_`."""
-    names: dict[str, str] = {}
-    used: set[str] = set()
-    for email in emails:
-        base = _UNSAFE.sub("_", email.lower()).lstrip(".") or "participant"
-        name, counter = base, 2
-        while name in used:
-            name, counter = f"{base}-{counter}", counter + 1
-        used.add(name)
-        names[email] = name
-    return names
 
 
 def _refuse_data_file(folder: DataFolder, path: Path, *, directory: bool = False) -> None:

@@ -60,6 +60,7 @@ class DataFolder:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._held = False
 
     @classmethod
     def locate(cls, option: Path | None) -> DataFolder:
@@ -177,17 +178,39 @@ class DataFolder:
 
     @contextmanager
     def transaction(self, dry_run: bool = False) -> Iterator[Transaction]:
-        """Lock the folder, collect edits, validate them, then write each file atomically."""
+        """Lock the folder, collect edits, validate them, then write each file atomically.
+
+        Inside `locked()` the lock is already held, and each transaction commits on its own."""
         from learncli.store.atomic import folder_lock
 
         tx = Transaction(self, dry_run)
-        if dry_run:
+        if dry_run or self._held:
             yield tx
             tx.commit()
             return
         with folder_lock(self.root):
             yield tx
             tx.commit()
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the folder's lock across several transactions.
+
+        For a command whose work outlasts one write and must not run twice at once:
+        `learn email send` records each message in its log before and after sending it,
+        and no second run may start sending until the first has finished.
+        """
+        from learncli.store.atomic import folder_lock
+
+        if self._held:
+            yield
+            return
+        with folder_lock(self.root):
+            self._held = True
+            try:
+                yield
+            finally:
+                self._held = False
 
 
 def _require(result: FileResult[M], name: str) -> M:
