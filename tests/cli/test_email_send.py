@@ -180,7 +180,7 @@ def test_a_connection_lost_before_the_answer_leaves_that_message_unconfirmed(lea
     assert first.exit_code == 1
     assert delivered_to(server) == sorted(AUTUMN)  # the rest went over a new connection
     lost = server.handler.messages[3].rcpt_tos[0]
-    assert f"MAY HAVE GONE: " in first.stderr and lost in first.stderr
+    assert "MAY HAVE GONE: " in first.stderr and lost in first.stderr
     [record] = [r for r in log_of(data_dir) if r["to"] == lost]
     assert record["status"] == "sending" and "while the message was being handed over" in record["error"]
 
@@ -242,7 +242,7 @@ def test_a_run_killed_while_a_message_is_in_flight_never_sends_it_twice(data_dir
     out, err = rerun.communicate(timeout=60)
     assert rerun.returncode == 1, out + err  # something needs a decision
     assert delivered_to(server) == sorted(AUTUMN)  # the rest went; the one in flight not again
-    assert f"MAY HAVE GONE: " in err and in_flight in err and "--resend" in err
+    assert "MAY HAVE GONE: " in err and in_flight in err and "--resend" in err
 
     resend = _start(data_dir, server.env(), *REMINDER, "--participant", in_flight, "--resend")
     out, err = resend.communicate(timeout=60)
