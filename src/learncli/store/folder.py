@@ -319,7 +319,7 @@ class Transaction:
         return change.after if change is not None else None
 
     def commit(self) -> None:
-        from learncli.store.atomic import atomic_write
+        from learncli.store.atomic import atomic_write, clean_folders
 
         pending: list[Change] = []
         problems: list[Diagnostic] = []
@@ -337,5 +337,10 @@ class Transaction:
         self.changes = pending
         if self.dry_run:
             return
+        # A process killed while writing may have left a temporary file in any folder of
+        # the data (say, a calendar export killed in calendar-state.yaml's write, whose
+        # next run has nothing to change there): every write sweeps them all, under the lock.
+        root = self.folder.root
+        clean_folders([root, self.folder.cohorts_dir, self.folder.invoices_dir, *(c.path.parent for c in pending)])
         for change in pending:
             atomic_write(change.path, change.after)
