@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from learncli.diagnostics import Diagnostic
-from learncli.errors import DataError, NotFound, Refused, UsageProblem
+from learncli.errors import DataError, NotFound, Refused, UsageProblem, WriteFailed
 from learncli.names import ID_PATTERN
 
 if TYPE_CHECKING:
@@ -342,5 +342,17 @@ class Transaction:
         # next run has nothing to change there): every write sweeps them all, under the lock.
         root = self.folder.root
         clean_folders([root, self.folder.cohorts_dir, self.folder.invoices_dir, *(c.path.parent for c in pending)])
-        for change in pending:
-            atomic_write(change.path, change.after)
+        for done, change in enumerate(pending):
+            try:
+                atomic_write(change.path, change.after)
+            except WriteFailed as failure:
+                if not done:
+                    raise
+                # Each file is whole, old or new; say which ones this command did write.
+                from learncli.diagnostics import display_path
+
+                written = ", ".join(display_path(str(c.path)) for c in pending[:done])
+                raise WriteFailed(
+                    f"{failure}; already written before it: {written}",
+                    hint="free some space (or fix the cause) and run the command again: it finishes what is missing",
+                ) from failure
