@@ -121,6 +121,24 @@ class DataFolder:
             raise Refused(f"{path} is outside the data folder {self.root}; learn writes only inside it")
         return path
 
+    def refuse_data_file(self, path: Path) -> None:
+        """Generated files never replace the files people keep: a slip of `-o` (or of a
+        folder for many files) onto courses.yaml, a cohort, the ledger or a template is
+        refused. Outside the data folder, and under out/, anything goes."""
+        try:
+            resolved = path.resolve()
+        except (ValueError, OSError) as exc:  # a NUL in the name, a loop of links
+            raise UsageProblem(f"{str(path)!r} cannot be a file name: {exc}") from None
+        root = self.root.resolve()
+        if not resolved.is_relative_to(root) or resolved.is_relative_to(root / OUT_DIR):
+            return
+        kept = (COHORTS_DIR, INVOICES_DIR, TEMPLATES_DIR)
+        if any(resolved.is_relative_to(root / name) for name in kept) or resolved.suffix in {".yaml", ".yml"}:
+            raise Refused(
+                f"{path} is among the data files of {self.root}; learn writes generated files elsewhere",
+                hint="leave -o out to write into out/, or name a file outside cohorts/, invoices/ and templates/",
+            )
+
     def cohort_ids(self) -> list[str]:
         """Ids of every cohort file, sorted; files with names that are not ids are skipped."""
         if not self.cohorts_dir.is_dir():
@@ -309,6 +327,8 @@ class Transaction:
 
     def output(self, path: Path, content: str | bytes, *, data: bool = False) -> None:
         """Write a whole file: generated output (invoices, .ics) or machine-kept state."""
+        if not data:
+            self.folder.refuse_data_file(path)
         exists = path.exists()
         before = path.read_text(encoding="utf-8") if data and exists else None
         self._outputs[path] = Change(path, before, content, data=data, existed=exists)
