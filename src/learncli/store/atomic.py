@@ -28,11 +28,7 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     if isinstance(data, str):
         data = data.encode("utf-8")
     folder = path.parent
-    if path.is_symlink():
-        raise Refused(
-            f"{path} is a symbolic link; learn reads through links but never writes through them",
-            hint="replace the link with the file itself, or point --data at the real folder",
-        )
+    refuse_link(path)
     temp = folder / f"{TEMP_PREFIX}{path.name}.{os.getpid()}"
     if folder not in _cleaned:
         clean_folders([folder])
@@ -61,6 +57,15 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         temp.unlink(missing_ok=True)
         raise
     fsync_folder(folder)
+
+
+def refuse_link(path: Path) -> None:
+    """`Refused` if `path` is a symbolic link: learn reads through links, never writes through them."""
+    if path.is_symlink():
+        raise Refused(
+            f"{path} is a symbolic link; learn reads through links but never writes through them",
+            hint="replace the link with the file itself, or point --data at the real folder",
+        )
 
 
 def _mode_for(path: Path) -> int:

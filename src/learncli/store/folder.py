@@ -339,7 +339,7 @@ class Transaction:
         return change.after if change is not None else None
 
     def commit(self) -> None:
-        from learncli.store.atomic import atomic_write, clean_folders
+        from learncli.store.atomic import atomic_write, clean_folders, refuse_link
 
         pending: list[Change] = []
         problems: list[Diagnostic] = []
@@ -357,6 +357,8 @@ class Transaction:
         self.changes = pending
         if self.dry_run:
             return
+        for change in pending:  # all refused before any is written, not half way through
+            refuse_link(change.path)
         # A process killed while writing may have left a temporary file in any folder of
         # the data (say, a calendar export killed in calendar-state.yaml's write, whose
         # next run has nothing to change there): every write sweeps them all, under the lock.
