@@ -48,15 +48,17 @@ def spawn(*args: str) -> subprocess.Popen[bytes]:
 
 
 def snapshot(world: Path) -> dict[str, bytes]:
-    """Every file under `world` (relative path -> bytes), leaving out the lock and cache."""
+    """Every file under `world` (relative path -> bytes), leaving out the lock and cache.
+    A symbolic link is recorded as where it points, not followed."""
     found: dict[str, bytes] = {}
     for folder, dirs, files in os.walk(world):
         dirs[:] = [d for d in dirs if d not in SKIP]
-        for name in files:
+        for name in files + [d for d in dirs if (Path(folder) / d).is_symlink()]:
             if name in SKIP:
                 continue
             path = Path(folder) / name
-            found[str(path.relative_to(world))] = path.read_bytes()
+            relative = str(path.relative_to(world))
+            found[relative] = b"-> " + os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
     return found
 
 
