@@ -46,7 +46,7 @@ KILLS_PER_COMMAND = 3
 #: How each kill is aimed, in turn: at a temporary file's first appearance, just after
 #: the first file is replaced, or at a delay within 10% of when writing began before.
 MODES = ("temp file", "replaced", "timed")
-LOOP_SECONDS = 6.0
+LOOP_SECONDS = 5.0
 
 
 @pytest.fixture(scope="module")

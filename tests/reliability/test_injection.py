@@ -83,41 +83,50 @@ def plant(data: Path, relative: str, keys: tuple[Any, ...], value: Any) -> None:
     path.write_text(yaml.safe_dump(tree, allow_unicode=False, sort_keys=False), encoding="utf-8")
 
 
-def assert_no_injection(data: bytes, events: int) -> None:
+def assert_no_injection(data: bytes, events: int, *, strict: bool = True) -> None:
     """The .ics has exactly `events` events, and none of the planted lines as a property."""
     lines = data.decode("utf-8").replace("\r\n ", "").split("\r\n")
     assert all("\n" not in line and "\r" not in line for line in lines)
     assert sum(line == "BEGIN:VEVENT" for line in lines) == events
     assert not any(line.startswith(("X-EVIL", f"ATTENDEE:mailto:{EVIL}", "SUMMARY:injected")) for line in lines)
-    strict = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
-    assert len(strict.events) == events
-    assert all(EVIL not in attendee.uri for event in strict.events for attendee in event.attendees)
+    if not strict:
+        return
+    strict_calendar = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+    assert len(strict_calendar.events) == events
+    assert all(EVIL not in attendee.uri for event in strict_calendar.events for attendee in event.attendees)
     for event in icalendar.Calendar.from_ical(data).walk("VEVENT"):
         assert "X-EVIL" not in event
 
 
-@pytest.mark.parametrize("separator", SEPARATORS)
 @pytest.mark.parametrize("field", ICS_FIELDS)
-def test_a_line_break_in_any_field_adds_nothing_to_a_calendar(data: Path, check_ics, field: str, separator: str) -> None:
+def test_a_line_break_in_any_field_adds_nothing_to_a_calendar(data: Path, check_ics, field: str) -> None:
     relative, keys = ICS_FIELDS[field]
-    plant(data, relative, keys, payload(SEPARATORS[separator]))
-    TALLY["injections"] += 1
+    original = (data / relative).read_bytes()
     out = data.parent / "invitations"
-    result = Learn(data)("--today", TODAY, "calendar", "export", "2026-autumn", "--per-participant", str(out), "--cancel")
-    assert "Traceback" not in result.output
-    if result.exit_code == 1:
-        # Refused: the field's file and line are named, and nothing was written.
-        assert f"{relative}:" in result.stderr and ("F003" in result.stderr or "F001" in result.stderr), result.stderr
-        assert not (data / "out" / "calendars").exists() and not out.exists()
-        return
-    assert result.exit_code == 0, result.output
-    written = sorted((data / "out" / "calendars").glob("*.ics")) + sorted(out.glob("*.ics"))
     registered = len(DataFolder(data).cohort("2026-autumn").registered)
-    assert len(written) == 2 + 2 * registered  # the cohort and its cancellation; per person an invitation and a cancellation
-    for path in written:
-        raw = path.read_bytes()
-        check_ics(raw)
-        assert_no_injection(raw, 1 if "cancel" in path.name else (6 if path.parent.name == "calendars" else 5))
+    for separator in SEPARATORS.values():
+        TALLY["injections"] += 1
+        (data / relative).write_bytes(original)
+        shutil.rmtree(data / "out" / "calendars", ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        plant(data, relative, keys, payload(separator))
+        result = Learn(data)("--today", TODAY, "calendar", "export", "2026-autumn", "--per-participant", str(out), "--cancel")
+        assert "Traceback" not in result.output
+        if result.exit_code == 1:
+            # Refused: the field's file and line are named, and nothing was written.
+            assert f"{relative}:" in result.stderr and ("F003" in result.stderr or "F001" in result.stderr), result.stderr
+            assert not (data / "out" / "calendars").exists() and not out.exists()
+            continue
+        assert result.exit_code == 0, result.output
+        written = sorted((data / "out" / "calendars").glob("*.ics")) + sorted(out.glob("*.ics"))
+        assert len(written) == 2 + 2 * registered  # the cohort and its cancellation; per person an invitation and a cancellation
+        for n, path in enumerate(written):
+            raw = path.read_bytes()
+            events = 1 if "cancel" in path.name else (6 if path.parent.name == "calendars" else 5)
+            # Every file line by line; the strict parsers on the cohort's and the first person's.
+            assert_no_injection(raw, events, strict=n < 4)
+            if n < 4:
+                check_ics(raw)
 
 
 @pytest.mark.parametrize(
@@ -212,7 +221,7 @@ def test_a_cohort_id_that_is_a_path_is_refused_everywhere(data: Path, args: tupl
         result = learn("--today", TODAY, *_fill(args, bad, world))
         assert result.exit_code in (1, 2), (bad, result.output)
         assert "Traceback" not in result.output
-        assert snapshot(world) == before, bad
+    assert snapshot(world) == before
 
 
 @pytest.mark.parametrize("args", NUMBER_COMMANDS, ids=lambda a: " ".join(a[:2]) + (" txt" if "txt" in a else ""))
@@ -225,7 +234,7 @@ def test_an_invoice_number_that_is_a_path_is_refused_everywhere(data: Path, args
         result = learn("--today", TODAY, *_fill(args, bad, world))
         assert result.exit_code in (1, 2), (bad, result.output)
         assert "Traceback" not in result.output
-        assert snapshot(world) == before, bad
+    assert snapshot(world) == before
 
 
 def test_a_ledger_number_or_an_email_that_looks_like_a_path_stays_a_file_name(data: Path) -> None:
@@ -262,7 +271,7 @@ DATA_TARGETS = ["courses.yaml", "cohorts/2026-autumn.yaml", "cohorts/new.yaml", 
                 "calendar-state.yaml", "templates/invoice.html", "templates"]
 
 
-@pytest.mark.parametrize("args", OUTPUTS, ids=lambda a: " ".join(a[:2]) + " " + a[-2])
+@pytest.mark.parametrize("args", OUTPUTS, ids=lambda a: " ".join(a[:2]) + " " + " ".join(a[3:-1]))
 def test_no_output_option_can_overwrite_or_add_a_data_file(data: Path, args: tuple[str, ...]) -> None:
     (data / "templates").mkdir()
     (data / "templates" / "invoice.html").write_text((Path(__file__).parents[2] / "templates" / "invoice.html").read_text())
