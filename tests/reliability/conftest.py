@@ -15,6 +15,7 @@ LABELS = {
     "stateful_steps": "commands run by the stateful test",
     "faults": "injected system-call failures",
     "injections": "injection attempts",
+    "symlink_cases": "commands run against planted symbolic links",
 }
 
 
