@@ -43,6 +43,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "F004": (E, "YAML read a value differently from how it looks (quote it)"),
     "F005": (E, "invalid identifier (used in file names)"),
     "F006": (E, "file name and content disagree"),
+    "F007": (E, "more schema errors in one file than are listed"),
     # R: references between files
     "R001": (E, "cohort names a course that does not exist"),
     "R002": (E, "cohort or course names a facilitator that does not exist"),

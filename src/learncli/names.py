@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
-ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$")
+# \Z, not $: `$` also matches before a final line break, so "2026-autumn\n" passed and
+# became the file name "cohorts/2026-autumn\n.yaml".
+ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?\Z")
 
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^a-z0-9@._+-]")
 

@@ -78,6 +78,10 @@ def init_files(bare: bool) -> list[tuple[str, str, Any]]:
         else:
             model = Config if relative == "courses.yaml" else None
         files.append((relative, node.read_text(encoding="utf-8"), model))
+    # courses.yaml is what makes a folder a data folder (init refuses a folder that has
+    # one), so it is written last: an init killed half-way leaves no courses.yaml, and
+    # running init again finishes the job.
+    files.sort(key=lambda item: item[0] == "courses.yaml")
     return files
 
 

@@ -44,3 +44,29 @@ def test_commands_without_a_data_folder_say_how_to_make_one(learn_bare):
     result = learn_bare("status", data=False)  # cwd is an empty tmp_path: no ./data
     assert result.exit_code == 1
     assert "learn init" in result.stderr
+
+
+def test_an_init_interrupted_before_courses_yaml_is_finished_by_the_next(learn_bare, tmp_path):
+    complete = tmp_path / "complete"
+    assert learn_bare("init", str(complete), data=False).exit_code == 0
+    # What a kill leaves: every file up to, not including, courses.yaml (written last).
+    target = tmp_path / "interrupted"
+    (target / "cohorts").mkdir(parents=True)
+    for relative in (".gitignore", "cohorts/2026-autumn.yaml", "cohorts/2026-spring.yaml"):
+        (target / relative).write_bytes((complete / relative).read_bytes())
+    result = learn_bare("init", str(target), data=False)
+    assert result.exit_code == 0, result.output
+    files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file() and p.name != ".learn.lock")
+    assert files == sorted(str(p.relative_to(complete)) for p in complete.rglob("*") if p.is_file() and p.name != ".learn.lock")
+    for relative in files:
+        assert (target / relative).read_bytes() == (complete / relative).read_bytes()
+
+
+def test_init_never_overwrites_a_file_that_differs(learn_bare, tmp_path):
+    target = tmp_path / "half"
+    (target / "cohorts").mkdir(parents=True)
+    (target / "cohorts" / "2026-autumn.yaml").write_text("# mine\n")
+    result = learn_bare("init", str(target), data=False)
+    assert result.exit_code == 1 and "already exists" in result.stderr
+    assert (target / "cohorts" / "2026-autumn.yaml").read_text() == "# mine\n"
+    assert not (target / "courses.yaml").exists()

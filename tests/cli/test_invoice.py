@@ -300,6 +300,21 @@ def test_void_issues_a_credit_note_and_the_next_run_reissues(learn, data_dir):
     assert again.exit_code == 1 and "already void" in again.stderr
 
 
+def test_a_void_interrupted_before_its_page_says_so_and_the_next_run_renders_it(learn, data_dir):
+    learn("--today", "2026-08-01", "invoice", "run", AUTUMN)
+    learn("participant", "withdraw", AUTUMN, "zoe.hartmann@example.org", "--date", "2026-08-04")
+    assert learn("--today", "2026-08-05", "invoice", "void", "LWL-2026-0015", "--reason", "Withdrew").exit_code == 0
+    page = data_dir / "out" / "invoices" / "LWL-2026-0021.html"
+    page.unlink()  # as if killed after the ledger was written
+    again = learn("--today", "2026-08-05", "invoice", "void", "LWL-2026-0015", "--reason", "Withdrew")
+    assert again.exit_code == 1
+    assert "already void (credit note LWL-2026-0021), but the credit note's page is missing" in again.stderr
+    assert f"learn invoice run {AUTUMN}" in again.stderr and not page.exists()
+    run = learn("--today", "2026-08-06", "invoice", "run", AUTUMN, "--json")
+    assert json.loads(run.stdout)["issued"] == [] and json.loads(run.stdout)["rendered"] == [str(page)]
+    assert "LWL-2026-0021" in page.read_text() and "LWL-2026-0015" in page.read_text()
+
+
 def test_void_refuses_a_paid_invoice_and_a_credit_note(learn, data_dir):
     ledger = (data_dir / "invoices" / "2026.yaml").read_text()
     paid = learn("invoice", "void", "LWL-2026-0001", "--reason", "x")

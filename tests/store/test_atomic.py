@@ -66,3 +66,17 @@ def test_temp_files_of_dead_processes_are_removed_and_live_ones_kept(tmp_path):
     remove_stale_temp_files(tmp_path)
     assert not dead.exists()
     assert live.exists()
+
+
+def test_every_write_sweeps_temp_files_of_dead_processes_from_all_data_folders(learn, data_dir):
+    # A calendar export killed while writing calendar-state.yaml leaves its temporary file
+    # in the folder's root, where a participant add writes nothing: it is removed all the same.
+    left = [
+        data_dir / f"{TEMP_PREFIX}calendar-state.yaml.999999",
+        data_dir / "invoices" / f"{TEMP_PREFIX}2026.yaml.999998",
+    ]
+    for path in left:
+        path.write_text("half")
+    result = learn("participant", "add", "2026-autumn", "--name", "Kai", "--email", "kai@example.org")
+    assert result.exit_code == 0, result.output
+    assert not any(path.exists() for path in left)

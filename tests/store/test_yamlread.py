@@ -135,3 +135,32 @@ def test_an_oversized_file_is_refused_before_reading(tmp_path, monkeypatch):
     path = tmp_path / "big.yaml"
     path.write_text("a: " + "x" * 2000 + "\n")
     assert codes(read_yaml(path)) == ["Y004"]
+
+
+def test_positions_in_a_mapping_of_many_keys_are_found_in_linear_time():
+    """A rule may report every key of a mapping; a scan per lookup made that n * n steps."""
+    import time
+
+    loaded = read("".join(f"key{i}: {i}\n" for i in range(20_000)))
+    began = time.perf_counter()
+    marks = [loaded.source.mark((f"key{i}",), key=True) for i in range(20_000)]
+    assert time.perf_counter() - began < 1
+    assert marks == [(i + 1, 1) for i in range(20_000)]
+
+
+def test_a_file_with_thousands_of_schema_errors_lists_the_first_200_and_counts_the_rest():
+    from learncli.models.course import Config
+    from learncli.store.folder import DataFolder
+
+    text = "".join(f"key{i}: {i}\n" for i in range(20_000))
+    result = DataFolder(Path(".")).read(Path("courses.yaml"), Config, text)
+    listed = [d for d in result.diagnostics if d.code != "F007"]
+    assert len(listed) == 200  # 'organisation' missing, then unknown keys from line 1
+    assert [(d.line, d.col) for d in listed if d.code == "F001"] == [(n, 1) for n in range(1, 200)]
+    [rest] = [d for d in result.diagnostics if d.code == "F007"]
+    assert (rest.line, rest.col) == (200, 1) and "19,801 more schema error(s) from here on" in rest.message
+
+
+def test_a_merge_key_that_refers_to_its_own_mapping_is_an_error_not_a_crash():
+    loaded = read("a: &a\n  x: 1\n  <<: *a\n")
+    assert loaded.data is None and codes(loaded) == ["Y004"]

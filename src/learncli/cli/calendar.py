@@ -11,7 +11,6 @@ from learncli.cli._common import CohortArg, DryRunOpt, group, state
 
 if TYPE_CHECKING:
     from learncli.domain.calendar import CohortEvents
-    from learncli.store.folder import DataFolder
 
 app = group("Calendars: .ics files of a cohort's sessions that update in place when a session moves.")
 
@@ -81,13 +80,14 @@ def calendar_export(
         calendar_bytes = publish_ics(events, stamp=stamp)
         target = Path(output) if output and not to_stdout else folder.out_dir / "calendars" / f"{cohort_id}.ics"
         if not to_stdout:
-            _refuse_data_file(folder, target)
             tx.output(target, calendar_bytes)
         if cancel:
             for event in events.cancelled:
                 tx.output(_cancel_name(target, event.number), cancel_ics(events, event.number, stamp=stamp))
         if per_participant is not None:
-            _refuse_data_file(folder, per_participant, directory=True)
+            folder.refuse_data_file(per_participant)
+            if per_participant.exists() and not per_participant.is_dir():
+                raise UsageProblem(f"--per-participant {per_participant}: that is a file; give a folder (it is created if need be)")
             names = file_names([person.email for person in events.cohort.registered])
             for person in events.cohort.registered:
                 base = per_participant / f"{names[person.email]}.ics"
@@ -140,14 +140,3 @@ def _cancel_name(path: Path, number: int) -> Path:
     return path.with_name(f"{path.stem}-session-{number}-cancel.ics")
 
 
-def _refuse_data_file(folder: DataFolder, path: Path, *, directory: bool = False) -> None:
-    """Generated files never replace the YAML files people keep (a slip of -o or DIR)."""
-    from learncli.errors import Refused
-
-    resolved = path.resolve()
-    root = folder.root.resolve()
-    if not resolved.is_relative_to(root):
-        return
-    inside_cohorts = resolved.is_relative_to(root / "cohorts")
-    if inside_cohorts or (not directory and resolved.suffix in {".yaml", ".yml"}):
-        raise Refused(f"{path} is among the data files; write calendars elsewhere (default: out/calendars/)")

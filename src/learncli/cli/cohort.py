@@ -103,11 +103,13 @@ def cohort_add(
     from learncli.store import edits
     from learncli.store.folder import check_id
 
+    if cohort_id is not None:
+        check_id(cohort_id, "--id")  # given but empty is an error, not "use the default"
     app_state = state(ctx)
     folder = app_state.folder
     config = folder.config()
     course = find_course(config, course_id)
-    template = folder.cohort(like) if like else None
+    template = folder.cohort(like) if like is not None else None
     if dates:
         from learncli.domain.schedule import parse_date_list
 

@@ -42,7 +42,10 @@ def init_command(
     folder = DataFolder(target)
     with folder.transaction(dry_run=dry_run) as tx:
         for relative, text, model in init_files(bare):
-            tx.create(target / relative, text, model)
+            path = target / relative
+            if path.is_file() and not path.is_symlink() and path.read_bytes() == text.encode("utf-8"):
+                continue  # written by an init that was interrupted before courses.yaml
+            tx.create(path, text, model)
     print_changes(tx.changes, target, dry_run=dry_run)
     if not dry_run:
         from learncli.cli._output import note

@@ -93,14 +93,15 @@ def invoice_run(ctx: typer.Context, cohort_id: CohortArg, dry_run: DryRunOpt = F
             append_entries(tx, folder, list(plan.new))
         path = ledger_path(folder, app_state.today)
         after = Ledger(ledger.items + [Located(entry, path, -1) for entry in plan.new])
-        # New invoices, and any of this cohort whose page is missing (say, a run killed
-        # after the ledger was written): the ledger is the truth, pages are rebuilt from it.
+        # New invoices, and any of this cohort's invoices and credit notes whose page is
+        # missing (say, a run or a void killed after the ledger was written): the ledger
+        # is the truth, pages are rebuilt from it.
         new_numbers = {e.invoice for e in plan.new}
-        documents = [
-            a.invoice
-            for a in after.all(cohort=cohort.id)
-            if not a.void and (a.number in new_numbers or not (out_dir / file_name(a.number, "html")).exists())
-        ]
+        documents: list[InvoiceEntry | CreditNoteEntry] = []
+        for a in after.all(cohort=cohort.id):
+            doc = a.credit_note if a.void else a.invoice
+            if doc is not None and (doc.number in new_numbers or not (out_dir / file_name(doc.number, "html")).exists()):
+                documents.append(doc)
         render = _renderer(folder, config, after)
         with progress(len(documents), "rendering invoices") as advance:
             for doc in documents:
@@ -272,7 +273,7 @@ def invoice_void(
 
     from learncli.cli._output import note, print_changes, say
     from learncli.domain.invoicing import Ledger, Located, plan_void
-    from learncli.errors import UsageProblem
+    from learncli.errors import Refused, UsageProblem
     from learncli.render.invoices import file_name
     from learncli.store.ledger import append_entries, ledger_path, load_ledger
 
@@ -281,6 +282,14 @@ def invoice_void(
     with folder.transaction(dry_run=dry_run) as tx:
         config = folder.config()
         ledger = load_ledger(folder)
+        account = ledger.account(number)
+        if account.credit_note is not None:
+            done = account.credit_note.credit_note
+            if not (folder.out_dir / "invoices" / file_name(done, "html")).exists():
+                raise Refused(
+                    f"{account.number} is already void (credit note {done}), but the credit note's page is missing",
+                    hint=f"`learn invoice run {account.cohort}` renders it (a void interrupted before it rendered the page)",
+                )
         try:
             credit = plan_void(ledger, config.invoicing, number, reason, app_state.today)
         except ValidationError:

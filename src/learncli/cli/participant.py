@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from learncli.cli._common import CohortArg, DryRunOpt, EmailArg, JsonOpt, group, parse_date_option, state
+from learncli.cli._common import CohortArg, DryRunOpt, EmailArg, JsonOpt, group, parse_date_option, read_input_file, state
 
 if TYPE_CHECKING:
     from learncli.models.cohort import Cohort
@@ -84,17 +84,12 @@ def participant_import(
     """
     from learncli.cli._output import console, note, print_changes, print_diagnostics, warn
     from learncli.domain import people
-    from learncli.errors import DataError, NotFound
+    from learncli.errors import DataError
     from learncli.models.cohort import Cohort
     from learncli.render.tables import participant_table
     from learncli.store import edits
 
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise NotFound(f"no file {file}") from None
-    except OSError as exc:
-        raise NotFound(f"cannot read {file}: {exc.strerror}") from None
+    data = read_input_file(file, people.MAX_CSV_BYTES)
     app_state = state(ctx)
     folder = app_state.folder
     with folder.transaction(dry_run=dry_run) as tx:

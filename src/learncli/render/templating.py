@@ -93,11 +93,13 @@ class Templates:
         except TemplateSyntaxError as exc:
             raise _template_error(path, exc.lineno or 0, f"template syntax error: {exc.message}") from None
         except SecurityError as exc:
-            raise _template_error(path, 0, f"the template tried something unsafe and was stopped: {exc}") from None
+            raise _template_error(path, _line_in(exc, path), f"the template tried something unsafe and was stopped: {exc}") from None
         except UndefinedError as exc:
             raise _template_error(path, _line_in(exc, path), f"the template uses something that is not defined: {exc.message}") from None
         except TemplateError as exc:
             raise _template_error(path, _line_in(exc, path), f"the template failed: {exc}") from None
+        except Exception as exc:  # {{ 1/0 }}, {{ 1 + 'a' }}, range(10**9): the template's doing, not learn's
+            raise _template_error(path, _line_in(exc, path), f"the template failed: {type(exc).__name__}: {exc}") from None
 
 
 def _line_in(exc: BaseException, path: Path) -> int:

@@ -28,15 +28,10 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     if isinstance(data, str):
         data = data.encode("utf-8")
     folder = path.parent
-    if path.is_symlink():
-        raise Refused(
-            f"{path} is a symbolic link; learn reads through links but never writes through them",
-            hint="replace the link with the file itself, or point --data at the real folder",
-        )
+    refuse_link(path)
     temp = folder / f"{TEMP_PREFIX}{path.name}.{os.getpid()}"
     if folder not in _cleaned:
-        _cleaned.add(folder)
-        remove_stale_temp_files(folder)
+        clean_folders([folder])
     try:
         folder.mkdir(parents=True, exist_ok=True)
         mode = _mode_for(path)
@@ -62,6 +57,15 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         temp.unlink(missing_ok=True)
         raise
     fsync_folder(folder)
+
+
+def refuse_link(path: Path) -> None:
+    """`Refused` if `path` is a symbolic link: learn reads through links, never writes through them."""
+    if path.is_symlink():
+        raise Refused(
+            f"{path} is a symbolic link; learn reads through links but never writes through them",
+            hint="replace the link with the file itself, or point --data at the real folder",
+        )
 
 
 def _mode_for(path: Path) -> int:
@@ -97,6 +101,14 @@ def _write_failed(path: Path, exc: OSError) -> WriteFailed:
         errno.EROFS: "the file system is read-only",
     }.get(exc.errno or 0, exc.strerror or str(exc))
     return WriteFailed(f"could not write {path}: {reason}; the file was left as it was")
+
+
+def clean_folders(folders: list[Path]) -> None:
+    """Remove stale temporary files from each of `folders` now (a transaction calls this
+    under the lock before it writes; single writes then need not list a folder again)."""
+    for folder in dict.fromkeys(folders):
+        _cleaned.add(folder)
+        remove_stale_temp_files(folder)
 
 
 def remove_stale_temp_files(folder: Path) -> None:

@@ -42,10 +42,18 @@ def _code_stamp() -> str:
 def fingerprint(root: Path, today: date) -> str:
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{_code_stamp()}|{today.isoformat()}|{root.resolve()}".encode())
+    from learncli.store.yamlread import MAX_FILE_BYTES
+
     for path in data_files(root):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         try:
-            digest.update(path.read_bytes())
+            stat = path.stat()
+            if stat.st_size > MAX_FILE_BYTES:
+                # Refused unread by the reader (Y004); reading gigabytes only to hash them
+                # would take seconds and as much memory.
+                digest.update(f"oversized:{stat.st_size}:{stat.st_mtime_ns}".encode())
+            else:
+                digest.update(path.read_bytes())
         except OSError as exc:
             digest.update(f"unreadable:{exc.errno}".encode())
         digest.update(b"\0")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from learncli.diagnostics import Diagnostic
-from learncli.errors import DataError, NotFound, Refused, UsageProblem
+from learncli.errors import DataError, NotFound, Refused, UsageProblem, WriteFailed
 from learncli.names import ID_PATTERN
 
 if TYPE_CHECKING:
@@ -121,6 +121,24 @@ class DataFolder:
         if not path.parent.resolve().is_relative_to(self.root.resolve()):
             raise Refused(f"{path} is outside the data folder {self.root}; learn writes only inside it")
         return path
+
+    def refuse_data_file(self, path: Path) -> None:
+        """Generated files never replace the files people keep: a slip of `-o` (or of a
+        folder for many files) onto courses.yaml, a cohort, the ledger or a template is
+        refused. Outside the data folder, and under out/, anything goes."""
+        try:
+            resolved = path.resolve()
+        except (ValueError, OSError) as exc:  # a NUL in the name, a loop of links
+            raise UsageProblem(f"{str(path)!r} cannot be a file name: {exc}") from None
+        root = self.root.resolve()
+        if not resolved.is_relative_to(root) or resolved.is_relative_to(root / OUT_DIR):
+            return
+        kept = (COHORTS_DIR, INVOICES_DIR, TEMPLATES_DIR)
+        if any(resolved.is_relative_to(root / name) for name in kept) or resolved.suffix in {".yaml", ".yml"}:
+            raise Refused(
+                f"{path} is among the data files of {self.root}; learn writes generated files elsewhere",
+                hint="leave -o out to write into out/, or name a file outside cohorts/, invoices/ and templates/",
+            )
 
     def cohort_ids(self) -> list[str]:
         """Ids of every cohort file, sorted; files with names that are not ids are skipped."""
@@ -332,6 +350,8 @@ class Transaction:
 
     def output(self, path: Path, content: str | bytes, *, data: bool = False) -> None:
         """Write a whole file: generated output (invoices, .ics) or machine-kept state."""
+        if not data:
+            self.folder.refuse_data_file(path)
         exists = path.exists()
         before = path.read_text(encoding="utf-8") if data and exists else None
         self._outputs[path] = Change(path, before, content, data=data, existed=exists)
@@ -342,7 +362,7 @@ class Transaction:
         return change.after if change is not None else None
 
     def commit(self) -> None:
-        from learncli.store.atomic import atomic_write
+        from learncli.store.atomic import atomic_write, clean_folders, refuse_link
 
         pending: list[Change] = []
         problems: list[Diagnostic] = []
@@ -360,5 +380,24 @@ class Transaction:
         self.changes = pending
         if self.dry_run:
             return
-        for change in pending:
-            atomic_write(change.path, change.after)
+        for change in pending:  # all refused before any is written, not half way through
+            refuse_link(change.path)
+        # A process killed while writing may have left a temporary file in any folder of
+        # the data (say, a calendar export killed in calendar-state.yaml's write, whose
+        # next run has nothing to change there): every write sweeps them all, under the lock.
+        root = self.folder.root
+        clean_folders([root, self.folder.cohorts_dir, self.folder.invoices_dir, *(c.path.parent for c in pending)])
+        for done, change in enumerate(pending):
+            try:
+                atomic_write(change.path, change.after)
+            except WriteFailed as failure:
+                if not done:
+                    raise
+                # Each file is whole, old or new; say which ones this command did write.
+                from learncli.diagnostics import display_path
+
+                written = ", ".join(display_path(str(c.path)) for c in pending[:done])
+                raise WriteFailed(
+                    f"{failure}; already written before it: {written}",
+                    hint="free some space (or fix the cause) and run the command again: it finishes what is missing",
+                ) from failure

@@ -46,10 +46,21 @@ def _validate(loaded: Loaded, model: type[M]) -> tuple[M | None, list[Diagnostic
         return None, errors_to_diagnostics(exc, loaded.source, model)
 
 
+#: Schema errors listed per file. A file with more (a pasted dump, a generated file gone
+#: wrong) is not helped by a list it would take minutes to compute and nobody would read.
+MAX_LISTED = 200
+
+
 def errors_to_diagnostics(exc: ValidationError, source: Source, model: type[BaseModel]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     seen: set[tuple[int, int, str]] = set()
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for index, error in enumerate(errors):
+        if len(out) == MAX_LISTED:
+            rest = len(errors) - index
+            line, col = source.mark(tuple(s for s in error["loc"] if not _is_tag(s)), key=True)
+            out.append(Diagnostic.make("F007", f"{rest:,} more schema error(s) from here on are not listed; fix the ones above first", source.path, line, col))
+            break
         diag = _one(error, source, model)
         key = (diag.line, diag.col, diag.message)
         if key not in seen:

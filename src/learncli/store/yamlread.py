@@ -65,12 +65,18 @@ class Source:
 
     path: Path
     root: yaml.Node | None
+    #: Each mapping's keys, indexed once: (key text -> (key node, value node), merged nodes).
+    #: Looking a key up by scanning would make reporting an error in each of n keys of one
+    #: mapping take n * n steps (a file of 100,000 unknown keys: an hour).
+    _keys: dict[int, tuple[dict[str, tuple[yaml.Node, yaml.Node]], list[yaml.Node]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def node(self, loc: tuple[Any, ...]) -> tuple[yaml.Node | None, yaml.Node | None, int]:
         """Follow `loc` as far as it goes: (value node, key node, how many steps matched)."""
         node, key_node, depth = self.root, None, 0
         for step in loc:
-            found = _child(node, step)
+            found = self._child(node, step)
             if found is None:
                 break
             key_node, node = found
@@ -92,31 +98,39 @@ class Source:
             return None
         return node.tag, node.value
 
-
-def _child(node: yaml.Node | None, step: Any) -> tuple[yaml.Node | None, yaml.Node] | None:
-    if isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-        if 0 <= step < len(node.value):
-            return None, node.value[step]
+    def _child(self, node: yaml.Node | None, step: Any, seen: frozenset[int] = frozenset()) -> tuple[yaml.Node | None, yaml.Node] | None:
+        if isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+            if 0 <= step < len(node.value):
+                return None, node.value[step]
+            return None
+        if isinstance(node, yaml.MappingNode) and id(node) not in seen:
+            keys, merged = self._index(node)
+            found = keys.get(str(step))
+            if found is not None:
+                return found
+            for source in merged:
+                for candidate in source.value if isinstance(source, yaml.SequenceNode) else [source]:
+                    deeper = self._child(candidate, step, seen | {id(node)})
+                    if deeper is not None:
+                        return deeper
         return None
-    if isinstance(node, yaml.MappingNode):
-        merged: list[yaml.Node] = []
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                merged.append(value_node)
-                continue
-            if isinstance(key_node, yaml.ScalarNode):
-                try:
-                    key = _scalar(key_node)
-                except YamlProblem:
-                    continue
-                if str(key) == str(step):
-                    return key_node, value_node
-        for source in merged:
-            for candidate in source.value if isinstance(source, yaml.SequenceNode) else [source]:
-                found = _child(candidate, step)
-                if found is not None:
-                    return found
-    return None
+
+    def _index(self, node: yaml.MappingNode) -> tuple[dict[str, tuple[yaml.Node, yaml.Node]], list[yaml.Node]]:
+        cached = self._keys.get(id(node))
+        if cached is None:
+            keys: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+            merged: list[yaml.Node] = []
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    merged.append(value_node)
+                elif isinstance(key_node, yaml.ScalarNode):
+                    try:
+                        key = _scalar(key_node)
+                    except YamlProblem:
+                        continue
+                    keys.setdefault(str(key), (key_node, value_node))
+            cached = self._keys[id(node)] = (keys, merged)
+        return cached
 
 
 @dataclass
