@@ -7,10 +7,9 @@ command refuses it with a message (exit 1, or 2 for a bad argument) and writes n
 or what it writes is safe: no added calendar property or component, no file outside the
 place it belongs, no formula, no Python object.
 
-Emails: `learn email` is being built in parallel. Its headers take the same fields as
-the calendar (the participant's name and email, the organisation's, the course and
-cohort titles): an email test plants each of `ICS_FIELDS` with `plant()` as below, runs
-`learn email render`, and parses each .eml with the standard library's `email` parser.
+Emails: every field that reaches an email header (`EMAIL_FIELDS`) is planted the same
+way, `learn email render` runs, and each .eml is parsed with the standard library's
+`email` parser: no added header, no added recipient.
 """
 
 from __future__ import annotations
@@ -166,6 +165,79 @@ def test_a_line_break_in_a_registration_csv_cell_is_refused(data: Path, tmp_path
     result = Learn(data)("participant", "import", "2026-autumn", str(sheet))
     assert result.exit_code == 1 and "I002" in result.output and "one line" in result.output
     assert snapshot(data) == before
+
+
+EMAIL_PAYLOAD = "Mallory{s}Bcc: " + EVIL + "{s}X-Evil: 1"
+
+#: Every field of the data folder that reaches a header of a rendered email.
+EMAIL_FIELDS: dict[str, tuple[str, tuple[Any, ...]]] = {
+    "organisation name (From)": ("courses.yaml", ("organisation", "name")),
+    "organisation email (From)": ("courses.yaml", ("organisation", "email")),
+    "reply-to": ("courses.yaml", ("email", "reply_to")),
+    "course title (Subject)": ("courses.yaml", ("courses", 0, "title")),
+    "cohort title (Subject)": ("cohorts/2026-autumn.yaml", ("title",)),
+    "participant name (To)": ("cohorts/2026-autumn.yaml", ("participants", 0, "name")),
+    "participant email (To)": ("cohorts/2026-autumn.yaml", ("participants", 1, "email")),
+    "billing name (Cc)": ("cohorts/2026-autumn.yaml", ("participants", 0, "billing_name")),
+    "billing email (Cc)": ("cohorts/2026-autumn.yaml", ("participants", 0, "billing_email")),
+    # The ledger keeps its own copy of whom an invoice is for; payment reminders use it.
+    "invoice bill-to name": ("invoices/2026.yaml", ("entries", "LWL-2026-0012", "bill_to", "name")),
+    "invoice bill-to email": ("invoices/2026.yaml", ("entries", "LWL-2026-0012", "bill_to", "email")),
+    "invoice participant name": ("invoices/2026.yaml", ("entries", "LWL-2026-0012", "participant_name")),
+}
+
+
+def _entry_keys(data: Path, relative: str, keys: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Ledger entries are a list: find the index of the invoice a key path names."""
+    if keys[0] != "entries" or not isinstance(keys[1], str):
+        return keys
+    entries = yaml.safe_load((data / relative).read_text(encoding="utf-8"))["entries"]
+    index = next(i for i, entry in enumerate(entries) if entry.get("invoice") == keys[1])
+    return ("entries", index, *keys[2:])
+ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To")
+
+
+def assert_clean_email(raw: bytes) -> None:
+    """One message as a mail program reads it: only the headers learn writes, and no
+    planted address among its recipients."""
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(raw, policy=policy.default)
+    names = {name.lower() for name in message.keys()}
+    assert "bcc" not in names and "x-evil" not in names, sorted(names)
+    assert names <= {"from", "to", "cc", "reply-to", "subject", "date", "message-id", "mime-version", "content-type"}
+    for header in ADDRESS_HEADERS:
+        for value in message.get_all(header, []):
+            assert all(EVIL not in address.addr_spec for address in value.addresses), (header, str(value))
+    subject = str(message["Subject"])
+    assert "\n" not in subject and "\r" not in subject
+
+
+@pytest.mark.parametrize("kind", ["joining", "payment-reminder"])
+@pytest.mark.parametrize("field", EMAIL_FIELDS)
+def test_a_line_break_in_any_field_adds_no_email_header_or_recipient(data: Path, field: str, kind: str) -> None:
+    relative, keys = EMAIL_FIELDS[field]
+    original = (data / relative).read_bytes()
+    out = data.parent / "emails"
+    for separator in SEPARATORS.values():
+        TALLY["injections"] += 1
+        (data / relative).write_bytes(original)
+        shutil.rmtree(out, ignore_errors=True)
+        plant(data, relative, _entry_keys(data, relative, keys), EMAIL_PAYLOAD.format(s=separator))
+        args = ("email", "render", kind, "2026-autumn", "-o", str(out)) + (("--include-unpaid",) if kind == "joining" else ())
+        result = Learn(data)("--today", TODAY, *args)
+        assert "Traceback" not in result.output
+        if result.exit_code == 1 and f"{relative}:" in result.stderr:
+            # Refused at the boundary: the file and line are named, nothing is rendered.
+            assert "F003" in result.stderr, result.stderr
+            assert not out.exists() or not list(out.glob("*.eml"))
+            continue
+        # Taken in: whatever was rendered is clean (a message that cannot be made
+        # safe is refused on its own, and the run then exits 1).
+        assert result.exit_code in (0, 1), result.output
+        for path in sorted(out.glob("*.eml")):
+            assert_clean_email(path.read_bytes())
 
 
 # --- paths -----------------------------------------------------------------------
