@@ -46,10 +46,16 @@ def validate_cached(folder: DataFolder, today: date) -> Report:
 
 def validate_folder(folder: DataFolder, today: date) -> Report:
     """Read every file and apply every rule (no cache)."""
+    from learncli.store.bulk import reading_many
+
+    with reading_many():
+        return _validate_folder(folder, today)
+
+
+def _validate_folder(folder: DataFolder, today: date) -> Report:
     from learncli.domain import rules
     from learncli.domain.invoicing import check_ledger
-    from learncli.models.calendar_state import CalendarState
-    from learncli.store.calendar_state import state_path
+    from learncli.store.calendar_state import state_files, state_model
     from learncli.store.ledger import read_ledger
 
     report = Report()
@@ -83,9 +89,9 @@ def validate_folder(folder: DataFolder, today: date) -> Report:
     if config is not None:
         report.diagnostics.extend(rules.check_facilitator_overlaps(inputs, config))
 
-    if state_path(folder).exists():
+    for path in state_files(folder):
         report.files += 1
-        report.diagnostics.extend(folder.read(state_path(folder), CalendarState).diagnostics)
+        report.diagnostics.extend(folder.read(path, state_model(path)).diagnostics)
 
     ledger = read_ledger(folder)
     report.files += len(ledger.files)

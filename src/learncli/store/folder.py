@@ -171,7 +171,10 @@ class DataFolder:
         return _require(self.read_cohort(cohort_id), path.name)
 
     def all_cohorts(self) -> list[FileResult[Any]]:
-        return [self.read_cohort(cohort_id) for cohort_id in self.cohort_ids()]
+        from learncli.store.bulk import reading_many
+
+        with reading_many():
+            return [self.read_cohort(cohort_id) for cohort_id in self.cohort_ids()]
 
     # --- writing ----------------------------------------------------------------
 

@@ -65,7 +65,10 @@ class LedgerRead:
 
 def read_ledger(folder: DataFolder) -> LedgerRead:
     """Read every file of the ledger. Never raises for bad content."""
-    files = [folder.read(path, LedgerFile) for path in folder.ledger_paths()]
+    from learncli.store.bulk import reading_many
+
+    with reading_many():
+        files = [folder.read(path, LedgerFile) for path in folder.ledger_paths()]
     items: list[Located] = []
     for result in files:
         if result.model is None or not result.model.entries:
