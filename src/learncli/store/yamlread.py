@@ -31,9 +31,33 @@ import yaml
 from learncli.diagnostics import Diagnostic
 
 try:  # the C parser is 10x faster; fall back to pure Python where libyaml is missing
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+#: Plain scalar text -> its implicit tag, as PyYAML's resolver decides it.
+_TAGS: dict[str, str] = {}
+_TAGS_MAX = 100_000
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """PyYAML's loader, remembering the tag it resolves for each short plain scalar.
+
+    Even the C parser asks the Python resolver for the tag of every plain scalar, and the
+    resolver tries its regular expressions one by one: a third of all the reading time
+    in a large folder, spent again and again on the same values (`present`, dates,
+    `GBP`, amounts, addresses). The answer depends only on the text, so it is kept.
+    """
+
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+            tag = _TAGS.get(value)  # type: ignore[arg-type]
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(value) <= 64 and len(_TAGS) < _TAGS_MAX:  # type: ignore[arg-type]
+                    _TAGS[value] = tag  # type: ignore[index]
+            return tag
+        return super().resolve(kind, value, implicit)
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
