@@ -39,20 +39,21 @@ def validate_cached(folder: DataFolder, today: date) -> Report:
             return Report([Diagnostic.from_record(d) for d in stored["diagnostics"]], int(stored["files"]))
         except (KeyError, TypeError, ValueError):
             pass
-    report = validate_folder(folder, today)
+    report = validate_folder(folder, today, use_cache=True)
     cache.save(folder.root, "validate", key, {"files": report.files, "diagnostics": [d.to_record() for d in report.diagnostics]})
     return report
 
 
-def validate_folder(folder: DataFolder, today: date) -> Report:
-    """Read every file and apply every rule (no cache)."""
+def validate_folder(folder: DataFolder, today: date, *, use_cache: bool = False) -> Report:
+    """Read every file and apply every rule. Without `use_cache`, every file is read
+    from YAML; with it, ledger files that have not changed come from the ledger cache."""
     from learncli.store.bulk import reading_many
 
     with reading_many():
-        return _validate_folder(folder, today)
+        return _validate_folder(folder, today, use_cache)
 
 
-def _validate_folder(folder: DataFolder, today: date) -> Report:
+def _validate_folder(folder: DataFolder, today: date, use_cache: bool) -> Report:
     from learncli.domain import rules
     from learncli.domain.invoicing import check_ledger
     from learncli.store.calendar_state import state_files, state_model
@@ -93,7 +94,7 @@ def _validate_folder(folder: DataFolder, today: date) -> Report:
         report.files += 1
         report.diagnostics.extend(folder.read(path, state_model(path)).diagnostics)
 
-    ledger = read_ledger(folder)
+    ledger = read_ledger(folder, use_cache=use_cache)
     report.files += len(ledger.files)
     report.diagnostics.extend(ledger.diagnostics)
     # A cohort whose file has errors still exists: its invoices are not dangling.

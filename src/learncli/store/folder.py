@@ -252,8 +252,11 @@ class Transaction:
     folder: DataFolder
     dry_run: bool
     changes: list[Change] = field(default_factory=list)
+    #: Each edited data file as `commit()` validated it (its text as written).
+    checked: dict[Path, FileResult[Any]] = field(default_factory=dict)
     _edits: dict[Path, _Edit] = field(default_factory=dict)
     _outputs: dict[Path, Change] = field(default_factory=dict)
+    _after: list[Any] = field(default_factory=list)
 
     def edit(self, path: Path, model: type[Any] | None = None) -> Any:
         """The round-trip document of an existing YAML file, for editing in place."""
@@ -293,6 +296,8 @@ class Transaction:
             if edit.doc is not None:
                 raise RuntimeError(f"{path} is already being edited in place")
             edit.text = text
+            if model is not None:
+                edit.model = model
             return
         self.folder.inside(path)
         self._edits[path] = _Edit(path, self.current(path), None, model, text)
@@ -321,6 +326,10 @@ class Transaction:
         change = self._outputs.get(path)
         return change.after if change is not None else None
 
+    def after_commit(self, callback: Any) -> None:
+        """Call `callback()` once every file is written (never on --dry-run or a failure)."""
+        self._after.append(callback)
+
     def commit(self) -> None:
         from learncli.store.atomic import atomic_write
 
@@ -333,6 +342,7 @@ class Transaction:
             if edit.model is not None:
                 check = self.folder.read(edit.path, edit.model, text)
                 problems.extend(d for d in check.diagnostics if d.is_error)
+                self.checked[edit.path] = check
             pending.append(Change(edit.path, edit.before, text))
         if problems:
             raise DataError("this change would leave a file invalid; nothing was written", diagnostics=problems)
@@ -342,3 +352,5 @@ class Transaction:
             return
         for change in pending:
             atomic_write(change.path, change.after)
+        for callback in self._after:
+            callback()
