@@ -64,12 +64,16 @@ def test_the_folder_gives_the_rules_work_to_do(folder):
     assert kinds["InvoiceEntry"] > 50 and kinds["PaymentEntry"] > 50
 
 
-def test_the_same_arguments_give_the_same_bytes(generator, folder, tmp_path):
-    again = generator.generate(tmp_path / "again", cohorts=16, participants=8, seed=5)
-    assert again.cohort_ids == sorted(p.stem for p in (folder / "cohorts").glob("*.yaml"))
-    first = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    second = {p.relative_to(tmp_path / "again"): p.read_bytes() for p in (tmp_path / "again").rglob("*") if p.is_file()}
-    assert first == second
+def test_the_same_arguments_give_the_same_bytes(generator, tmp_path):
+    def files(root: Path) -> dict[Path, bytes]:
+        return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    one = generator.generate(tmp_path / "one", cohorts=6, participants=5, seed=9)
+    two = generator.generate(tmp_path / "two", cohorts=6, participants=5, seed=9)
+    assert one == two and one.cohort_ids == sorted(p.stem for p in (tmp_path / "one" / "cohorts").glob("*.yaml"))
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+    other = generator.generate(tmp_path / "other", cohorts=6, participants=5, seed=10)
+    assert files(tmp_path / "other") != files(tmp_path / "one")
 
 
 def test_cohort_files_are_what_learns_own_edits_would_have_written(generator):
