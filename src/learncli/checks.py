@@ -78,7 +78,7 @@ def _validate_folder(folder: DataFolder, today: date, use_cache: bool) -> Report
         )
 
     inputs: list[rules.CohortInput] = []
-    for result in folder.all_cohorts():
+    for result in folder.each_cohort():
         report.files += 1
         report.diagnostics.extend(result.diagnostics)
         if result.model is None:
@@ -87,6 +87,7 @@ def _validate_folder(folder: DataFolder, today: date, use_cache: bool) -> Report
         inputs.append(item)
         if config is not None:
             report.diagnostics.extend(rules.check_cohort(item, config, today))
+        result.source.release(keep=rules.overlap_positions(result.model))
     if config is not None:
         report.diagnostics.extend(rules.check_facilitator_overlaps(inputs, config))
 
@@ -120,11 +121,11 @@ def check_cohort_text(
     result.model._id = cohort_id
     item = rules.CohortInput(cohort_id, result.model, result.source)
     diagnostics = list(result.diagnostics) + rules.check_cohort(item, config, today)
-    others = [
-        rules.CohortInput(other.model.id, other.model, other.source)
-        for other in folder.all_cohorts()
-        if other.model is not None and other.model.id != cohort_id
-    ]
+    others = []
+    for other in folder.each_cohort():
+        if other.model is not None and other.model.id != cohort_id:
+            other.source.release(keep=rules.overlap_positions(other.model))
+            others.append(rules.CohortInput(other.model.id, other.model, other.source))
     overlaps = rules.check_facilitator_overlaps([item, *others], config)
     diagnostics += [d for d in overlaps if d.path == str(path)]
     return sorted(diagnostics, key=lambda d: d.sort_key())

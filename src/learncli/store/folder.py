@@ -171,10 +171,16 @@ class DataFolder:
         return _require(self.read_cohort(cohort_id), path.name)
 
     def all_cohorts(self) -> list[FileResult[Any]]:
+        return list(self.each_cohort())
+
+    def each_cohort(self) -> Iterator[FileResult[Any]]:
+        """Every cohort file read, one at a time: a command that needs one at a time
+        holds one at a time in memory, however many the folder has."""
         from learncli.store.bulk import reading_many
 
         with reading_many():
-            return [self.read_cohort(cohort_id) for cohort_id in self.cohort_ids()]
+            for cohort_id in self.cohort_ids():
+                yield self.read_cohort(cohort_id)
 
     # --- writing ----------------------------------------------------------------
 

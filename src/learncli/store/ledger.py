@@ -76,7 +76,7 @@ def read_ledger(folder: DataFolder, *, use_cache: bool = True) -> LedgerRead:
         if use_cache and ledger_cache.enabled():
             files = [_read_file(folder, path) for path in folder.ledger_paths()]
         else:
-            files = [folder.read(path, LedgerFile) for path in folder.ledger_paths()]
+            files = [ledger_cache.compact(folder.read(path, LedgerFile)) for path in folder.ledger_paths()]
     items: list[Located] = []
     for result in files:
         if result.model is None or not result.model.entries:
@@ -101,7 +101,7 @@ def _read_file(folder: DataFolder, path: Path) -> FileResult[Any]:
         return found
     result = folder.read(path, LedgerFile, text)
     ledger_cache.save(folder, path, raw, result)
-    return result
+    return ledger_cache.compact(result)
 
 
 def load_ledger(folder: DataFolder) -> Ledger:
@@ -188,7 +188,7 @@ def _checked_append(
     if parsed.entries != group or marks is None:
         return None
     model = LedgerFile.model_construct(entries=[*before.model.entries, *parsed.entries])
-    source = ledger_cache.CachedSource(path, None, [*before.source.marks, *marks], dash)
+    source = ledger_cache.CachedSource(path, None, marks=[*before.source.marks, *marks], appendable=dash)
     return FileResult(path, model, source, [])
 
 

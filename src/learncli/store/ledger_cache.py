@@ -66,10 +66,10 @@ class CachedSource(Source):
     """Positions of a remembered file: each entry's, and each of its keys' values, from
     the table; anything else by reading the file again (rare: only for a message)."""
 
-    marks: list[dict[str, list[int]]] = field(default_factory=list)
+    marks: list[dict[str, list[int]]] = field(default_factory=list, kw_only=True)
     #: The column of the dashes of `entries:` when new entries can be appended at the end
     #: of the file as they are (see `appendable`), else None.
-    appendable: int | None = None
+    appendable: int | None = field(default=None, kw_only=True)
 
     def mark(self, loc: tuple[Any, ...] = (), *, key: bool = False) -> tuple[int, int]:
         if not key and len(loc) in (2, 3) and loc[0] == "entries" and isinstance(loc[1], int) and 0 <= loc[1] < len(self.marks):
@@ -102,7 +102,22 @@ def load(folder: DataFolder, path: Path, raw: bytes) -> FileResult[Any] | None:
             return None
     except (KeyError, TypeError, ValueError, IndexError, InvalidOperation, AttributeError):
         return None
-    return FileResult(path, model, CachedSource(path, None, marks, appendable), [])
+    return FileResult(path, model, CachedSource(path, None, marks=marks, appendable=appendable), [])
+
+
+def compact(result: FileResult[Any]) -> FileResult[Any]:
+    """`result` holding the table of its entries' positions instead of the file's node
+    graph, which takes several times the memory of the entries themselves."""
+    from learncli.store.folder import FileResult
+
+    if isinstance(result.source, CachedSource):
+        return result
+    entries = result.model.entries if result.model is not None else None
+    marks = _marks(result.source, len(entries or [])) if result.model is not None else None
+    if marks is None:
+        result.source.release()
+        return result
+    return FileResult(result.path, result.model, CachedSource(result.path, None, marks=marks), result.diagnostics)
 
 
 def save(folder: DataFolder, path: Path, raw: bytes, result: FileResult[Any]) -> None:

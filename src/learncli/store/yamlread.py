@@ -20,6 +20,7 @@ four reasons:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -37,7 +38,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 #: Plain scalar text -> its implicit tag, as PyYAML's resolver decides it.
 _TAGS: dict[str, str] = {}
-_TAGS_MAX = 100_000
+_TAGS_MAX = 200_000
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
@@ -54,7 +55,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             tag = _TAGS.get(value)  # type: ignore[arg-type]
             if tag is None:
                 tag = super().resolve(kind, value, implicit)
-                if len(value) <= 64 and len(_TAGS) < _TAGS_MAX:  # type: ignore[arg-type]
+                if len(value) <= 64:  # type: ignore[arg-type]
+                    if len(_TAGS) >= _TAGS_MAX:
+                        _TAGS.clear()  # start again with what the files at hand repeat
                     _TAGS[value] = tag  # type: ignore[index]
             return tag
         return super().resolve(kind, value, implicit)
@@ -89,9 +92,25 @@ class Source:
 
     path: Path
     root: yaml.Node | None
+    #: After `release()`: the positions kept, and the text to read again for any other.
+    _kept: dict[tuple[Any, ...], tuple[int, int]] | None = field(default=None, repr=False, kw_only=True)
+    _text: str | None = field(default=None, repr=False, kw_only=True)
+
+    def release(self, keep: Iterable[tuple[Any, ...]] = (), text: str | None = None) -> None:
+        """Let go of the node graph (most of the memory a read file takes: a folder of
+        thousands of files need not hold them all), keeping the positions of `keep`.
+        Any other position is found by reading the file (or `text`, if it was read from
+        a text) again, when it is asked for."""
+        if self.root is None or self._kept is not None:
+            return
+        self._kept = {loc: self.mark(loc) for loc in keep}
+        self._text = text
+        self.root = None
 
     def node(self, loc: tuple[Any, ...]) -> tuple[yaml.Node | None, yaml.Node | None, int]:
         """Follow `loc` as far as it goes: (value node, key node, how many steps matched)."""
+        if self.root is None and self._kept is not None:
+            self.root = read_yaml(self.path, self._text).source.root
         node, key_node, depth = self.root, None, 0
         for step in loc:
             found = _child(node, step)
@@ -103,6 +122,8 @@ class Source:
 
     def mark(self, loc: tuple[Any, ...] = (), *, key: bool = False) -> tuple[int, int]:
         """1-based `(line, col)` of the value at `loc` (or of its key), nearest known."""
+        if self._kept is not None and not key and loc in self._kept:
+            return self._kept[loc]
         node, key_node, _ = self.node(loc)
         target = key_node if key and key_node is not None else node
         if target is None:
