@@ -135,3 +135,17 @@ def test_an_oversized_file_is_refused_before_reading(tmp_path, monkeypatch):
     path = tmp_path / "big.yaml"
     path.write_text("a: " + "x" * 2000 + "\n")
     assert codes(read_yaml(path)) == ["Y004"]
+
+
+def test_a_released_source_still_knows_every_position(tmp_path):
+    text = "course: x\nsessions:\n  - date: 2026-01-05\n  - {date: 2026-01-19, note: moved}\n\nparticipants:\n  - name: Ann\n    email: a@example.org\n"
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    locs = [(), ("course",), ("sessions", 0, "date"), ("sessions", 1, "note"), ("participants", 0, "email"), ("nowhere", 3)]
+    for given in (None, text):
+        source = read_yaml(path, given).source
+        before = [source.mark(loc) for loc in locs] + [source.mark(("participants", 0, "email"), key=True)]
+        source.release(keep=[("sessions", 1, "note")], text=given)
+        assert source.root is None
+        assert source.mark(("sessions", 1, "note")) == before[3] and source.root is None  # kept: no reading again
+        assert [source.mark(loc) for loc in locs] + [source.mark(("participants", 0, "email"), key=True)] == before
