@@ -74,6 +74,7 @@ def read_ledger(folder: DataFolder, *, use_cache: bool = True) -> LedgerRead:
 
     with reading_many():
         if use_cache and ledger_cache.enabled():
+            ledger_cache.start_reading()
             files = [_read_file(folder, path) for path in folder.ledger_paths()]
         else:
             files = [ledger_cache.compact(folder.read(path, LedgerFile)) for path in folder.ledger_paths()]
@@ -100,8 +101,7 @@ def _read_file(folder: DataFolder, path: Path) -> FileResult[Any]:
     if found is not None:
         return found
     result = folder.read(path, LedgerFile, text)
-    ledger_cache.save(folder, path, raw, result)
-    return ledger_cache.compact(result)
+    return ledger_cache.save(folder, path, raw, result) or ledger_cache.compact(result)
 
 
 def load_ledger(folder: DataFolder) -> Ledger:
@@ -162,7 +162,6 @@ def _checked_append(
     """The reading of `text` (= `start` + new entries), without reading `start` again, or
     None when that cannot be vouched for (the caller then validates the whole text)."""
     from learncli.store import ledger_cache
-    from learncli.store.folder import FileResult
     from learncli.store.yamlread import read_yaml
 
     if current is None or start not in (current, current + "\n") or not ledger_cache.enabled():
@@ -173,8 +172,8 @@ def _checked_append(
             return None  # already changed in this transaction, or changed on disk since
     except (OSError, UnicodeDecodeError):
         return None
-    before = ledger_cache.load(folder, path, raw)
-    if before is None or before.source.appendable != dash or before.model.entries is None:
+    before = ledger_cache.remembered(folder, path, raw)
+    if before is None or before.source.appendable != dash:
         return None
     added = text[len(start):]
     piece = read_yaml(path, added)
@@ -187,9 +186,7 @@ def _checked_append(
     marks = ledger_cache.item_marks(piece.source.root.value, start.count("\n"))
     if parsed.entries != group or marks is None:
         return None
-    model = LedgerFile.model_construct(entries=[*before.model.entries, *parsed.entries])
-    source = ledger_cache.CachedSource(path, None, marks=[*before.source.marks, *marks], appendable=dash)
-    return FileResult(path, model, source, [])
+    return ledger_cache.appended(path, before, parsed.entries, marks)
 
 
 def _remember(folder: DataFolder, tx: Transaction, paths: list[Path], known: dict[Path, tuple[str, FileResult[Any]]]) -> None:

@@ -19,6 +19,7 @@ turns it off); it only ever saves time.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import types
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from learncli.store.folder import DataFolder, FileResult
 
 #: Bump when what is stored changes shape.
-FORMAT = 1
+FORMAT = 2
 KINDS: dict[str, type[BaseModel]] = {"invoice": InvoiceEntry, "credit_note": CreditNoteEntry, "payment": PaymentEntry}
 
 
@@ -64,18 +65,35 @@ def _name(path: Path) -> str:
 @dataclass
 class CachedSource(Source):
     """Positions of a remembered file: each entry's, and each of its keys' values, from
-    the table; anything else by reading the file again (rare: only for a message)."""
+    the table (decoded only when a message first asks); anything else, or everything if
+    the table is unusable, by reading the file again."""
 
-    marks: list[dict[str, list[int]]] = field(default_factory=list, kw_only=True)
+    table: list[dict[str, list[int]]] | None = field(default=None, kw_only=True)
+    table_text: str | None = field(default=None, repr=False, kw_only=True)
     #: The column of the dashes of `entries:` when new entries can be appended at the end
-    #: of the file as they are (see `appendable`), else None.
+    #: of the file as they are (see `_appendable`), else None.
     appendable: int | None = field(default=None, kw_only=True)
+    #: What `save` stores for this reading, when it is already known (see `appended`).
+    stored: dict[str, Any] | None = field(default=None, repr=False, kw_only=True)
+
+    @property
+    def marks(self) -> list[dict[str, list[int]]]:
+        if self.table is None:
+            self.table = json.loads(self.table_text or "[]")
+        return self.table
+
+    def marks_text(self) -> str:
+        return self.table_text if self.table is None and self.table_text is not None else _dumps(self.marks)
 
     def mark(self, loc: tuple[Any, ...] = (), *, key: bool = False) -> tuple[int, int]:
-        if not key and len(loc) in (2, 3) and loc[0] == "entries" and isinstance(loc[1], int) and 0 <= loc[1] < len(self.marks):
-            table = self.marks[loc[1]]
-            line, col = table.get(str(loc[2]), table[""]) if len(loc) == 3 else table[""]
-            return (line, col)
+        if not key and len(loc) in (2, 3) and loc[0] == "entries" and isinstance(loc[1], int):
+            try:
+                table = self.marks[loc[1]]
+                line, col = table.get(str(loc[2]), table[""]) if len(loc) == 3 else table[""]
+                if type(line) is int and type(col) is int:
+                    return (line, col)
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                pass
         return super().mark(loc, key=key)
 
     def node(self, loc: tuple[Any, ...]) -> tuple[Any, Any, int]:
@@ -84,25 +102,52 @@ class CachedSource(Source):
         return super().node(loc)
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+#: What this read of the ledger loaded or saved: (file, key) -> (reading, stored value).
+#: A command that reads the ledger and then appends to it finds the file here.
+_MEMO: dict[tuple[str, str], tuple[Any, dict[str, Any]]] = {}
+
+
+def start_reading() -> None:
+    """A new read of the whole ledger: forget what an earlier one kept in memory."""
+    _MEMO.clear()
+
+
+def _remember_here(path: Path, file_key: str, result: FileResult[Any], value: dict[str, Any]) -> None:
+    if len(_MEMO) >= 64:
+        _MEMO.clear()
+    _MEMO[(str(path), file_key)] = (result, value)
+
+
 def load(folder: DataFolder, path: Path, raw: bytes) -> FileResult[Any] | None:
     """The remembered reading of `path`, if its content (`raw`) is the one remembered."""
+    found = _load(folder, path, key(raw))
+    return found[0] if found is not None else None
+
+
+def _load(folder: DataFolder, path: Path, file_key: str) -> tuple[FileResult[Any], dict[str, Any]] | None:
     from learncli.store.folder import FileResult
 
-    stored = store_cache.load(folder.root, _name(path), key(raw))
+    if (str(path), file_key) in _MEMO:
+        return _MEMO[(str(path), file_key)]
+    stored = store_cache.load(folder.root, _name(path), file_key)
     if not isinstance(stored, dict):
         return None
     try:
-        entries = [_construct(KINDS[kind], data) for kind, data in stored["entries"]]
-        marks = stored["marks"]
-        if len(marks) != len(entries) or not all(isinstance(m, dict) and "" in m for m in marks):
-            return None
+        fields = {kind: tuple(names) for kind, names in stored["fields"].items()}
+        entries = [_construct(KINDS[kind], dict(zip(fields[kind], row, strict=True))) for kind, row in stored["entries"]]
         model = LedgerFile.model_construct(entries=entries if stored["listed"] else None)
-        appendable = stored["appendable"]
-        if appendable is not None and type(appendable) is not int:
+        appendable, table_text = stored["appendable"], stored["marks"]
+        if (appendable is not None and type(appendable) is not int) or type(table_text) is not str:
             return None
     except (KeyError, TypeError, ValueError, IndexError, InvalidOperation, AttributeError):
         return None
-    return FileResult(path, model, CachedSource(path, None, marks=marks, appendable=appendable), [])
+    result = FileResult(path, model, CachedSource(path, None, table_text=table_text, appendable=appendable), [])
+    _remember_here(path, file_key, result, stored)
+    return result, stored
 
 
 def compact(result: FileResult[Any]) -> FileResult[Any]:
@@ -117,31 +162,79 @@ def compact(result: FileResult[Any]) -> FileResult[Any]:
     if marks is None:
         result.source.release()
         return result
-    return FileResult(result.path, result.model, CachedSource(result.path, None, marks=marks), result.diagnostics)
+    return FileResult(result.path, result.model, CachedSource(result.path, None, table=marks), result.diagnostics)
 
 
-def save(folder: DataFolder, path: Path, raw: bytes, result: FileResult[Any]) -> None:
-    """Remember a reading of `path` (content `raw`) if the file is valid."""
+def save(folder: DataFolder, path: Path, raw: bytes, result: FileResult[Any]) -> FileResult[Any] | None:
+    """Remember a reading of `path` (content `raw`) if the file is valid; returns the
+    reading as a later `load` gives it (positions in a table), or None."""
+    from learncli.store.folder import FileResult
+
     if result.model is None or result.diagnostics:
-        return
+        return None
     entries = result.model.entries
+    if isinstance(result.source, CachedSource) and result.source.stored is not None:
+        value = result.source.stored
+        result.source.stored = None
+        return _store(folder, path, key(raw), result, value)
     if isinstance(result.source, CachedSource):
-        marks, appendable = result.source.marks, result.source.appendable
+        marks_text, appendable = result.source.marks_text(), result.source.appendable
     else:
         marks = _marks(result.source, len(entries or []))
+        if marks is None:
+            return None
         try:
             appendable = _appendable(result.source, raw.decode("utf-8-sig"))
         except UnicodeDecodeError:
-            return
-    if marks is None or len(marks) != len(entries or []):
-        return
+            return None
+        marks_text = _dumps(marks)
     value = {
         "listed": entries is not None,
-        "entries": [[_kind(entry), entry.model_dump(mode="json")] for entry in entries or []],
-        "marks": marks,
+        "fields": {kind: list(model.model_fields) for kind, model in KINDS.items()},
+        "entries": [_row(entry) for entry in entries or []],
+        "marks": marks_text,
         "appendable": appendable,
     }
-    store_cache.save(folder.root, _name(path), key(raw), value)
+    source = CachedSource(path, None, table_text=marks_text, appendable=appendable)
+    return _store(folder, path, key(raw), FileResult(path, result.model, source, []), value)
+
+
+def _store(folder: DataFolder, path: Path, file_key: str, result: FileResult[Any], value: dict[str, Any]) -> FileResult[Any]:
+    store_cache.save(folder.root, _name(path), file_key, value)
+    _remember_here(path, file_key, result, value)
+    return result
+
+
+def _row(entry: BaseModel) -> list[Any]:
+    return [_kind(entry), list(entry.model_dump(mode="json").values())]
+
+
+def remembered(folder: DataFolder, path: Path, raw: bytes) -> FileResult[Any] | None:
+    """`load`, for a file about to be appended to: only if new items can follow it as is."""
+    found = load(folder, path, raw)
+    if found is None or found.source.appendable is None or found.model.entries is None:
+        return None
+    return found
+
+
+def appended(path: Path, before: FileResult[Any], new_entries: list[BaseModel], new_marks: list[dict[str, list[int]]]) -> FileResult[Any]:
+    """The reading of the file made by appending `new_entries` (found at `new_marks`) to
+    `before` (from `remembered`), ready to be saved without dumping every entry again."""
+    from learncli.store.folder import FileResult
+
+    old_marks = before.source.marks_text()
+    joined = _dumps(new_marks) if old_marks == "[]" else old_marks[:-1] + "," + _dumps(new_marks)[1:]
+    stored = _MEMO.get((str(path), key_of(before)))
+    value = None
+    if stored is not None and stored[0] is before:
+        value = {**stored[1], "entries": [*stored[1]["entries"], *(_row(e) for e in new_entries)], "marks": joined}
+    source = CachedSource(path, None, table_text=joined, appendable=before.source.appendable, stored=value)
+    return FileResult(path, LedgerFile.model_construct(entries=[*before.model.entries, *new_entries]), source, [])
+
+
+def key_of(result: FileResult[Any]) -> str:
+    """The key under which `result` sits in this process's memo ("" if it does not)."""
+    return next((k for (p, k), (r, _) in _MEMO.items() if r is result), "")
 
 
 def _kind(entry: BaseModel) -> str:
