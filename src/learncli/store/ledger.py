@@ -94,12 +94,15 @@ def _read_file(folder: DataFolder, path: Path) -> FileResult[Any]:
 
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         return folder.read(path, LedgerFile)  # reports why, with a position
     found = ledger_cache.load(folder, path, raw)
     if found is not None:
         return found
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return folder.read(path, LedgerFile)
     result = folder.read(path, LedgerFile, text)
     return ledger_cache.save(folder, path, raw, result) or ledger_cache.compact(result)
 

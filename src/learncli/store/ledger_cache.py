@@ -137,8 +137,8 @@ def _load(folder: DataFolder, path: Path, file_key: str) -> tuple[FileResult[Any
     if not isinstance(stored, dict):
         return None
     try:
-        fields = {kind: tuple(names) for kind, names in stored["fields"].items()}
-        entries = [_construct(KINDS[kind], dict(zip(fields[kind], row, strict=True))) for kind, row in stored["entries"]]
+        makers = {kind: _maker(KINDS[kind], names) for kind, names in stored["fields"].items()}
+        entries = [makers[kind](row) for kind, row in stored["entries"]]
         model = LedgerFile.model_construct(entries=entries if stored["listed"] else None)
         appendable, table_text = stored["appendable"], stored["marks"]
         if (appendable is not None and type(appendable) is not int) or type(table_text) is not str:
@@ -318,18 +318,35 @@ def _dash(lines: list[str], item: Any) -> int | None:
 # --- models back from JSON, without validating them again -------------------------------
 
 
-def _construct(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
-    if not isinstance(data, dict):
-        raise TypeError("expected a mapping")
+def _maker(model: type[BaseModel], names: Any) -> Any:
+    """A function from a stored row (the values of `names`, in order) to an entry."""
     fields, plan = _plan(model)
-    if data.keys() != fields:
-        raise KeyError("the fields differ from the model's")
-    values = dict(data)
+    if tuple(names) != fields:
+        raise KeyError(f"the stored fields of {model.__name__} are not its fields")
+
+    def make(row: list[Any]) -> BaseModel:
+        values = dict(zip(fields, row, strict=True))
+        for name, convert in plan:
+            value = values[name]
+            if value is not None:
+                values[name] = convert(value)
+        return _build(model, values)
+
+    return make
+
+
+def _construct(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+    """A nested model (a bill-to, a line) from its JSON mapping (left as it is: the
+    stored value may be saved again)."""
+    fields, plan = _plan(model)
+    if not isinstance(data, dict) or tuple(data) != fields:
+        raise KeyError(f"not the fields of {model.__name__}")
+    data = dict(data)
     for name, convert in plan:
-        value = values[name]
+        value = data[name]
         if value is not None:
-            values[name] = convert(value)
-    return _build(model, values)
+            data[name] = convert(value)
+    return _build(model, data)
 
 
 def _build(model: type[BaseModel], values: dict[str, Any]) -> BaseModel:
@@ -369,13 +386,13 @@ def _fast_ok() -> bool:
 
 
 @cache
-def _plan(model: type[BaseModel]) -> tuple[frozenset[str], tuple[tuple[str, Any], ...]]:
-    """The model's fields, and those whose JSON form is not already their value, each
-    with its converter."""
+def _plan(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
+    """The model's fields in order, and those whose JSON form is not already their value,
+    each with its converter."""
     if model.model_config.get("extra") != "forbid" or model.__private_attributes__:
         raise TypeError(f"cannot rebuild {model.__name__}")
     plan = ((name, _converter(info.annotation)) for name, info in model.model_fields.items())
-    return frozenset(model.model_fields), tuple((name, convert) for name, convert in plan if convert is not None)
+    return tuple(model.model_fields), tuple((name, convert) for name, convert in plan if convert is not None)
 
 
 def _converter(annotation: Any) -> Any:
