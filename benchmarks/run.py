@@ -155,6 +155,12 @@ class Bench:
         measured = [self.learn, "--help"]
         baseline = [sys.executable, "-c", "import typer"]
         self.pair(figure, lambda i: self.time(measured), lambda i: self.time(baseline), repeat=max(self.args.repeat, 9))
+        # A group's help builds its commands, and Typer builds a Pydantic TypeAdapter per
+        # parameter (typer._adapters): what that costs, for the largest group.
+        figure = Figure("help-group", "learn cohort --help", "learn cohort --help", 'python -c "import typer"', None,
+                        "(Typer imports Pydantic here)")
+        group = [self.learn, "cohort", "--help"]
+        self.pair(figure, lambda i: self.time(group), lambda i: self.time(baseline), repeat=max(self.args.repeat, 9))
 
     def validate(self) -> None:
         n = self.args.sizes[1]

@@ -189,7 +189,7 @@ def _checked_append(
     marks = ledger_cache.item_marks(piece.source.root.value, start.count("\n"))
     if parsed.entries != group or marks is None:
         return None
-    return ledger_cache.appended(path, before, parsed.entries, marks)
+    return ledger_cache.appended(folder, path, before, parsed.entries, marks)
 
 
 def _remember(folder: DataFolder, tx: Transaction, paths: list[Path], known: dict[Path, tuple[str, FileResult[Any]]]) -> None:

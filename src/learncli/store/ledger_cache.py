@@ -75,6 +75,8 @@ class CachedSource(Source):
     appendable: int | None = field(default=None, kw_only=True)
     #: What `save` stores for this reading, when it is already known (see `appended`).
     stored: dict[str, Any] | None = field(default=None, repr=False, kw_only=True)
+    #: The cache key this reading was loaded or saved under ("" if neither).
+    key: str = field(default="", repr=False, kw_only=True)
 
     @property
     def marks(self) -> list[dict[str, list[int]]]:
@@ -106,9 +108,9 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-#: What this read of the ledger loaded or saved: (file, key) -> (reading, stored value).
-#: A command that reads the ledger and then appends to it finds the file here.
-_MEMO: dict[tuple[str, str], tuple[Any, dict[str, Any]]] = {}
+#: What this read of the ledger loaded or saved: (file, key) -> reading. A command that
+#: reads the ledger and then appends to it finds the file here.
+_MEMO: dict[tuple[str, str], Any] = {}
 
 
 def start_reading() -> None:
@@ -116,23 +118,21 @@ def start_reading() -> None:
     _MEMO.clear()
 
 
-def _remember_here(path: Path, file_key: str, result: FileResult[Any], value: dict[str, Any]) -> None:
+def _remember_here(path: Path, file_key: str, result: FileResult[Any]) -> None:
     if len(_MEMO) >= 64:
         _MEMO.clear()
-    _MEMO[(str(path), file_key)] = (result, value)
+    _MEMO[(str(path), file_key)] = result
 
 
 def load(folder: DataFolder, path: Path, raw: bytes) -> FileResult[Any] | None:
     """The remembered reading of `path`, if its content (`raw`) is the one remembered."""
-    found = _load(folder, path, key(raw))
-    return found[0] if found is not None else None
+    file_key = key(raw)
+    return _MEMO.get((str(path), file_key)) or _load(folder, path, file_key)
 
 
-def _load(folder: DataFolder, path: Path, file_key: str) -> tuple[FileResult[Any], dict[str, Any]] | None:
+def _load(folder: DataFolder, path: Path, file_key: str) -> FileResult[Any] | None:
     from learncli.store.folder import FileResult
 
-    if (str(path), file_key) in _MEMO:
-        return _MEMO[(str(path), file_key)]
     stored = store_cache.load(folder.root, _name(path), file_key)
     if not isinstance(stored, dict):
         return None
@@ -145,9 +145,10 @@ def _load(folder: DataFolder, path: Path, file_key: str) -> tuple[FileResult[Any
             return None
     except (KeyError, TypeError, ValueError, IndexError, InvalidOperation, AttributeError):
         return None
-    result = FileResult(path, model, CachedSource(path, None, table_text=table_text, appendable=appendable), [])
-    _remember_here(path, file_key, result, stored)
-    return result, stored
+    source = CachedSource(path, None, table_text=table_text, appendable=appendable, key=file_key)
+    result = FileResult(path, model, source, [])
+    _remember_here(path, file_key, result)
+    return result
 
 
 def compact(result: FileResult[Any]) -> FileResult[Any]:
@@ -201,7 +202,8 @@ def save(folder: DataFolder, path: Path, raw: bytes, result: FileResult[Any]) ->
 
 def _store(folder: DataFolder, path: Path, file_key: str, result: FileResult[Any], value: dict[str, Any]) -> FileResult[Any]:
     store_cache.save(folder.root, _name(path), file_key, value)
-    _remember_here(path, file_key, result, value)
+    result.source.key = file_key
+    _remember_here(path, file_key, result)
     return result
 
 
@@ -217,24 +219,23 @@ def remembered(folder: DataFolder, path: Path, raw: bytes) -> FileResult[Any] | 
     return found
 
 
-def appended(path: Path, before: FileResult[Any], new_entries: list[BaseModel], new_marks: list[dict[str, list[int]]]) -> FileResult[Any]:
+def appended(
+    folder: DataFolder, path: Path, before: FileResult[Any], new_entries: list[BaseModel], new_marks: list[dict[str, list[int]]]
+) -> FileResult[Any]:
     """The reading of the file made by appending `new_entries` (found at `new_marks`) to
     `before` (from `remembered`), ready to be saved without dumping every entry again."""
     from learncli.store.folder import FileResult
 
     old_marks = before.source.marks_text()
     joined = _dumps(new_marks) if old_marks == "[]" else old_marks[:-1] + "," + _dumps(new_marks)[1:]
-    stored = _MEMO.get((str(path), key_of(before)))
+    # The stored rows of the file as it was, read again (one file) rather than kept in
+    # memory for every file of the ledger in case it is the one appended to.
+    stored = store_cache.load(folder.root, _name(path), before.source.key) if before.source.key else None
     value = None
-    if stored is not None and stored[0] is before:
-        value = {**stored[1], "entries": [*stored[1]["entries"], *(_row(e) for e in new_entries)], "marks": joined}
+    if isinstance(stored, dict) and isinstance(stored.get("entries"), list):
+        value = {**stored, "entries": [*stored["entries"], *(_row(e) for e in new_entries)], "marks": joined}
     source = CachedSource(path, None, table_text=joined, appendable=before.source.appendable, stored=value)
     return FileResult(path, LedgerFile.model_construct(entries=[*before.model.entries, *new_entries]), source, [])
-
-
-def key_of(result: FileResult[Any]) -> str:
-    """The key under which `result` sits in this process's memo ("" if it does not)."""
-    return next((k for (p, k), (r, _) in _MEMO.items() if r is result), "")
 
 
 def _kind(entry: BaseModel) -> str:
