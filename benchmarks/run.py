@@ -154,13 +154,13 @@ class Bench:
         figure = Figure("help", "learn --help", "learn --help", 'python -c "import typer"', 1.3, "<= 1.3x")
         measured = [self.learn, "--help"]
         baseline = [sys.executable, "-c", "import typer"]
-        self.pair(figure, lambda i: self.time(measured), lambda i: self.time(baseline), repeat=max(self.args.repeat, 9))
+        self.pair(figure, lambda i: self.time(measured), lambda i: self.time(baseline), repeat=max(self.args.repeat, 11))
         # A group's help builds its commands, and Typer builds a Pydantic TypeAdapter per
         # parameter (typer._adapters): what that costs, for the largest group.
         figure = Figure("help-group", "learn cohort --help", "learn cohort --help", 'python -c "import typer"', None,
                         "(Typer imports Pydantic here)")
         group = [self.learn, "cohort", "--help"]
-        self.pair(figure, lambda i: self.time(group), lambda i: self.time(baseline), repeat=max(self.args.repeat, 9))
+        self.pair(figure, lambda i: self.time(group), lambda i: self.time(baseline), repeat=max(self.args.repeat, 11))
 
     def validate(self) -> None:
         n = self.args.sizes[1]
@@ -217,6 +217,7 @@ class Bench:
                 figure,
                 lambda i, args=args: self.time(self.learn_cmd(big, *args(i))),
                 lambda i, args=args: self.time(self.learn_cmd(few, *args(i))),
+                repeat=max(self.args.repeat, 11),  # quick commands: more runs, so that a busy moment does not decide
             )
 
     def invoice_run(self) -> None:
@@ -263,12 +264,12 @@ class Bench:
         show = self.learn_cmd(data, "cohort", "show", summary.running)
         figure = Figure("calendar-export", "calendar export", "learn calendar export", "learn cohort show (same cohort)", 2.0, "<= 2x")
         export = self.learn_cmd(data, "calendar", "export", summary.running)
-        self.pair(figure, lambda i: self.time(export), lambda i: self.time(show))
+        self.pair(figure, lambda i: self.time(export), lambda i: self.time(show), repeat=max(self.args.repeat, 11))
         invitations = self.work / "run" / "invitations"
         figure = Figure("calendar-invitations", "calendar export with an invitation each", "learn calendar export --per-participant",
                         "learn calendar export", None, "(cost of the invitations)")
         per_person = self.learn_cmd(data, "calendar", "export", summary.running, "--per-participant", str(invitations))
-        self.pair(figure, lambda i: self.time(per_person), lambda i: self.time(export))
+        self.pair(figure, lambda i: self.time(per_person), lambda i: self.time(export), repeat=max(self.args.repeat, 11))
 
         figure = Figure("email-render", "email render joining", "learn email render joining", "learn cohort show (same cohort)",
                         2.0, "<= 2x")
