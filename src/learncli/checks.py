@@ -39,17 +39,24 @@ def validate_cached(folder: DataFolder, today: date) -> Report:
             return Report([Diagnostic.from_record(d) for d in stored["diagnostics"]], int(stored["files"]))
         except (KeyError, TypeError, ValueError):
             pass
-    report = validate_folder(folder, today)
+    report = validate_folder(folder, today, use_cache=True)
     cache.save(folder.root, "validate", key, {"files": report.files, "diagnostics": [d.to_record() for d in report.diagnostics]})
     return report
 
 
-def validate_folder(folder: DataFolder, today: date) -> Report:
-    """Read every file and apply every rule (no cache)."""
+def validate_folder(folder: DataFolder, today: date, *, use_cache: bool = False) -> Report:
+    """Read every file and apply every rule. Without `use_cache`, every file is read
+    from YAML; with it, ledger files that have not changed come from the ledger cache."""
+    from learncli.store.bulk import reading_many
+
+    with reading_many():
+        return _validate_folder(folder, today, use_cache)
+
+
+def _validate_folder(folder: DataFolder, today: date, use_cache: bool) -> Report:
     from learncli.domain import rules
     from learncli.domain.invoicing import check_ledger
-    from learncli.models.calendar_state import CalendarState
-    from learncli.store.calendar_state import state_path
+    from learncli.store.calendar_state import state_files, state_model
     from learncli.store.ledger import read_ledger
 
     report = Report()
@@ -71,7 +78,7 @@ def validate_folder(folder: DataFolder, today: date) -> Report:
         )
 
     inputs: list[rules.CohortInput] = []
-    for result in folder.all_cohorts():
+    for result in folder.each_cohort():
         report.files += 1
         report.diagnostics.extend(result.diagnostics)
         if result.model is None:
@@ -80,16 +87,17 @@ def validate_folder(folder: DataFolder, today: date) -> Report:
         inputs.append(item)
         if config is not None:
             report.diagnostics.extend(rules.check_cohort(item, config, today))
+        result.source.release(keep=rules.overlap_positions(result.model))
     if config is not None:
         report.diagnostics.extend(rules.check_facilitator_overlaps(inputs, config))
 
-    if state_path(folder).exists():
+    for path in state_files(folder):
         report.files += 1
-        report.diagnostics.extend(folder.read(state_path(folder), CalendarState).diagnostics)
+        report.diagnostics.extend(folder.read(path, state_model(path)).diagnostics)
 
     report.diagnostics.extend(check_email_logs(folder, report))
 
-    ledger = read_ledger(folder)
+    ledger = read_ledger(folder, use_cache=use_cache)
     report.files += len(ledger.files)
     report.diagnostics.extend(ledger.diagnostics)
     # A cohort whose file has errors still exists: its invoices are not dangling.
@@ -133,11 +141,11 @@ def check_cohort_text(
     result.model._id = cohort_id
     item = rules.CohortInput(cohort_id, result.model, result.source)
     diagnostics = list(result.diagnostics) + rules.check_cohort(item, config, today)
-    others = [
-        rules.CohortInput(other.model.id, other.model, other.source)
-        for other in folder.all_cohorts()
-        if other.model is not None and other.model.id != cohort_id
-    ]
+    others = []
+    for other in folder.each_cohort():
+        if other.model is not None and other.model.id != cohort_id:
+            other.source.release(keep=rules.overlap_positions(other.model))
+            others.append(rules.CohortInput(other.model.id, other.model, other.source))
     overlaps = rules.check_facilitator_overlaps([item, *others], config)
     diagnostics += [d for d in overlaps if d.path == str(path)]
     return sorted(diagnostics, key=lambda d: d.sort_key())

@@ -48,11 +48,11 @@ pytestmark = pytest.mark.usefixtures("every_ics_is_valid")
 def test_export_writes_the_cohort_calendar_and_the_state_file(learn, data_dir, exported):
     result = learn("calendar", "export", "2026-autumn")
     assert result.exit_code == 0, result.output
-    assert "calendar-state.yaml" in result.stderr and "2026-autumn.ics" in result.stderr
+    assert "calendar-state/2026-autumn.yaml" in result.stderr and "2026-autumn.ics" in result.stderr
     calendar = _calendar(exported)
     assert calendar["METHOD"] == "PUBLISH"
     assert len(calendar.walk("VEVENT")) == 6
-    state = (data_dir / "calendar-state.yaml").read_text()
+    state = (data_dir / "calendar-state" / "2026-autumn.yaml").read_text()
     assert '"2026-autumn-session-4.leading-with-learning@example.org", sequence: 0' in state
     assert learn("validate").exit_code == 0
 
@@ -74,11 +74,11 @@ def test_golden_file_for_one_invitation(learn, tmp_path):
 def test_re_export_of_unchanged_data_differs_only_in_dtstamp(learn, data_dir, exported):
     assert learn("calendar", "export", "2026-autumn").exit_code == 0
     first = exported.read_bytes()
-    state = data_dir / "calendar-state.yaml"
+    state = data_dir / "calendar-state" / "2026-autumn.yaml"
     state_before = (state.read_bytes(), state.stat().st_mtime_ns)
     result = learn("calendar", "export", "2026-autumn")
     assert result.exit_code == 0
-    assert "calendar-state.yaml" not in result.stderr
+    assert "calendar-state" not in result.stderr
     assert (state.read_bytes(), state.stat().st_mtime_ns) == state_before
     second = exported.read_bytes()
     differing = [(a, b) for a, b in zip(first.split(b"\r\n"), second.split(b"\r\n"), strict=True) if a != b]
@@ -174,7 +174,7 @@ def test_stdout_gets_the_calendar_and_nothing_else(learn, data_dir, check_ics):
     assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
     check_ics(data)
     assert not (data_dir / "out").exists()
-    assert (data_dir / "calendar-state.yaml").exists()
+    assert (data_dir / "calendar-state" / "2026-autumn.yaml").exists()
 
 
 def test_output_to_a_chosen_file(learn, tmp_path):
@@ -186,10 +186,10 @@ def test_output_to_a_chosen_file(learn, tmp_path):
 def test_dry_run_writes_nothing_and_shows_the_state_it_would_keep(learn, data_dir, tmp_path):
     result = learn("calendar", "export", "2026-autumn", "--dry-run", "--per-participant", tmp_path / "inv")
     assert result.exit_code == 0
-    assert re.search(r"would create \S*calendar-state\.yaml:", result.stdout)
-    assert "+    3: {uid: \"2026-autumn-session-3.leading-with-learning@example.org\", sequence: 0" in result.stdout
+    assert re.search(r"would create \S*calendar-state/2026-autumn\.yaml:", result.stdout)
+    assert "+  3: {uid: \"2026-autumn-session-3.leading-with-learning@example.org\", sequence: 0" in result.stdout
     assert "would write" in result.stdout and "2026-autumn.ics" in result.stdout
-    assert not (data_dir / "calendar-state.yaml").exists()
+    assert not (data_dir / "calendar-state").exists()
     assert not (data_dir / "out").exists()
     assert not (tmp_path / "inv").exists()
 
@@ -211,11 +211,11 @@ def test_without_a_zoom_link_it_exports_and_says_what_to_do(learn, data_dir, exp
 
 def test_a_broken_state_file_is_reported_with_its_position(learn, data_dir):
     assert learn("calendar", "export", "2026-autumn").exit_code == 0
-    state = data_dir / "calendar-state.yaml"
+    state = data_dir / "calendar-state" / "2026-autumn.yaml"
     state.write_text(state.read_text().replace("sequence: 0, fingerprint", "sequence: many, fingerprint", 1))
     result = learn("calendar", "export", "2026-autumn")
     assert result.exit_code == 1
-    assert re.search(r"calendar-state\.yaml:\d+:\d+: F003", result.stderr)
+    assert re.search(r"calendar-state/2026-autumn\.yaml:\d+:\d+: F003", result.stderr)
     assert "Traceback" not in result.output
     assert learn("validate").exit_code == 1
 
@@ -239,12 +239,69 @@ def test_unknown_cohort_is_a_clear_error(learn):
     assert "2026-autumn" in result.stderr  # the suggestion
 
 
-def test_two_cohorts_share_one_state_file(learn, data_dir):
+def test_each_cohort_has_its_own_state_file(learn, data_dir):
     assert learn("calendar", "export", "2026-autumn").exit_code == 0
     assert learn("calendar", "export", "2026-spring").exit_code == 0
-    state = (data_dir / "calendar-state.yaml").read_text()
-    assert state.index('"2026-autumn":') < state.index('"2026-spring":')
+    files = sorted(p.name for p in (data_dir / "calendar-state").iterdir())
+    assert files == ["2026-autumn.yaml", "2026-spring.yaml"]
+    spring = (data_dir / "calendar-state" / "2026-spring.yaml").read_text()
+    assert "2026-spring-session-1." in spring and "2026-autumn" not in spring
     assert learn("validate").exit_code == 0
+
+
+def test_exporting_one_cohort_reads_no_other_cohorts_state(learn, data_dir):
+    assert learn("calendar", "export", "2026-spring").exit_code == 0
+    other = data_dir / "calendar-state" / "2026-spring.yaml"
+    other.write_text("version: 1\nsessions: [not, a, mapping]\n")
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    assert learn("validate").exit_code == 1  # validate still checks every state file
+
+
+LEGACY = """\
+# calendar-state.yaml as learn kept it before there was one file per cohort
+version: 1
+cohorts:
+  "2026-autumn":
+    3: {{uid: "2026-autumn-session-3.leading-with-learning@example.org", sequence: 4, fingerprint: "{fingerprint}"}}
+  "2026-spring":
+    1: {{uid: "2026-spring-session-1.leading-with-learning@example.org", sequence: 2, fingerprint: "0000000000000000"}}
+"""
+
+
+def test_the_old_single_state_file_is_still_read(learn, data_dir, exported):
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    own = data_dir / "calendar-state" / "2026-autumn.yaml"
+    fingerprint = re.search(r'3: \{uid: "[^"]+", sequence: 0, fingerprint: "(\w+)"', own.read_text()).group(1)
+    own.unlink()
+    legacy = data_dir / "calendar-state.yaml"
+    legacy.write_text(LEGACY.format(fingerprint=fingerprint))
+    assert learn("validate").exit_code == 0
+
+    # Session 3 is unchanged since the export the old file remembers: it keeps SEQUENCE 4.
+    result = learn("calendar", "export", "2026-autumn")
+    assert result.exit_code == 0, result.output
+    assert _by_number(exported)[3]["SEQUENCE"] == 4
+    assert "session 3 (SEQUENCE 4)" not in result.stderr
+    assert '3: {uid: "2026-autumn-session-3.leading-with-learning@example.org", sequence: 4,' in own.read_text()
+    assert legacy.read_text() == LEGACY.format(fingerprint=fingerprint)  # read, never rewritten
+
+    # Once the cohort has its own file, that is what counts.
+    assert learn("cohort", "reschedule", "2026-autumn", "3", "2026-10-22").exit_code == 0
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    assert _by_number(exported)[3]["SEQUENCE"] == 5
+
+    # A cohort still only in the old file continues its sequence from there.
+    assert learn("calendar", "export", "2026-spring").exit_code == 0
+    spring = data_dir / "out" / "calendars" / "2026-spring.ics"
+    assert _by_number(spring)[1]["SEQUENCE"] == 3  # the old fingerprint differs: one more
+
+
+def test_a_broken_old_state_file_is_reported_by_validate(learn, data_dir):
+    (data_dir / "calendar-state.yaml").write_text("version: 1\ncohorts:\n  \"2026-autumn\":\n    1: {uid: x, sequence: -1, fingerprint: y}\n")
+    result = learn("validate")
+    assert result.exit_code == 1
+    assert re.search(r"calendar-state\.yaml:4:\d+: F003", result.stdout)
+    assert learn("calendar", "export", "2026-autumn").exit_code == 1
 
 
 def test_invitations_never_go_into_the_cohorts_folder(learn, data_dir):

@@ -392,10 +392,11 @@ def test_json_shape(learn, data_dir):
 
 def test_joining_render_updates_the_calendar_state_like_an_export(learn, data_dir):
     assert learn("email", "render", "joining", "2026-autumn", "--include-unpaid").exit_code == 0
-    state = yaml.safe_load((data_dir / "calendar-state.yaml").read_text())
-    assert sorted(state["cohorts"]["2026-autumn"]) == [1, 2, 3, 4, 5, 6]
+    state_file = data_dir / "calendar-state" / "2026-autumn.yaml"
+    state = yaml.safe_load(state_file.read_text())
+    assert sorted(state["sessions"]) == [1, 2, 3, 4, 5, 6]
     assert learn("calendar", "export", "2026-autumn").exit_code == 0
-    assert yaml.safe_load((data_dir / "calendar-state.yaml").read_text()) == state
+    assert yaml.safe_load(state_file.read_text()) == state
 
 
 # --- golden files ----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 tests/test_fuzz.py splices text into a cohort file and courses.yaml and reads them. This
 goes further, for all four kinds of YAML file (courses.yaml, a cohort, a ledger year,
-calendar-state.yaml):
+calendar-state/<cohort>.yaml):
 
 * text mutations (splices, YAML 1.1 surprises as any value, lines dropped, doubled,
   swapped or re-indented) read through the store: a model, or an error with a position
@@ -32,7 +32,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from learncli.models.calendar_state import CalendarState
+from learncli.models.calendar_state import CohortCalendarState
 from learncli.models.cohort import Cohort
 from learncli.models.course import Config
 from learncli.models.invoice import LedgerFile
@@ -48,7 +48,7 @@ KINDS: dict[str, tuple[str, type]] = {
     "courses": ("courses.yaml", Config),
     "cohort": ("cohorts/2026-autumn.yaml", Cohort),
     "ledger": ("invoices/2026.yaml", LedgerFile),
-    "calendar-state": ("calendar-state.yaml", CalendarState),
+    "calendar-state": ("calendar-state/2026-autumn.yaml", CohortCalendarState),
 }
 
 SURPRISES = [
@@ -83,7 +83,7 @@ CELLS = st.one_of(
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Bundled data, autumn invoiced and exported once (so calendar-state.yaml exists)."""
+    """Bundled data, autumn invoiced and exported once (so its calendar state file exists)."""
     world = tmp_path_factory.mktemp("fuzz")
     data = build_world(world, big=3)
     assert Learn(data)("--today", TODAY, "calendar", "export", "2026-autumn").exit_code == 0

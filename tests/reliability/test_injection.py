@@ -340,7 +340,7 @@ OUTPUTS: list[tuple[str, ...]] = [
     ("attend", "report", "2026-autumn", "--csv", "{}"),
 ]
 DATA_TARGETS = ["courses.yaml", "cohorts/2026-autumn.yaml", "cohorts/new.yaml", "cohorts", "invoices/2026.yaml", "invoices/2027.yaml",
-                "calendar-state.yaml", "templates/invoice.html", "templates"]
+                "calendar-state.yaml", "calendar-state/2026-autumn.yaml", "calendar-state", "templates/invoice.html", "templates"]
 
 
 @pytest.mark.parametrize("args", OUTPUTS, ids=lambda a: " ".join(a[:2]) + " " + " ".join(a[3:-1]))

@@ -23,7 +23,7 @@ MAX_LINKED = 3
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     world = tmp_path_factory.mktemp("links")
     data = build_world(world, big=3)
-    # calendar-state.yaml exists, and the next export has a change to record in it.
+    # calendar-state/2026-autumn.yaml exists, and the next export has a change to record in it.
     assert Learn(data)("--today", TODAY, "calendar", "export", "2026-autumn").exit_code == 0
     assert Learn(data)("cohort", "reschedule", "2026-autumn", "6", "2026-12-09").exit_code == 0
     return world
@@ -74,7 +74,7 @@ def test_reading_goes_through_links_to_every_kind_of_data_file(base: Path, tmp_p
     plain = _copy(base, tmp_path / "plain") / "data"
     linked = _copy(base, tmp_path / "linked") / "data"
     elsewhere = tmp_path / "elsewhere"
-    for relative in ("courses.yaml", "cohorts/2026-autumn.yaml", "invoices/2026.yaml", "calendar-state.yaml"):
+    for relative in ("courses.yaml", "cohorts/2026-autumn.yaml", "invoices/2026.yaml", "calendar-state/2026-autumn.yaml"):
         real = elsewhere / relative
         real.parent.mkdir(parents=True, exist_ok=True)
         (linked / relative).rename(real)

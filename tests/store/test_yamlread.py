@@ -164,3 +164,17 @@ def test_a_file_with_thousands_of_schema_errors_lists_the_first_200_and_counts_t
 def test_a_merge_key_that_refers_to_its_own_mapping_is_an_error_not_a_crash():
     loaded = read("a: &a\n  x: 1\n  <<: *a\n")
     assert loaded.data is None and codes(loaded) == ["Y004"]
+
+
+def test_a_released_source_still_knows_every_position(tmp_path):
+    text = "course: x\nsessions:\n  - date: 2026-01-05\n  - {date: 2026-01-19, note: moved}\n\nparticipants:\n  - name: Ann\n    email: a@example.org\n"
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    locs = [(), ("course",), ("sessions", 0, "date"), ("sessions", 1, "note"), ("participants", 0, "email"), ("nowhere", 3)]
+    for given in (None, text):
+        source = read_yaml(path, given).source
+        before = [source.mark(loc) for loc in locs] + [source.mark(("participants", 0, "email"), key=True)]
+        source.release(keep=[("sessions", 1, "note")], text=given)
+        assert source.root is None
+        assert source.mark(("sessions", 1, "note")) == before[3] and source.root is None  # kept: no reading again
+        assert [source.mark(loc) for loc in locs] + [source.mark(("participants", 0, "email"), key=True)] == before

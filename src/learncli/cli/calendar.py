@@ -51,7 +51,7 @@ def calendar_export(
     UID from one export to the next; when a session changes (rescheduled, cancelled, or
     its file edited by hand) its SEQUENCE rises, so calendar apps move the event they
     already have instead of adding a second one. What was exported is remembered in
-    calendar-state.yaml in the data folder: commit it with the rest.
+    calendar-state/COHORT.yaml in the data folder: commit it with the rest.
 
     With --per-participant DIR, each registered participant also gets an invitation of
     their own (withdrawn participants get none); with --cancel, every cancelled session

@@ -30,7 +30,7 @@ def cohort_list(ctx: typer.Context, json_output: JsonOpt = False) -> None:
     app_state = state(ctx)
     config = app_state.folder.config()
     rows = []
-    for result in app_state.folder.all_cohorts():
+    for result in app_state.folder.each_cohort():
         if result.model is None:
             note(f"{result.path} has errors and is not listed; run `learn validate`")
             continue

@@ -118,7 +118,7 @@ def status_command(
     ledger = read_ledger(app.folder)
     statuses = []
     broken = [f.path for f in ledger.files if not f.ok]
-    for result in app.folder.all_cohorts():
+    for result in app.folder.each_cohort():
         if result.model is None or not result.ok:
             broken.append(result.path)
             continue

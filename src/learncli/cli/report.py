@@ -14,7 +14,7 @@ YearOpt = Annotated[int | None, typer.Option("--year", metavar="YEAR", min=1900,
 
 
 def _cohort_courses(folder: object) -> dict[str, str]:
-    return {r.model.id: r.model.course for r in folder.all_cohorts() if r.model is not None}  # type: ignore[attr-defined]
+    return {r.model.id: r.model.course for r in folder.each_cohort() if r.model is not None}  # type: ignore[attr-defined]
 
 
 @app.command("contributions")

@@ -186,6 +186,13 @@ class Ledger:
                 account = self.accounts[entry.cancels]
                 if account.credit_note is None:
                     account.credit_note = entry
+        # Indexes for `all()`: the status screen asks once per cohort and once per person,
+        # and a scan of every account each time made it quadratic in the ledger's size.
+        self._by_cohort: dict[str, list[Account]] = defaultdict(list)
+        self._by_participant: dict[str, list[Account]] = defaultdict(list)
+        for account in self.accounts.values():
+            self._by_cohort[account.cohort].append(account)
+            self._by_participant[account.participant].append(account)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -216,11 +223,13 @@ class Ledger:
     def all(self, *, cohort: str | None = None, participant: str | None = None) -> list[Account]:
         """Accounts in the order the invoices were recorded, optionally of one cohort / person."""
         wanted = participant.strip().lower() if participant else None
-        return [
-            a
-            for a in self.accounts.values()
-            if (cohort is None or a.cohort == cohort) and (wanted is None or a.participant == wanted)
-        ]
+        if cohort is not None:
+            pool = self._by_cohort.get(cohort, [])
+        elif wanted is not None:
+            pool = self._by_participant.get(wanted, [])
+        else:
+            pool = list(self.accounts.values())
+        return [a for a in pool if (cohort is None or a.cohort == cohort) and (wanted is None or a.participant == wanted)]
 
     def live(self, cohort: str, participant: str) -> Account | None:
         """The participant's invoice for the cohort that has not been voided, if any."""

@@ -229,6 +229,11 @@ def _check_attendance(check: Checker, item: CohortInput, today: date) -> None:
         first_of.setdefault(key, index)
 
 
+def overlap_positions(cohort: Cohort) -> list[tuple[Any, ...]]:
+    """Where `check_facilitator_overlaps` may point in a cohort's file: its sessions' dates."""
+    return [("sessions", index, "date") for index in range(len(cohort.sessions))]
+
+
 def check_facilitator_overlaps(items: list[CohortInput], config: Config) -> list[Diagnostic]:
     """A facilitator cannot run two sessions of different cohorts at the same time."""
     check = Checker()

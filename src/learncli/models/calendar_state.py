@@ -1,8 +1,10 @@
-"""`calendar-state.yaml`: what each exported calendar event last looked like.
+"""`calendar-state/<cohort>.yaml`: what each exported calendar event last looked like.
 
-Kept by `learn calendar export`, not by people. For every session it has exported, the
-event's UID, its SEQUENCE and a fingerprint of everything attendees see; the next export
-compares against it to decide whether the SEQUENCE must rise.
+Kept by `learn calendar export`, not by people, one file per cohort. For every session it
+has exported, the event's UID, its SEQUENCE and a fingerprint of everything attendees
+see; the next export compares against it to decide whether the SEQUENCE must rise.
+Folders from before kept every cohort in one `calendar-state.yaml` (`CalendarState`),
+which is still read for a cohort that has no file of its own yet.
 """
 
 from __future__ import annotations
@@ -24,7 +26,17 @@ class SessionRecord(StrictModel):
     when: Line | None = None
 
 
+class CohortCalendarState(StrictModel):
+    """`calendar-state/<cohort>.yaml`: one cohort's sessions."""
+
+    version: Literal[1] = 1
+    #: Session number -> record.
+    sessions: dict[int, SessionRecord] = Field(default_factory=dict)
+
+
 class CalendarState(StrictModel):
+    """The older `calendar-state.yaml`, every cohort in one file (read, no longer written)."""
+
     version: Literal[1] = 1
     #: Cohort id -> session number -> record.
     cohorts: dict[Id, dict[int, SessionRecord]] = Field(default_factory=dict)

@@ -100,10 +100,12 @@ def _email(value: Any) -> str:
     return normalized
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 20)
 def _checked_email(value: str) -> tuple[str | None, str]:
     """(normalised address, "") or (None, why not). Cached: the ledger repeats addresses
-    thousands of times, and each check costs about 0.1 ms."""
+    thousands of times, and each check costs about 0.1 ms. Room for a million: a folder
+    of 5,000 cohorts has over 100,000 people, and a smaller cache, read through from the
+    first cohort to the last ledger file, forgets each address before it comes round again."""
     from email_validator import EmailNotValidError, validate_email
 
     try:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ def data_files(root: Path) -> list[Path]:
     return found
 
 
-def _code_stamp() -> str:
+@lru_cache(maxsize=1)
+def code_stamp() -> str:
     """Changes whenever learn's code does (an upgrade, or an edit in a checkout)."""
     package = Path(__file__).resolve().parents[1]
     newest = max((p.stat().st_mtime_ns for p in package.rglob("*.py")), default=0)
@@ -41,7 +43,7 @@ def _code_stamp() -> str:
 
 def fingerprint(root: Path, today: date) -> str:
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{_code_stamp()}|{today.isoformat()}|{root.resolve()}".encode())
+    digest.update(f"{code_stamp()}|{today.isoformat()}|{root.resolve()}".encode())
     from learncli.store.yamlread import MAX_FILE_BYTES
 
     for path in data_files(root):

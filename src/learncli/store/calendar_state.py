@@ -1,9 +1,14 @@
-"""`calendar-state.yaml`: reading it, writing it, and sequencing a cohort's events with it.
+"""`calendar-state/<cohort>.yaml`: reading it, writing it, and sequencing a cohort's events with it.
 
-The file lives in the data folder and is committed with it: it is what lets the next
+The files live in the data folder and are committed with it: they are what lets the next
 export, on any machine, know that a session changed since calendars last saw it. Only
-`learn` writes it, always inside a transaction (under the folder's lock), and always in
+`learn` writes them, always inside a transaction (under the folder's lock), and always in
 the same layout, one line per session, so a git diff shows which sessions moved.
+
+There is one file per cohort, so exporting one cohort reads and writes only its own file,
+however many cohorts the folder holds. Folders from before kept every cohort in one
+`calendar-state.yaml`; it is still read for any cohort that has no file of its own yet
+(the next export of that cohort writes its own file, which is read from then on).
 """
 
 from __future__ import annotations
@@ -12,61 +17,98 @@ import json
 from typing import TYPE_CHECKING
 
 from learncli.errors import DataError
-from learncli.models.calendar_state import CalendarState
+from learncli.models.calendar_state import CalendarState, CohortCalendarState, SessionRecord
+from learncli.store.folder import CALENDAR_STATE_DIR
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
     from learncli.domain.calendar import CohortEvents
     from learncli.store.folder import DataFolder, Transaction
 
-STATE_FILE = "calendar-state.yaml"
+STATE_DIR = CALENDAR_STATE_DIR
+#: The single file of older folders, every cohort in it; read, never written.
+LEGACY_FILE = "calendar-state.yaml"
 
 _HEADER = """\
 # Kept by `learn calendar export`: commit this file with the rest of the folder, and do
-# not edit it. For every session exported so far it records the calendar event's UID, its
-# SEQUENCE and a fingerprint of what people see in their calendars. When a session
-# changes (its date, times, theme, Zoom details, cancellation; by a command or by hand),
-# the next export raises the SEQUENCE, so calendar apps update the event they already
-# have instead of adding a second one. After a git merge conflict here, keep the higher
-# sequence of each session.
+# not edit it. For every session of the cohort exported so far it records the calendar
+# event's UID, its SEQUENCE and a fingerprint of what people see in their calendars. When
+# a session changes (its date, times, theme, Zoom details, cancellation; by a command or
+# by hand), the next export raises the SEQUENCE, so calendar apps update the event they
+# already have instead of adding a second one. After a git merge conflict here, keep the
+# higher sequence of each session.
 """
 
 
-def state_path(folder: DataFolder) -> Path:
-    return folder.root / STATE_FILE
+def state_dir(folder: DataFolder) -> Path:
+    return folder.root / STATE_DIR
 
 
-def read_state(folder: DataFolder, text: str | None = None) -> CalendarState:
-    """The state file (empty when there is none yet), or `DataError` naming line and column."""
-    path = state_path(folder)
-    if text is None and not path.exists():
-        return CalendarState()
-    result = folder.read(path, CalendarState, text)
+def state_path(folder: DataFolder, cohort_id: str) -> Path:
+    """`calendar-state/<cohort>.yaml` (the id is checked: it becomes a file name)."""
+    from learncli.store.folder import check_id
+
+    return state_dir(folder) / f"{check_id(cohort_id)}.yaml"
+
+
+def legacy_path(folder: DataFolder) -> Path:
+    return folder.root / LEGACY_FILE
+
+
+def state_files(folder: DataFolder) -> list[Path]:
+    """Every state file there is, for `learn validate`: the cohorts' files, then the old one."""
+    from learncli.names import ID_PATTERN
+
+    found = sorted(p for p in state_dir(folder).glob("*.yaml") if ID_PATTERN.match(p.stem)) if state_dir(folder).is_dir() else []
+    return found + ([legacy_path(folder)] if legacy_path(folder).exists() else [])
+
+
+def state_model(path: Path) -> type[CohortCalendarState] | type[CalendarState]:
+    return CalendarState if path.name == LEGACY_FILE and path.parent.name != STATE_DIR else CohortCalendarState
+
+
+def read_records(folder: DataFolder, cohort_id: str, text: str | None = None) -> dict[int, SessionRecord]:
+    """What the last export of `cohort_id` recorded (empty when it was never exported).
+
+    From `text` when given (the file as a transaction has it), else from the cohort's own
+    file, else from the old single file. `DataError` with line and column if it is invalid.
+    """
+    path = state_path(folder, cohort_id)
+    if text is not None or path.exists():
+        return dict(_read(folder, path, CohortCalendarState, text).sessions)
+    legacy = legacy_path(folder)
+    if legacy.exists():
+        return dict(_read(folder, legacy, CalendarState).cohorts.get(cohort_id, {}))
+    return {}
+
+
+def _read(folder: DataFolder, path: Path, model: type, text: str | None = None):  # type: ignore[no-untyped-def]
+    result = folder.read(path, model, text)
     errors = [d for d in result.diagnostics if d.is_error]
     if result.model is None or errors:
+        name = path.relative_to(folder.root) if path.is_relative_to(folder.root) else path
         raise DataError(
-            f"{STATE_FILE} has {len(errors) or 'some'} error(s)",
-            hint=f"it is written by `learn calendar export`; restore it from git (git checkout -- {STATE_FILE})",
+            f"{name} has {len(errors) or 'some'} error(s)",
+            hint=f"it is written by `learn calendar export`; restore it from git (git checkout -- {name})",
             diagnostics=result.diagnostics,
         )
     return result.model
 
 
-def state_text(state: CalendarState) -> str:
-    """The file's text: cohorts and sessions in order, one session per line."""
-    lines = [_HEADER.rstrip("\n"), "", f"version: {state.version}", "cohorts:" if state.cohorts else "cohorts: {}"]
-    for cohort_id in sorted(state.cohorts):
-        lines.append(f"  {_quote(cohort_id)}:")
-        for number, record in sorted(state.cohorts[cohort_id].items()):
-            fields = [
-                f"uid: {_quote(record.uid)}",
-                f"sequence: {record.sequence}",
-                f"fingerprint: {_quote(record.fingerprint)}",
-            ]
-            if record.when is not None:
-                fields.append(f"when: {_quote(record.when)}")
-            lines.append(f"    {number}: {{{', '.join(fields)}}}")
+def state_text(records: Mapping[int, SessionRecord]) -> str:
+    """A cohort's file: its sessions in order, one per line."""
+    lines = [_HEADER.rstrip("\n"), "", "version: 1", "sessions:" if records else "sessions: {}"]
+    for number, record in sorted(records.items()):
+        fields = [
+            f"uid: {_quote(record.uid)}",
+            f"sequence: {record.sequence}",
+            f"fingerprint: {_quote(record.fingerprint)}",
+        ]
+        if record.when is not None:
+            fields.append(f"when: {_quote(record.when)}")
+        lines.append(f"  {number}: {{{', '.join(fields)}}}")
     return "\n".join(lines) + "\n"
 
 
@@ -78,11 +120,11 @@ def _quote(text: str) -> str:
 def sequenced_events(folder: DataFolder, tx: Transaction, cohort_id: str) -> CohortEvents:
     """Every session of cohort `cohort_id` as calendar events, with their SEQUENCE.
 
-    Call it inside `folder.transaction()`: it reads courses.yaml, the cohort and the
-    state file under the folder's lock, compares each session with what the last export
-    recorded, and, when anything changed, queues the updated state file in `tx` (written
-    when the transaction commits; not at all with --dry-run). Calling it again in the
-    same transaction sees the queued state, so two exports in one command agree.
+    Call it inside `folder.transaction()`: it reads courses.yaml, the cohort and its state
+    file under the folder's lock, compares each session with what the last export
+    recorded, and, when anything changed, queues the cohort's updated state file in `tx`
+    (written when the transaction commits; not at all with --dry-run). Calling it again
+    in the same transaction sees the queued state, so two exports in one command agree.
     Raises `NotFound` or `DataError` (with positions) for a missing or invalid file.
     """
     from learncli.domain.calendar import cohort_events
@@ -91,17 +133,15 @@ def sequenced_events(folder: DataFolder, tx: Transaction, cohort_id: str) -> Coh
     config = folder.config()
     cohort = folder.cohort(cohort_id)
     course = find_course(config, cohort.course)
-    path = state_path(folder)
+    path = state_path(folder, cohort_id)
     pending = tx.pending(path)
-    state = read_state(folder, pending if isinstance(pending, str) else None)
-    events = cohort_events(cohort, course, config, state.cohorts.get(cohort_id, {}))
-    updated = state.model_copy(deep=True)
-    updated.cohorts[cohort_id] = dict(events.records)
-    before = pending if isinstance(pending, str) else (path.read_text(encoding="utf-8") if path.exists() else None)
-    text = state_text(updated)
+    queued = pending if isinstance(pending, str) else None
+    events = cohort_events(cohort, course, config, read_records(folder, cohort_id, queued))
+    before = queued if queued is not None else (path.read_text(encoding="utf-8") if path.exists() else None)
+    text = state_text(events.records)
     if text != before:
         tx.output(path, text, data=True)
     return events
 
 
-__all__ = ["STATE_FILE", "read_state", "sequenced_events", "state_path", "state_text"]
+__all__ = ["LEGACY_FILE", "STATE_DIR", "read_records", "sequenced_events", "state_files", "state_path", "state_text"]

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 
 from learncli.errors import DataError
 from learncli.models.email_log import EmailLog, LoggedMessage
+from learncli.store.folder import EMAIL_LOG_DIR
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from learncli.store.folder import DataFolder
 
-LOG_DIR = "email-log"
+LOG_DIR = EMAIL_LOG_DIR
 
 _HEADER = """\
 # Kept by `learn email send`: every email it has tried to send for this cohort, one line

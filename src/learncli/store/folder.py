@@ -30,6 +30,8 @@ COHORTS_DIR = "cohorts"
 INVOICES_DIR = "invoices"
 TEMPLATES_DIR = "templates"
 OUT_DIR = "out"
+CALENDAR_STATE_DIR = "calendar-state"
+EMAIL_LOG_DIR = "email-log"
 
 
 @dataclass
@@ -124,8 +126,9 @@ class DataFolder:
 
     def refuse_data_file(self, path: Path) -> None:
         """Generated files never replace the files people keep: a slip of `-o` (or of a
-        folder for many files) onto courses.yaml, a cohort, the ledger or a template is
-        refused. Outside the data folder, and under out/, anything goes."""
+        folder for many files) onto courses.yaml, a cohort, the ledger, a template or
+        the state learn keeps (calendar state, email log) is refused. Outside the data
+        folder, and under out/, anything goes."""
         try:
             resolved = path.resolve()
         except (ValueError, OSError) as exc:  # a NUL in the name, a loop of links
@@ -133,12 +136,20 @@ class DataFolder:
         root = self.root.resolve()
         if not resolved.is_relative_to(root) or resolved.is_relative_to(root / OUT_DIR):
             return
-        kept = (COHORTS_DIR, INVOICES_DIR, TEMPLATES_DIR)
+        kept = (COHORTS_DIR, INVOICES_DIR, TEMPLATES_DIR, CALENDAR_STATE_DIR, EMAIL_LOG_DIR)
         if any(resolved.is_relative_to(root / name) for name in kept) or resolved.suffix in {".yaml", ".yml"}:
             raise Refused(
                 f"{path} is among the data files of {self.root}; learn writes generated files elsewhere",
-                hint="leave -o out to write into out/, or name a file outside cohorts/, invoices/ and templates/",
+                hint=f"leave -o out to write into out/, or name a file outside {', '.join(k + '/' for k in kept)}",
             )
+
+    def data_folders(self) -> list[Path]:
+        """Every folder learn writes into: the root, its data folders and out/'s tree."""
+        folders = [self.root, self.cohorts_dir, self.invoices_dir, self.root / CALENDAR_STATE_DIR, self.root / EMAIL_LOG_DIR]
+        for folder, dirs, _ in os.walk(self.out_dir):
+            dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
+            folders.append(Path(folder))
+        return folders
 
     def cohort_ids(self) -> list[str]:
         """Ids of every cohort file, sorted; files with names that are not ids are skipped."""
@@ -190,7 +201,16 @@ class DataFolder:
         return _require(self.read_cohort(cohort_id), path.name)
 
     def all_cohorts(self) -> list[FileResult[Any]]:
-        return [self.read_cohort(cohort_id) for cohort_id in self.cohort_ids()]
+        return list(self.each_cohort())
+
+    def each_cohort(self) -> Iterator[FileResult[Any]]:
+        """Every cohort file read, one at a time: a command that needs one at a time
+        holds one at a time in memory, however many the folder has."""
+        from learncli.store.bulk import reading_many
+
+        with reading_many():
+            for cohort_id in self.cohort_ids():
+                yield self.read_cohort(cohort_id)
 
     # --- writing ----------------------------------------------------------------
 
@@ -290,8 +310,11 @@ class Transaction:
     folder: DataFolder
     dry_run: bool
     changes: list[Change] = field(default_factory=list)
+    #: Each edited data file as `commit()` validated it (its text as written).
+    checked: dict[Path, FileResult[Any]] = field(default_factory=dict)
     _edits: dict[Path, _Edit] = field(default_factory=dict)
     _outputs: dict[Path, Change] = field(default_factory=dict)
+    _after: list[Any] = field(default_factory=list)
 
     def edit(self, path: Path, model: type[Any] | None = None) -> Any:
         """The round-trip document of an existing YAML file, for editing in place."""
@@ -331,6 +354,8 @@ class Transaction:
             if edit.doc is not None:
                 raise RuntimeError(f"{path} is already being edited in place")
             edit.text = text
+            if model is not None:
+                edit.model = model
             return
         self.folder.inside(path)
         self._edits[path] = _Edit(path, self.current(path), None, model, text)
@@ -361,6 +386,10 @@ class Transaction:
         change = self._outputs.get(path)
         return change.after if change is not None else None
 
+    def after_commit(self, callback: Any) -> None:
+        """Call `callback()` once every file is written (never on --dry-run or a failure)."""
+        self._after.append(callback)
+
     def commit(self) -> None:
         from learncli.store.atomic import atomic_write, clean_folders, refuse_link
 
@@ -373,6 +402,7 @@ class Transaction:
             if edit.model is not None:
                 check = self.folder.read(edit.path, edit.model, text)
                 problems.extend(d for d in check.diagnostics if d.is_error)
+                self.checked[edit.path] = check
             pending.append(Change(edit.path, edit.before, text))
         if problems:
             raise DataError("this change would leave a file invalid; nothing was written", diagnostics=problems)
@@ -383,10 +413,10 @@ class Transaction:
         for change in pending:  # all refused before any is written, not half way through
             refuse_link(change.path)
         # A process killed while writing may have left a temporary file in any folder of
-        # the data (say, a calendar export killed in calendar-state.yaml's write, whose
-        # next run has nothing to change there): every write sweeps them all, under the lock.
-        root = self.folder.root
-        clean_folders([root, self.folder.cohorts_dir, self.folder.invoices_dir, *(c.path.parent for c in pending)])
+        # the data (say, a calendar export killed in its state file's write, whose next
+        # run has nothing to change there): every write sweeps them all, under the lock,
+        # generated output under out/ included.
+        clean_folders([*self.folder.data_folders(), *(c.path.parent for c in pending)])
         for done, change in enumerate(pending):
             try:
                 atomic_write(change.path, change.after)
@@ -401,3 +431,5 @@ class Transaction:
                     f"{failure}; already written before it: {written}",
                     hint="free some space (or fix the cause) and run the command again: it finishes what is missing",
                 ) from failure
+        for callback in self._after:
+            callback()

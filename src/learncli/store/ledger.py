@@ -63,9 +63,21 @@ class LedgerRead:
         return not any(d.is_error for d in self.diagnostics)
 
 
-def read_ledger(folder: DataFolder) -> LedgerRead:
-    """Read every file of the ledger. Never raises for bad content."""
-    files = [folder.read(path, LedgerFile) for path in folder.ledger_paths()]
+def read_ledger(folder: DataFolder, *, use_cache: bool = True) -> LedgerRead:
+    """Read every file of the ledger. Never raises for bad content.
+
+    Files that have not changed since they were last read valid come from the cache
+    (`store.ledger_cache`); `use_cache=False` reads every one from YAML.
+    """
+    from learncli.store import ledger_cache
+    from learncli.store.bulk import reading_many
+
+    with reading_many():
+        if use_cache and ledger_cache.enabled():
+            ledger_cache.start_reading()
+            files = [_read_file(folder, path) for path in folder.ledger_paths()]
+        else:
+            files = [ledger_cache.compact(folder.read(path, LedgerFile)) for path in folder.ledger_paths()]
     items: list[Located] = []
     for result in files:
         if result.model is None or not result.model.entries:
@@ -74,6 +86,28 @@ def read_ledger(folder: DataFolder) -> LedgerRead:
             items.append(Located(entry, result.path, index, result.source))
     diagnostics = [d for result in files for d in result.diagnostics]
     return LedgerRead(Ledger(items), files, diagnostics)
+
+
+def _read_file(folder: DataFolder, path: Path) -> FileResult[Any]:
+    """One ledger file, from the cache when its content is the one remembered."""
+    from learncli.store import ledger_cache
+    from learncli.store.yamlread import MAX_FILE_BYTES
+
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return folder.read(path, LedgerFile)  # refused unread (Y004), never hashed
+        raw = path.read_bytes()
+    except OSError:
+        return folder.read(path, LedgerFile)  # reports why, with a position
+    found = ledger_cache.load(folder, path, raw)
+    if found is not None:
+        return found
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return folder.read(path, LedgerFile)
+    result = folder.read(path, LedgerFile, text)
+    return ledger_cache.save(folder, path, raw, result) or ledger_cache.compact(result)
 
 
 def load_ledger(folder: DataFolder) -> Ledger:
@@ -103,14 +137,80 @@ def entry_date(entry: Entry) -> date:
 
 
 def append_entries(tx: Transaction, folder: DataFolder, entries: list[Entry]) -> list[Path]:
-    """Add `entries` at the end of the ledger files for their years; returns the files."""
+    """Add `entries` at the end of the ledger files for their years; returns the files.
+
+    Each file is validated before it is written: the whole new text when the transaction
+    commits, or, when the file as it is on disk is known valid (it is in the ledger cache
+    under its exact content) and laid out so that new items can only extend its list,
+    just the new entries, read back from the text about to be written (`_checked_append`).
+    """
     by_file: dict[Path, list[Entry]] = {}
     for entry in entries:
         by_file.setdefault(ledger_path(folder, entry_date(entry)), []).append(entry)
+    known: dict[Path, tuple[str, FileResult[Any]]] = {}
     for path, group in by_file.items():
-        start, dash = _ready(tx.current(path), entry_date(group[0]).year)
-        tx.replace(path, start + "".join("\n" + entry_text(entry, dash) for entry in group), LedgerFile)
+        current = tx.current(path)
+        start, dash = _ready(current, entry_date(group[0]).year)
+        text = start + "".join("\n" + entry_text(entry, dash) for entry in group)
+        checked = _checked_append(folder, path, current, start, text, dash, group)
+        if checked is None:
+            tx.replace(path, text, LedgerFile)
+        else:
+            tx.replace(path, text, None)  # validated above
+            known[path] = (text, checked)
+    tx.after_commit(lambda: _remember(folder, tx, list(by_file), known))
     return list(by_file)
+
+
+def _checked_append(
+    folder: DataFolder, path: Path, current: str | None, start: str, text: str, dash: int, group: list[Entry]
+) -> FileResult[Any] | None:
+    """The reading of `text` (= `start` + new entries), without reading `start` again, or
+    None when that cannot be vouched for (the caller then validates the whole text)."""
+    from learncli.store import ledger_cache
+    from learncli.store.yamlread import MAX_FILE_BYTES, read_yaml
+
+    if current is None or start not in (current, current + "\n") or not ledger_cache.enabled():
+        return None
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        raw = path.read_bytes()
+        if raw.decode("utf-8-sig") != current:
+            return None  # already changed in this transaction, or changed on disk since
+    except (OSError, UnicodeDecodeError):
+        return None
+    before = ledger_cache.remembered(folder, path, raw)
+    if before is None or before.source.appendable != dash:
+        return None
+    added = text[len(start):]
+    piece = read_yaml(path, added)
+    if piece.diagnostics or not isinstance(piece.data, list) or len(piece.data) != len(group):
+        return None
+    try:
+        parsed = LedgerFile.model_validate({"entries": piece.data})
+    except ValueError:
+        return None
+    marks = ledger_cache.item_marks(piece.source.root.value, start.count("\n"))
+    if parsed.entries != group or marks is None:
+        return None
+    return ledger_cache.appended(folder, path, before, parsed.entries, marks)
+
+
+def _remember(folder: DataFolder, tx: Transaction, paths: list[Path], known: dict[Path, tuple[str, FileResult[Any]]]) -> None:
+    """Put the ledger files just written into the cache: each was read to validate it (in
+    whole or the entries added), so the next command need not read it again."""
+    from learncli.store import ledger_cache
+
+    if not ledger_cache.enabled():
+        return
+    for path in paths:
+        text = tx.text(path)
+        checked = tx.checked.get(path)
+        if checked is None and path in known and known[path][0] == text:
+            checked = known[path][1]
+        if checked is not None:
+            ledger_cache.save(folder, path, text.encode("utf-8"), checked)
 
 
 def _ready(current: str | None, year: int) -> tuple[str, int]:

@@ -20,6 +20,7 @@ four reasons:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -31,9 +32,35 @@ import yaml
 from learncli.diagnostics import Diagnostic
 
 try:  # the C parser is 10x faster; fall back to pure Python where libyaml is missing
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+#: Plain scalar text -> its implicit tag, as PyYAML's resolver decides it.
+_TAGS: dict[str, str] = {}
+_TAGS_MAX = 200_000
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """PyYAML's loader, remembering the tag it resolves for each short plain scalar.
+
+    Even the C parser asks the Python resolver for the tag of every plain scalar, and the
+    resolver tries its regular expressions one by one: a third of all the reading time
+    in a large folder, spent again and again on the same values (`present`, dates,
+    `GBP`, amounts, addresses). The answer depends only on the text, so it is kept.
+    """
+
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+            tag = _TAGS.get(value)  # type: ignore[arg-type]
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(value) <= 64:  # type: ignore[arg-type]
+                    if len(_TAGS) >= _TAGS_MAX:
+                        _TAGS.clear()  # start again with what the files at hand repeat
+                    _TAGS[value] = tag  # type: ignore[index]
+            return tag
+        return super().resolve(kind, value, implicit)
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
@@ -71,9 +98,26 @@ class Source:
     _keys: dict[int, tuple[dict[str, tuple[yaml.Node, yaml.Node]], list[yaml.Node]]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    #: After `release()`: the positions kept, and the text to read again for any other.
+    _kept: dict[tuple[Any, ...], tuple[int, int]] | None = field(default=None, repr=False, kw_only=True)
+    _text: str | None = field(default=None, repr=False, kw_only=True)
+
+    def release(self, keep: Iterable[tuple[Any, ...]] = (), text: str | None = None) -> None:
+        """Let go of the node graph (most of the memory a read file takes: a folder of
+        thousands of files need not hold them all), keeping the positions of `keep`.
+        Any other position is found by reading the file (or `text`, if it was read from
+        a text) again, when it is asked for."""
+        if self.root is None or self._kept is not None:
+            return
+        self._kept = {loc: self.mark(loc) for loc in keep}
+        self._text = text
+        self.root = None
+        self._keys = {}  # it holds the nodes too (and ids of freed nodes get reused)
 
     def node(self, loc: tuple[Any, ...]) -> tuple[yaml.Node | None, yaml.Node | None, int]:
         """Follow `loc` as far as it goes: (value node, key node, how many steps matched)."""
+        if self.root is None and self._kept is not None:
+            self.root = read_yaml(self.path, self._text).source.root
         node, key_node, depth = self.root, None, 0
         for step in loc:
             found = self._child(node, step)
@@ -85,6 +129,8 @@ class Source:
 
     def mark(self, loc: tuple[Any, ...] = (), *, key: bool = False) -> tuple[int, int]:
         """1-based `(line, col)` of the value at `loc` (or of its key), nearest known."""
+        if self._kept is not None and not key and loc in self._kept:
+            return self._kept[loc]
         node, key_node, _ = self.node(loc)
         target = key_node if key and key_node is not None else node
         if target is None:

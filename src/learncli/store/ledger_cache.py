@@ -1,0 +1,427 @@
+"""Validated ledger files remembered in `.learn-cache/`, keyed by their content.
+
+Every invoice and payment command needs the whole ledger (a number missed is a number
+reused), and years of history mean tens of thousands of entries: reading them from YAML
+and validating them took seconds on every command, almost all of it for files that have
+not changed since the last command. So each ledger file that is valid is remembered as
+JSON, with the positions of its entries (for messages that point at a line), under a key
+made of the file's exact bytes and learn's own code: a changed file, however small the
+change and whatever its modification time, has another key and is read from YAML again;
+so is every file after learn is upgraded or edited. A file with errors is never
+remembered. When learn itself appends to a ledger file, the file it wrote (already parsed
+once, to validate it) is remembered at once, so the next command finds it.
+
+JSON, not pickle: the cache lives in the data folder, and loading it must never be able
+to run code. A missing, stale, corrupt or unwritable cache is ignored (`LEARN_NO_CACHE=1`
+turns it off); it only ever saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+from pydantic import BaseModel
+
+from learncli.models.invoice import CreditNoteEntry, InvoiceEntry, LedgerFile, PaymentEntry
+from learncli.store import cache as store_cache
+from learncli.store.yamlread import Source, read_yaml
+
+if TYPE_CHECKING:
+    from learncli.store.folder import DataFolder, FileResult
+
+#: Bump when what is stored changes shape.
+FORMAT = 2
+KINDS: dict[str, type[BaseModel]] = {"invoice": InvoiceEntry, "credit_note": CreditNoteEntry, "payment": PaymentEntry}
+
+
+def enabled() -> bool:
+    return not os.environ.get("LEARN_NO_CACHE")
+
+
+def key(raw: bytes) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"ledger:{FORMAT}:{store_cache.code_stamp()}\0".encode())
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+def _name(path: Path) -> str:
+    tag = hashlib.blake2b(path.name.encode(), digest_size=6).hexdigest()
+    return f"ledger-{re.sub(r'[^A-Za-z0-9_-]', '_', path.stem)[:40]}-{tag}"
+
+
+@dataclass
+class CachedSource(Source):
+    """Positions of a remembered file: each entry's, and each of its keys' values, from
+    the table (decoded only when a message first asks); anything else, or everything if
+    the table is unusable, by reading the file again."""
+
+    table: list[dict[str, list[int]]] | None = field(default=None, kw_only=True)
+    table_text: str | None = field(default=None, repr=False, kw_only=True)
+    #: The column of the dashes of `entries:` when new entries can be appended at the end
+    #: of the file as they are (see `_appendable`), else None.
+    appendable: int | None = field(default=None, kw_only=True)
+    #: What `save` stores for this reading, when it is already known (see `appended`).
+    stored: dict[str, Any] | None = field(default=None, repr=False, kw_only=True)
+    #: The cache key this reading was loaded or saved under ("" if neither).
+    key: str = field(default="", repr=False, kw_only=True)
+
+    @property
+    def marks(self) -> list[dict[str, list[int]]]:
+        if self.table is None:
+            self.table = json.loads(self.table_text or "[]")
+        return self.table
+
+    def marks_text(self) -> str:
+        return self.table_text if self.table is None and self.table_text is not None else _dumps(self.marks)
+
+    def mark(self, loc: tuple[Any, ...] = (), *, key: bool = False) -> tuple[int, int]:
+        if not key and len(loc) in (2, 3) and loc[0] == "entries" and isinstance(loc[1], int):
+            try:
+                table = self.marks[loc[1]]
+                line, col = table.get(str(loc[2]), table[""]) if len(loc) == 3 else table[""]
+                if type(line) is int and type(col) is int:
+                    return (line, col)
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                pass
+        return super().mark(loc, key=key)
+
+    def node(self, loc: tuple[Any, ...]) -> tuple[Any, Any, int]:
+        if self.root is None:
+            self.root = read_yaml(self.path).source.root
+        return super().node(loc)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+#: What this read of the ledger loaded or saved: (file, key) -> reading. A command that
+#: reads the ledger and then appends to it finds the file here.
+_MEMO: dict[tuple[str, str], Any] = {}
+
+
+def start_reading() -> None:
+    """A new read of the whole ledger: forget what an earlier one kept in memory."""
+    _MEMO.clear()
+
+
+def _remember_here(path: Path, file_key: str, result: FileResult[Any]) -> None:
+    if len(_MEMO) >= 64:
+        _MEMO.clear()
+    _MEMO[(str(path), file_key)] = result
+
+
+def load(folder: DataFolder, path: Path, raw: bytes) -> FileResult[Any] | None:
+    """The remembered reading of `path`, if its content (`raw`) is the one remembered."""
+    file_key = key(raw)
+    return _MEMO.get((str(path), file_key)) or _load(folder, path, file_key)
+
+
+def _load(folder: DataFolder, path: Path, file_key: str) -> FileResult[Any] | None:
+    from learncli.store.folder import FileResult
+
+    stored = store_cache.load(folder.root, _name(path), file_key)
+    if not isinstance(stored, dict):
+        return None
+    try:
+        makers = {kind: _maker(KINDS[kind], names) for kind, names in stored["fields"].items()}
+        entries = [makers[kind](row) for kind, row in stored["entries"]]
+        model = LedgerFile.model_construct(entries=entries if stored["listed"] else None)
+        appendable, table_text = stored["appendable"], stored["marks"]
+        if (appendable is not None and type(appendable) is not int) or type(table_text) is not str:
+            return None
+    except (KeyError, TypeError, ValueError, IndexError, InvalidOperation, AttributeError):
+        return None
+    source = CachedSource(path, None, table_text=table_text, appendable=appendable, key=file_key)
+    result = FileResult(path, model, source, [])
+    _remember_here(path, file_key, result)
+    return result
+
+
+def compact(result: FileResult[Any]) -> FileResult[Any]:
+    """`result` holding the table of its entries' positions instead of the file's node
+    graph, which takes several times the memory of the entries themselves."""
+    from learncli.store.folder import FileResult
+
+    if isinstance(result.source, CachedSource):
+        return result
+    entries = result.model.entries if result.model is not None else None
+    marks = _marks(result.source, len(entries or [])) if result.model is not None else None
+    if marks is None:
+        result.source.release()
+        return result
+    return FileResult(result.path, result.model, CachedSource(result.path, None, table=marks), result.diagnostics)
+
+
+def save(folder: DataFolder, path: Path, raw: bytes, result: FileResult[Any]) -> FileResult[Any] | None:
+    """Remember a reading of `path` (content `raw`) if the file is valid; returns the
+    reading as a later `load` gives it (positions in a table), or None."""
+    from learncli.store.folder import FileResult
+
+    if result.model is None or result.diagnostics:
+        return None
+    entries = result.model.entries
+    if isinstance(result.source, CachedSource) and result.source.stored is not None:
+        value = result.source.stored
+        result.source.stored = None
+        return _store(folder, path, key(raw), result, value)
+    if isinstance(result.source, CachedSource):
+        marks_text, appendable = result.source.marks_text(), result.source.appendable
+    else:
+        marks = _marks(result.source, len(entries or []))
+        if marks is None:
+            return None
+        try:
+            appendable = _appendable(result.source, raw.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            return None
+        marks_text = _dumps(marks)
+    value = {
+        "listed": entries is not None,
+        "fields": {kind: list(model.model_fields) for kind, model in KINDS.items()},
+        "entries": [_row(entry) for entry in entries or []],
+        "marks": marks_text,
+        "appendable": appendable,
+    }
+    source = CachedSource(path, None, table_text=marks_text, appendable=appendable)
+    return _store(folder, path, key(raw), FileResult(path, result.model, source, []), value)
+
+
+def _store(folder: DataFolder, path: Path, file_key: str, result: FileResult[Any], value: dict[str, Any]) -> FileResult[Any]:
+    store_cache.save(folder.root, _name(path), file_key, value)
+    result.source.key = file_key
+    _remember_here(path, file_key, result)
+    return result
+
+
+def _row(entry: BaseModel) -> list[Any]:
+    return [_kind(entry), list(entry.model_dump(mode="json").values())]
+
+
+def remembered(folder: DataFolder, path: Path, raw: bytes) -> FileResult[Any] | None:
+    """`load`, for a file about to be appended to: only if new items can follow it as is."""
+    found = load(folder, path, raw)
+    if found is None or found.source.appendable is None or found.model.entries is None:
+        return None
+    return found
+
+
+def appended(
+    folder: DataFolder, path: Path, before: FileResult[Any], new_entries: list[BaseModel], new_marks: list[dict[str, list[int]]]
+) -> FileResult[Any]:
+    """The reading of the file made by appending `new_entries` (found at `new_marks`) to
+    `before` (from `remembered`), ready to be saved without dumping every entry again."""
+    from learncli.store.folder import FileResult
+
+    old_marks = before.source.marks_text()
+    joined = _dumps(new_marks) if old_marks == "[]" else old_marks[:-1] + "," + _dumps(new_marks)[1:]
+    # The stored rows of the file as it was, read again (one file) rather than kept in
+    # memory for every file of the ledger in case it is the one appended to.
+    stored = store_cache.load(folder.root, _name(path), before.source.key) if before.source.key else None
+    value = None
+    if isinstance(stored, dict) and isinstance(stored.get("entries"), list):
+        value = {**stored, "entries": [*stored["entries"], *(_row(e) for e in new_entries)], "marks": joined}
+    source = CachedSource(path, None, table_text=joined, appendable=before.source.appendable, stored=value)
+    return FileResult(path, LedgerFile.model_construct(entries=[*before.model.entries, *new_entries]), source, [])
+
+
+def _kind(entry: BaseModel) -> str:
+    return next(k for k, cls in KINDS.items() if type(entry) is cls)
+
+
+def _marks(source: Source, count: int) -> list[dict[str, list[int]]] | None:
+    """Line and column of every entry and of each of its keys' values, as `Source.mark`
+    finds them; None when the file is laid out in a way the table cannot describe."""
+    root = source.root
+    if not isinstance(root, yaml.MappingNode):
+        return [] if count == 0 and root is not None else None
+    listed = None
+    for key_node, value_node in root.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+            return None
+        if key_node.value == "entries":
+            listed = value_node
+    if count == 0:
+        return []
+    if not isinstance(listed, yaml.SequenceNode) or len(listed.value) != count:
+        return None
+    return item_marks(listed.value)
+
+
+def item_marks(items: list[Any], lines_before: int = 0) -> list[dict[str, list[int]]] | None:
+    """The table of `_marks` for the item nodes of `entries`, `lines_before` lines down."""
+    out = []
+    for item in items:
+        if not isinstance(item, yaml.MappingNode):
+            return None
+        table = {"": [item.start_mark.line + 1 + lines_before, item.start_mark.column + 1]}
+        for key_node, value_node in item.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                return None
+            table[key_node.value] = [value_node.start_mark.line + 1 + lines_before, value_node.start_mark.column + 1]
+        out.append(table)
+    return out
+
+
+def _appendable(source: Source, text: str) -> int | None:
+    """The column of the dashes of `entries:` if items written at that column at the end
+    of `text` can only become further items of that list; else None.
+
+    That holds when `entries:` is the last key of the file, its value a block list with
+    at least one item, and every line after the start of its last item is blank, a
+    comment, or indented further than the dashes (so still inside that item): no other
+    key, no `...` or `---`, nothing a new line at the dashes' column could continue.
+    """
+    root = source.root
+    if not isinstance(root, yaml.MappingNode) or not root.value:
+        return None
+    key_node, listed = root.value[-1]
+    if not isinstance(key_node, yaml.ScalarNode) or key_node.value != "entries" or key_node.tag.endswith(":merge"):
+        return None
+    if not isinstance(listed, yaml.SequenceNode) or not listed.value or listed.flow_style:
+        return None
+    lines = text.split("\n")
+    columns = {_dash(lines, item) for item in (listed.value[0], listed.value[-1])}
+    if len(columns) != 1 or None in columns:
+        return None
+    [column] = columns
+    for line in lines[listed.value[-1].start_mark.line + 1:]:
+        content = line.strip()
+        if content and not content.startswith("#") and len(line) - len(line.lstrip(" ")) <= column:
+            return None
+    return column
+
+
+def _dash(lines: list[str], item: Any) -> int | None:
+    """The column of the `- ` that starts list item `item` (its node starts after it)."""
+    mark = item.start_mark
+    if mark.line >= len(lines):
+        return None
+    before = lines[mark.line][: mark.column].rstrip(" ")
+    if not before.endswith("-") or before[:-1].strip(" "):
+        return None
+    return len(before) - 1
+
+
+# --- models back from JSON, without validating them again -------------------------------
+
+
+def _maker(model: type[BaseModel], names: Any) -> Any:
+    """A function from a stored row (the values of `names`, in order) to an entry."""
+    fields, plan = _plan(model)
+    if tuple(names) != fields:
+        raise KeyError(f"the stored fields of {model.__name__} are not its fields")
+
+    def make(row: list[Any]) -> BaseModel:
+        values = dict(zip(fields, row, strict=True))
+        for name, convert in plan:
+            value = values[name]
+            if value is not None:
+                values[name] = convert(value)
+        return _build(model, values)
+
+    return make
+
+
+def _construct(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+    """A nested model (a bill-to, a line) from its JSON mapping (left as it is: the
+    stored value may be saved again)."""
+    fields, plan = _plan(model)
+    if not isinstance(data, dict) or tuple(data) != fields:
+        raise KeyError(f"not the fields of {model.__name__}")
+    data = dict(data)
+    for name, convert in plan:
+        value = data[name]
+        if value is not None:
+            data[name] = convert(value)
+    return _build(model, data)
+
+
+def _build(model: type[BaseModel], values: dict[str, Any]) -> BaseModel:
+    """`model.model_construct(**values)` for values that name every field, without the
+    per-field bookkeeping it does for the general case: a quarter of the time, for tens
+    of thousands of entries. Checked against `model_construct` before first use."""
+    if not _fast_ok():
+        return model.model_construct(**values)
+    instance = model.__new__(model)
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", set(values))
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
+    return instance
+
+
+_set = object.__setattr__
+
+
+@cache
+def _fast_ok() -> bool:
+    """Whether this pydantic's models built by `_build` are exactly `model_construct`'s."""
+    sample = {"payment": "X-1", "date": date(2026, 1, 2), "amount": Decimal("1.00"), "method": "bank", "reference": None, "note": None}
+    try:
+        fast = PaymentEntry.__new__(PaymentEntry)
+        _set(fast, "__dict__", dict(sample))
+        _set(fast, "__pydantic_fields_set__", set(sample))
+        _set(fast, "__pydantic_extra__", None)
+        _set(fast, "__pydantic_private__", None)
+        slow = PaymentEntry.model_construct(**sample)
+        return all(
+            getattr(fast, name, None) == getattr(slow, name, None)
+            for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+        ) and set(vars(slow)) == set(sample) and fast.model_dump() == slow.model_dump() and fast == slow
+    except Exception:  # any surprise: use the public way
+        return False
+
+
+@cache
+def _plan(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
+    """The model's fields in order, and those whose JSON form is not already their value,
+    each with its converter."""
+    if model.model_config.get("extra") != "forbid" or model.__private_attributes__:
+        raise TypeError(f"cannot rebuild {model.__name__}")
+    plan = ((name, _converter(info.annotation)) for name, info in model.model_fields.items())
+    return tuple(model.model_fields), tuple((name, convert) for name, convert in plan if convert is not None)
+
+
+def _converter(annotation: Any) -> Any:
+    """How a JSON value (`model_dump(mode="json")`) becomes the field's value again; None
+    when it already is (text, whole numbers, yes/no, one of a few words)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _converter(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(members) != 1:
+            raise TypeError(f"cannot rebuild {annotation!r}")
+        return _converter(members[0])  # None stays None: see `_construct`
+    if origin is list:
+        item = _converter(typing.get_args(annotation)[0])
+        return None if item is None else (lambda value: [item(v) for v in value])
+    if origin is Literal or annotation in (str, int, bool):
+        return None
+    if annotation is date:
+        return date.fromisoformat
+    if annotation is Decimal:
+        return _decimal
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return lambda value: _construct(annotation, value)
+    raise TypeError(f"cannot rebuild {annotation!r}")
+
+
+def _decimal(value: Any) -> Decimal:
+    if not isinstance(value, str):
+        raise TypeError("expected a decimal as text")
+    return Decimal(value)
