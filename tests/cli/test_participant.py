@@ -174,3 +174,23 @@ def test_names_that_look_like_markup_print_as_written(learn, data_dir, monkeypat
     assert "[/b]" in listed.stdout and "[bold]O'Neil[/bold]" in listed.stdout
     shown = learn("cohort", "show", "2026-autumn")
     assert shown.exit_code == 0
+
+
+def test_an_import_writes_no_yaml_anchors_when_rows_share_a_date(learn, data_dir, tmp_path):
+    csv = tmp_path / "two.csv"
+    csv.write_text("name,email\nKai A,kai@example.org\nBo B,bo@example.org\n")
+    assert learn("--today", "2026-11-23", "participant", "import", "2026-autumn", str(csv)).exit_code == 0
+    text = (data_dir / "cohorts" / "2026-autumn.yaml").read_text()
+    assert "&id" not in text and "*id" not in text
+    assert text.count("registered: 2026-11-23") == 2
+
+
+def test_anchors_a_person_wrote_survive_an_edit(learn, data_dir):
+    path = data_dir / "cohorts" / "2026-autumn.yaml"
+    text = path.read_text()
+    text = text.replace("  - date: 2026-10-07", "  - date: 2026-10-07\n    start: &early '09:00'", 1)
+    text = text.replace("  - date: 2026-10-21", "  - date: 2026-10-21\n    start: *early", 1)
+    path.write_text(text)
+    assert learn("participant", "add", "2026-autumn", "--name", "Kai", "--email", "kai@example.org").exit_code == 0
+    after = path.read_text()
+    assert "start: &early '09:00'" in after and "start: *early" in after

@@ -36,6 +36,10 @@ def _yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> YAML:
     y.width = 4096  # never re-wrap a long line someone wrote
     y.indent(mapping=mapping, sequence=sequence, offset=offset)
     y.representer.add_representer(Decimal, _represent_decimal)
+    # One date object shared by several new entries (everyone imported today) must not
+    # come out as `&id001 2026-11-23` and `*id001`: plain values are never aliased.
+    default_ignore = y.representer.ignore_aliases
+    y.representer.ignore_aliases = lambda data: isinstance(data, date | Decimal) or default_ignore(data)
     return y
 
 
