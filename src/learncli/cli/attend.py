@@ -93,13 +93,14 @@ def attend_import(
     """
     from learncli.cli._output import console, note, print_changes
     from learncli.domain.attendance import plan_import
+    from learncli.domain.csvsheet import decode_csv
     from learncli.domain.lookup import find_course, find_session
-    from learncli.domain.people import decode_csv
     from learncli.domain.schedule import fmt_day, session_times
     from learncli.domain.zoom import MAX_REPORT_BYTES, parse_report
     from learncli.errors import DataError, Refused, UsageProblem
     from learncli.models.cohort import Cohort
     from learncli.models.course import Config
+    from learncli.models.types import known_zone
     from learncli.render.attendance import import_summary
     from learncli.store import edits
 
@@ -118,7 +119,7 @@ def attend_import(
         if times.end <= times.start:
             raise Refused(f"session {session} ends before it starts; fix its times first (learn validate)")
         report_zone = zone or config.timezone
-        if not _known_zone(report_zone):
+        if not known_zone(report_zone):
             raise UsageProblem(f"--zone {report_zone!r} is not a time zone name such as Europe/London")
         text, encoding = decode_csv(data)
         parsed = parse_report(text, report, zone=report_zone, expected=times.date)
@@ -260,16 +261,6 @@ def _check_alias_targets(extra: dict[str, str], cohort: Any, config: Any) -> Non
             find_participant(cohort, email)
         except NotFound as exc:
             raise NotFound(f"--alias {name!r}: {exc}", hint=exc.hint) from None
-
-
-def _known_zone(name: str) -> bool:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def _check_line(value: str | None, option: str) -> None:

@@ -159,7 +159,7 @@ def commit_import(
     """
     from learncli.cli._output import console, note, print_changes, print_diagnostics
     from learncli.domain import commitments
-    from learncli.domain.people import MAX_CSV_BYTES
+    from learncli.domain.csvsheet import MAX_CSV_BYTES
     from learncli.errors import DataError
     from learncli.models.cohort import Cohort
     from learncli.render.attendance import commitments_table

@@ -84,12 +84,13 @@ def participant_import(
     """
     from learncli.cli._output import console, note, print_changes, print_diagnostics, warn
     from learncli.domain import people
+    from learncli.domain.csvsheet import MAX_CSV_BYTES
     from learncli.errors import DataError
     from learncli.models.cohort import Cohort
     from learncli.render.tables import participant_table
     from learncli.store import edits
 
-    data = read_input_file(file, people.MAX_CSV_BYTES)
+    data = read_input_file(file, MAX_CSV_BYTES)
     app_state = state(ctx)
     folder = app_state.folder
     with folder.transaction(dry_run=dry_run) as tx:

@@ -7,8 +7,6 @@ review asks about, and what `learn commit review` finds by email and session.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +17,7 @@ from pydantic import ValidationError
 
 from learncli.diagnostics import Diagnostic
 from learncli.domain.lookup import find_participant, find_session
-from learncli.domain.people import MAX_CSV_BYTES, decode_csv
+from learncli.domain.csvsheet import missing_columns, open_sheet
 from learncli.errors import NotFound, Refused
 from learncli.models.cohort import FACTORS, Cohort, Commitment, Participant
 
@@ -147,62 +145,25 @@ def read_csv(path: Path, data: bytes, cohort: Cohort) -> CommitmentImport:
     Rows already in the cohort are skipped, so importing the same sheet again adds only
     the new rows. Every problem names its line and column."""
     result = CommitmentImport()
+    sheet, result.problems = open_sheet(path, data, HEADER_ALIASES, "email,session,text,factor")
+    if sheet is None:
+        return result
+    result.encoding, result.ignored_columns = sheet.encoding, sheet.ignored
+    missing = missing_columns(sheet, {"email": ("email",), "session": ("session",), "text": ("text",)})
+    if missing is not None:
+        result.problems.append(missing)
+        return result
 
-    def problem(code: str, message: str, line: int = 0, col: int = 0) -> None:
+    def problem(code: str, message: str, line: int, col: int) -> None:
         result.problems.append(Diagnostic.make(code, message, path, line, col))
-
-    if len(data) > MAX_CSV_BYTES:
-        problem("I001", f"the file is {len(data):,} bytes; the limit is {MAX_CSV_BYTES:,}")
-        return result
-    text, result.encoding = decode_csv(data)
-    if "\x00" in text:
-        problem("I001", "the file contains NUL bytes; is it really a CSV file?", text.count("\n", 0, text.index("\x00")) + 1, 1)
-        return result
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        problem("I001", f"cannot read the header: {exc}", 1, 1)
-        return result
-    if not header or not any(h.strip() for h in header):
-        problem("I001", "the file is empty: expected a header row email,session,text,factor", 1, 1)
-        return result
-    columns: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = HEADER_ALIASES.get(re.sub(r"[^a-z0-9]", "", title.lower()))
-        if key and key not in columns:
-            columns[key] = index
-        elif title.strip():
-            result.ignored_columns.append(title.strip())
-    missing = [c for c in ("email", "session", "text") if c not in columns]
-    if missing:
-        problem("I001", f"no {', '.join(missing)} column in the header ({', '.join(h for h in header if h)})", 1, 1)
-        return result
 
     count = len(cohort.sessions)
     seen: dict[tuple[str, int], int] = {}
-    while True:
-        line = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problem("I002", f"cannot read this row: {exc}", line, 1)
-            break
-        if not any(cell.strip() for cell in row):
-            continue
+    col = sheet.col
+    for line, row in sheet.rows():
 
         def cell(key: str, row: list[str] = row) -> str:
-            index = columns.get(key)
-            return row[index].strip() if index is not None and index < len(row) else ""
-
-        def col(key: str) -> int:
-            return columns.get(key, 0) + 1
+            return sheet.cell(row, key)
 
         match = _SESSION.match(cell("session"))
         if not match:
@@ -254,4 +215,5 @@ def read_csv(path: Path, data: bytes, cohort: Cohort) -> CommitmentImport:
                 )
             continue
         result.entries.append(values)
+    result.problems.extend(sheet.problems)
     return result

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from learncli.diagnostics import Diagnostic
+from learncli.domain.csvsheet import Sheet, missing_columns, open_sheet
 from learncli.errors import Refused
 from learncli.models.cohort import Cohort, Participant
 
@@ -34,7 +32,6 @@ HEADER_ALIASES: dict[str, str] = {
     "billingname": "billing_name", "billingcontact": "billing_name", "billingcontactname": "billing_name",
     "financecontact": "billing_name",
 }
-MAX_CSV_BYTES = 10 * 1024 * 1024
 
 
 def participant_entry(values: dict[str, Any]) -> dict[str, Any]:
@@ -75,77 +72,30 @@ class ImportResult:
     encoding: str = "utf-8"
 
 
-def decode_csv(data: bytes) -> tuple[str, str]:
-    """Text of a CSV export: UTF-8 (with or without BOM), else Windows-1252 as Excel writes."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "windows-1252"
-
-
 def read_registrations(path: Path, data: bytes, cohort: Cohort, today: date) -> ImportResult:
     """Parse a registration CSV into participants to add; every problem has a line and column."""
     result = ImportResult()
-    if len(data) > MAX_CSV_BYTES:
-        result.problems.append(Diagnostic.make("I001", f"the file is {len(data):,} bytes; the limit is {MAX_CSV_BYTES:,}", path))
+    sheet, result.problems = open_sheet(path, data, HEADER_ALIASES, "name,email,organisation,role,po")
+    if sheet is None:
         return result
-    text, result.encoding = decode_csv(data)
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        result.problems.append(Diagnostic.make("I001", "the file contains NUL bytes; is it really a CSV file?", path, line, 1))
-        return result
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        result.problems.append(Diagnostic.make("I001", f"cannot read the header: {exc}", path, 1, 1))
-        return result
-    if not header or not any(h.strip() for h in header):
-        result.problems.append(Diagnostic.make("I001", "the file is empty: expected a header row such as name,email,organisation,role,po", path, 1, 1))
-        return result
-    columns: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = HEADER_ALIASES.get(re.sub(r"[^a-z0-9]", "", title.lower()))
-        if key and key not in columns:
-            columns[key] = index
-        elif title.strip():
-            result.ignored_columns.append(title.strip())
-    has_name = "name" in columns or "first_name" in columns or "last_name" in columns
-    missing = [c for c, ok in (("name", has_name), ("email", "email" in columns)) if not ok]
-    if missing:
-        result.problems.append(
-            Diagnostic.make("I001", f"no {' or '.join(missing)} column in the header ({', '.join(h for h in header if h)})", path, 1, 1)
-        )
+    result.encoding, result.ignored_columns = sheet.encoding, sheet.ignored
+    missing = missing_columns(sheet, {"name": ("name", "first_name", "last_name"), "email": ("email",)})
+    if missing is not None:
+        result.problems.append(missing)
         return result
 
     seen: dict[str, int] = {}
-    line = 1
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            result.problems.append(Diagnostic.make("I002", f"cannot read this row: {exc}", path, start, 1))
-            break
-        line = start
-        if not any(cell.strip() for cell in row):
-            continue
-        values = _row_values(row, columns)
+    for line, row in sheet.rows():
+        values = _row_values(sheet, row)
         values["registered"] = today
         try:
             person = Participant.model_validate(participant_entry(values))
         except ValidationError as exc:
-            result.problems.extend(_row_problems(exc, path, line, columns))
+            result.problems.extend(_row_problems(exc, path, line, sheet.columns))
             continue
         if person.email in seen:
             result.problems.append(
-                Diagnostic.make("I003", f"{person.email} appears twice in the file (also on line {seen[person.email]})", path, line, columns["email"] + 1)
+                Diagnostic.make("I003", f"{person.email} appears twice in the file (also on line {seen[person.email]})", path, line, sheet.col("email"))
             )
             continue
         seen[person.email] = line
@@ -153,17 +103,14 @@ def read_registrations(path: Path, data: bytes, cohort: Cohort, today: date) -> 
             result.skipped.append((line, f"{person.email} is already in {cohort.id}"))
             continue
         result.rows.append(ImportRow(line, participant_entry(values), person))
+    result.problems.extend(sheet.problems)
     return result
 
 
-def _row_values(row: list[str], columns: dict[str, int]) -> dict[str, Any]:
-    def cell(key: str) -> str:
-        index = columns.get(key)
-        return row[index].strip() if index is not None and index < len(row) else ""
-
-    values: dict[str, Any] = {key: cell(key) for key in ("name", "email", "organisation", "role", "po", "billing_email", "billing_name")}
+def _row_values(sheet: Sheet, row: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {key: sheet.cell(row, key) for key in ("name", "email", "organisation", "role", "po", "billing_email", "billing_name")}
     if not values["name"]:
-        values["name"] = " ".join(p for p in (cell("first_name"), cell("last_name")) if p)
+        values["name"] = " ".join(p for p in (sheet.cell(row, "first_name"), sheet.cell(row, "last_name")) if p)
     return values
 
 

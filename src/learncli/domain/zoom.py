@@ -33,8 +33,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from learncli.diagnostics import Diagnostic
+from learncli.domain.csvsheet import MAX_CSV_BYTES
 
-MAX_REPORT_BYTES = 10 * 1024 * 1024
+MAX_REPORT_BYTES = MAX_CSV_BYTES
 #: How far down the file the participants header may be (after the meeting block).
 HEADER_SEARCH_ROWS = 40
 

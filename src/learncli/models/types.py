@@ -204,7 +204,8 @@ def _url(value: Any) -> str:
 
 
 @lru_cache(maxsize=32)
-def _known_zone(name: str) -> bool:
+def known_zone(name: str) -> bool:
+    """True when `name` is a time zone of the zone database (Europe/London)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
@@ -216,7 +217,7 @@ def _known_zone(name: str) -> bool:
 
 def _timezone(value: Any) -> str:
     text = _line(value)
-    if not _known_zone(text):
+    if not known_zone(text):
         raise invalid("'{value}' is not a time zone name such as Europe/London", value=text)
     return text
 
