@@ -137,3 +137,27 @@ def print_changes(changes: list[Change], root: Path, *, dry_run: bool) -> None:
             note(f"{verb} {name}")
     if dry_run:
         say("dry run: nothing was written")
+
+
+def refuse_or_show_import_problems(file: Path, problems: list[Diagnostic], has_good_rows: bool, skip_invalid: bool) -> None:
+    """An import with problems writes nothing (DataError), unless --skip-invalid lets the
+    good rows in; then the problems are shown and the import goes on."""
+    from learncli.errors import DataError
+
+    if problems and not (skip_invalid and has_good_rows):
+        raise DataError(
+            f"{file} has {len(problems)} problem(s); nothing was imported"
+            + ("" if skip_invalid else " (use --skip-invalid to import the other rows)"),
+            diagnostics=problems,
+        )
+    print_diagnostics(problems)
+
+
+def import_notes(file: Path, encoding: str, ignored_columns: list[str], skipped: list[tuple[int, str]]) -> None:
+    """What the person should know about how a CSV import read their file."""
+    if encoding != "utf-8":
+        note(f"read {file} as {encoding} (it is not UTF-8)")
+    if ignored_columns:
+        note(f"columns not used: {', '.join(ignored_columns)}")
+    for line, reason in skipped:
+        note(f"{file}:{line}: skipped: {reason}")

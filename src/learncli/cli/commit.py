@@ -157,10 +157,9 @@ def commit_import(
 
     Example: learn commit import 2026-autumn commitments-after-5.csv --dry-run
     """
-    from learncli.cli._output import console, note, print_changes, print_diagnostics
+    from learncli.cli._output import console, import_notes, print_changes, refuse_or_show_import_problems
     from learncli.domain import commitments
     from learncli.domain.csvsheet import MAX_CSV_BYTES
-    from learncli.errors import DataError
     from learncli.models.cohort import Cohort
     from learncli.render.attendance import commitments_table
     from learncli.store import edits
@@ -170,22 +169,11 @@ def commit_import(
     with folder.transaction(dry_run=dry_run) as tx:
         cohort = folder.cohort(cohort_id)
         result = commitments.read_csv(file, data, cohort)
-        if result.problems and not (skip_invalid and result.entries):
-            raise DataError(
-                f"{file} has {len(result.problems)} problem(s); nothing was imported"
-                + ("" if skip_invalid else " (use --skip-invalid to import the other rows)"),
-                diagnostics=result.problems,
-            )
-        print_diagnostics(result.problems)
+        refuse_or_show_import_problems(file, result.problems, bool(result.entries), skip_invalid)
         doc = tx.edit(folder.cohort_path(cohort_id), Cohort) if result.entries else None
         for values in result.entries:
             edits.add_commitment(doc, values)
-    if result.encoding != "utf-8":
-        note(f"read {file} as {result.encoding} (it is not UTF-8)")
-    if result.ignored_columns:
-        note(f"columns not used: {', '.join(result.ignored_columns)}")
-    for line, reason in result.skipped:
-        note(f"{file}:{line}: skipped: {reason}")
+    import_notes(file, result.encoding, result.ignored_columns, result.skipped)
     if result.entries:
         shown = [v for v in _preview(cohort, result.entries)]
         console().print(commitments_table(shown, title=f"{'Would add' if dry_run else 'Added'} {len(shown)} commitment(s)"))

@@ -82,10 +82,9 @@ def participant_import(
 
     Example: learn participant import 2026-autumn registrations.csv --dry-run
     """
-    from learncli.cli._output import console, note, print_changes, print_diagnostics, warn
+    from learncli.cli._output import console, import_notes, print_changes, refuse_or_show_import_problems, warn
     from learncli.domain import people
     from learncli.domain.csvsheet import MAX_CSV_BYTES
-    from learncli.errors import DataError
     from learncli.models.cohort import Cohort
     from learncli.render.tables import participant_table
     from learncli.store import edits
@@ -97,24 +96,13 @@ def participant_import(
         config = folder.config()
         cohort = folder.cohort(cohort_id)
         result = people.read_registrations(file, data, cohort, app_state.today)
-        if result.problems and not (skip_invalid and result.rows):
-            raise DataError(
-                f"{file} has {len(result.problems)} problem(s); nothing was imported"
-                + ("" if skip_invalid else " (use --skip-invalid to import the other rows)"),
-                diagnostics=result.problems,
-            )
-        print_diagnostics(result.problems)
+        refuse_or_show_import_problems(file, result.problems, bool(result.rows), skip_invalid)
         doc = tx.edit(folder.cohort_path(cohort_id), Cohort) if result.rows else None
         for row in result.rows:
             entry = dict(row.values)
             entry["email"] = row.participant.email
             edits.add_participant(doc, entry)
-    if result.encoding != "utf-8":
-        note(f"read {file} as {result.encoding} (it is not UTF-8)")
-    if result.ignored_columns:
-        note(f"columns not used: {', '.join(result.ignored_columns)}")
-    for line, reason in result.skipped:
-        note(f"{file}:{line}: skipped: {reason}")
+    import_notes(file, result.encoding, result.ignored_columns, result.skipped)
     if result.rows:
         console().print(participant_table([r.participant for r in result.rows], title=f"{'Would add' if dry_run else 'Added'} {len(result.rows)} participant(s)"))
     print_changes(tx.changes, folder.root, dry_run=dry_run)
