@@ -219,6 +219,21 @@ class Bench:
                 lambda i, args=args: self.time(self.learn_cmd(few, *args(i))),
                 repeat=max(self.args.repeat, 11),  # quick commands: more runs, so that a busy moment does not decide
             )
+        # Planning a cohort checks its facilitators against every other cohort's sessions.
+        # Each file's bookings are remembered (.learn-cache/bookings.json, filled by the
+        # first plan or by validate), so later plans hash the files instead of reading them.
+        plan = ["cohort", "add", "leading-with-learning", "--start", "2031-04-15", "--id", "bench-plan", "--dry-run"]
+        for data, _ in copies.values():
+            self.time(self.learn_cmd(data, *plan))  # the first plan reads every cohort once
+        figure = Figure("single-cohort-add", f"cohort add --dry-run, {large:,} vs {small:,} cohorts",
+                        f"learn cohort add at {large:,} cohorts", f"the same at {small:,} cohorts", None,
+                        "(checks every cohort's bookings, remembered)")
+        self.pair(
+            figure,
+            lambda i: self.time(self.learn_cmd(copies[large][0], *plan)),
+            lambda i: self.time(self.learn_cmd(few, *plan)),
+            repeat=max(self.args.repeat, 11),
+        )
 
     def invoice_run(self) -> None:
         n = self.args.sizes[1]

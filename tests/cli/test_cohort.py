@@ -134,3 +134,16 @@ def test_list_and_show(learn):
     assert shown["schedule"][3]["start"] == "2026-11-04T09:30:00+00:00"
     text = learn("cohort", "show", "2026-autumn").stdout
     assert "Wed 4 Nov 2026" in text and "Targeting our learning" in text
+
+
+def test_double_bookings_see_a_cohort_edited_since_the_last_check(learn, data_dir):
+    wednesdays = "2027-09-22,2027-10-06,2027-10-20,2027-11-03,2027-11-17,2027-12-01"
+    assert learn("cohort", "add", "leading-with-learning", "--id", "first", "--dates", wednesdays, "--dry-run").exit_code == 0
+    assert (data_dir / ".learn-cache" / "bookings.json").is_file()
+    # By hand, the spring cohort moves onto the first of those Wednesdays.
+    spring = data_dir / "cohorts" / "2026-spring.yaml"
+    spring.write_text(spring.read_text().replace("- date: 2026-06-16", "- date: 2027-09-22"))
+    again = learn("cohort", "add", "leading-with-learning", "--id", "first", "--dates", wednesdays)
+    assert again.exit_code == 1
+    assert "D009" in again.stderr and "2026-spring" in again.stderr
+    assert not (data_dir / "cohorts" / "first.yaml").exists()

@@ -264,3 +264,49 @@ def check_facilitator_overlaps(items: list[CohortInput], config: Config) -> list
                         )
                 booked[(fid, t.date)].append((t.start, t.end, item, t.number))
     return check.diagnostics
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """One facilitator in one session: what a double booking is checked against."""
+
+    cohort: str
+    number: int
+    facilitator: str
+    start: datetime
+    end: datetime
+
+
+def bookings(cohort_id: str, cohort: Cohort, config: Config) -> list[Booking]:
+    """Every (facilitator, session) of a cohort that will run."""
+    course = config.course(cohort.course)
+    facilitators = cohort.facilitator_ids(course)
+    return [
+        Booking(cohort_id, t.number, fid, t.start, t.end)
+        for t in session_times(cohort, course, config.timezone)
+        if not t.cancelled
+        for fid in facilitators
+    ]
+
+
+def check_against_bookings(item: CohortInput, config: Config, others: list[Booking]) -> list[Diagnostic]:
+    """Double bookings of `item`'s facilitators against other cohorts' sessions, reported
+    in `item`'s file only (what a command changing one cohort needs to know)."""
+    check = Checker()
+    booked: dict[tuple[str, date], list[Booking]] = defaultdict(list)
+    for booking in others:
+        if booking.cohort != item.id:
+            booked[(booking.facilitator, booking.start.date())].append(booking)
+    for mine in bookings(item.id, item.cohort, config):
+        for other in booked.get((mine.facilitator, mine.start.date()), []):
+            if other.start < mine.end and mine.start < other.end:
+                person = config.facilitator(mine.facilitator)
+                name = person.name if person else mine.facilitator
+                check.at(
+                    item.source,
+                    ("sessions", mine.number - 1, "date"),
+                    "D009",
+                    f"{name} is booked into session {mine.number} here and session {other.number} of {other.cohort} "
+                    f"at the same time ({fmt_day(mine.start.date())})",
+                )
+    return check.diagnostics
