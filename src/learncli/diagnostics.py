@@ -73,6 +73,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "M005": (E, "payments more than the invoice's total, or a payment to a void invoice"),
     "M006": (E, "invoice cancelled by more than one credit note"),
     "M007": (W, "two live invoices for one participant of one cohort"),
+    "M008": (W, "ledger entry in the file of another year"),
     # A / C: attendance and commitments
     "A001": (E, "attendance for a session that does not exist"),
     "A002": (E, "attendance for someone who is not a participant"),

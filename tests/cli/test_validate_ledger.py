@@ -150,3 +150,27 @@ def test_a_total_that_does_not_add_up_is_an_error(learn, data_dir):
     result = learn("validate")
     assert result.exit_code == 1
     assert any("does not match the lines" in d["message"] for d in diagnostics(result.stdout, "F003"))
+
+
+def test_an_entry_typed_into_another_years_file_is_pointed_at(learn, data_dir):
+    from datetime import date
+    from decimal import Decimal
+
+    from learncli.models.invoice import PaymentEntry
+
+    assert learn("--today", "2026-08-01", "invoice", "run", "2026-autumn").exit_code == 0
+    # learn files a January payment under the new year ...
+    recorded = learn("--today", "2027-01-06", "payment", "record", "LWL-2026-0012", "--amount", "10", "--date", "2027-01-05", "--method", "bank")
+    assert recorded.exit_code == 0, recorded.output
+    assert "payment: LWL-2026-0012" in (data_dir / "invoices" / "2027.yaml").read_text()
+    assert not diagnostics(learn("--today", "2027-01-06", "validate").stdout, "M008")
+    # ... and a person who types the next one into last year's file is told where it goes.
+    path = data_dir / "invoices" / "2026.yaml"
+    typed = PaymentEntry(payment="LWL-2026-0012", date=date(2027, 1, 12), amount=Decimal("5"), method="card")
+    path.write_text(path.read_text() + "\n" + entry_text(typed))
+    result = learn("--today", "2027-01-13", "validate")
+    [misfiled] = diagnostics(result.stdout, "M008")
+    assert misfiled["severity"] == "warning" and result.exit_code == 0
+    assert misfiled["path"].endswith("invoices/2026.yaml")
+    assert int(misfiled["line"]) == line_of(path, "date: 2027-01-12")
+    assert "invoices/2027.yaml" in misfiled["message"]

@@ -41,6 +41,7 @@ from learncli.models.invoice import (
     InvoiceLine,
     PaymentEntry,
     Vat,
+    entry_date,
     vat_amount,
 )
 
@@ -694,6 +695,17 @@ def check_ledger(ledger: Ledger, config: Config | None, cohorts: dict[str, Cohor
     cancelled: dict[str, Located] = {}
     for item in ledger.items:
         entry = item.entry
+        filed = entry_date(entry)
+        if item.path.stem.isdigit() and len(item.path.stem) == 4 and int(item.path.stem) != filed.year:
+            key = "date" if isinstance(entry, PaymentEntry) else "issued"
+            out.append(
+                item.diagnostic(
+                    "M008",
+                    f"this entry is dated {filed.isoformat()} but is in the file for {item.path.stem}; "
+                    f"move it to {item.path.parent.name}/{filed.year}.yaml (each entry goes in the file of the year of its date)",
+                    key,
+                )
+            )
         if isinstance(entry, PaymentEntry):
             account = ledger.accounts.get(entry.payment)
             if account is None:

@@ -14,6 +14,7 @@ Each entry is a mapping whose first key says what it is:
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal, Union
 
@@ -135,6 +136,11 @@ class PaymentEntry(StrictModel):
 
 
 Entry = InvoiceEntry | CreditNoteEntry | PaymentEntry
+
+
+def entry_date(entry: Entry) -> date:
+    """The date an entry is filed under: a payment's date, or the issue date."""
+    return entry.date if isinstance(entry, PaymentEntry) else entry.issued
 
 #: The key that says what kind an entry is -> the tag of its model in the union. Tags are
 #: written `<...>` so they can never be mistaken for a key when an error is traced back

@@ -25,7 +25,7 @@ import yaml
 from learncli.diagnostics import Diagnostic
 from learncli.domain.invoicing import Ledger, Located
 from learncli.errors import DataError, Refused
-from learncli.models.invoice import Entry, LedgerFile, PaymentEntry
+from learncli.models.invoice import Entry, LedgerFile, PaymentEntry, entry_date
 
 if TYPE_CHECKING:
     from learncli.store.folder import DataFolder, FileResult, Transaction
@@ -130,10 +130,6 @@ def load_ledger(folder: DataFolder) -> Ledger:
 def ledger_path(folder: DataFolder, day: date) -> Path:
     """The file an entry dated `day` is appended to."""
     return folder.invoices_dir / f"{day.year}.yaml"
-
-
-def entry_date(entry: Entry) -> date:
-    return entry.date if isinstance(entry, PaymentEntry) else entry.issued
 
 
 def append_entries(tx: Transaction, folder: DataFolder, entries: list[Entry]) -> list[Path]:
