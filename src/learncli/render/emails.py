@@ -179,14 +179,12 @@ def invitation_attachments(events: CohortEvents, person: Participant, *, stamp: 
     Google Calendar's import). The events have the same UID and SEQUENCE in both, so
     opening both never doubles a session.
     """
-    from learncli.render.ics import invitation_ics, session_invitation_ics
+    from learncli.render.ics import invitation_set
 
     course = events.course.id
-    out = [
-        Attachment(f"{course}-session-{event.number}.ics", session_invitation_ics(events, person, event.number, stamp=stamp))
-        for event in events.active
-    ]
-    out.append(Attachment(f"{course}-all-sessions.ics", invitation_ics(events, person, stamp=stamp)))
+    each, whole = invitation_set(events, person, stamp=stamp)
+    out = [Attachment(f"{course}-session-{number}.ics", data) for number, data in each]
+    out.append(Attachment(f"{course}-all-sessions.ics", whole))
     return out
 
 

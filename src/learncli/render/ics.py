@@ -15,6 +15,7 @@ Public functions, each returning the bytes of one .ics file:
   every session that is not cancelled, with them as ATTENDEE: what `--per-participant`
   writes and what the joining email attaches.
 * `session_invitation_ics(events, participant, number)` - the same for one session only.
+* `invitation_set(events, participant)` - both of those at once, for the joining email.
 * `cancel_ics(events, number, participant=None)` - METHOD:CANCEL for one cancelled session.
 
 `events` comes from `learncli.store.calendar_state.sequenced_events(folder, tx, cohort_id)`,
@@ -26,6 +27,7 @@ from __future__ import annotations
 import calendar as _weekdays
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -86,6 +88,20 @@ def session_invitation_ics(
     return _calendar(events, REQUEST, [event], stamp=stamp, attendee=participant)
 
 
+def invitation_set(
+    events: CohortEvents, participant: Participant, *, stamp: datetime | None = None
+) -> tuple[list[tuple[int, bytes]], bytes]:
+    """`session_invitation_ics` for each session that is not cancelled, and `invitation_ics`,
+    with each event written once for both (what a joining email attaches)."""
+    sessions = events.active
+    if not sessions:
+        raise ValueError(f"every session of {events.cohort.id} is cancelled; there is nothing to invite to")
+    stamp = _utc_stamp(stamp)
+    written = [_event(events, s, REQUEST, stamp, participant).to_ical() for s in sessions]
+    each = [(s.number, _assemble(events, REQUEST, [part])) for s, part in zip(sessions, written)]
+    return each, _assemble(events, REQUEST, written)
+
+
 def cancel_ics(
     events: CohortEvents, number: int, participant: Participant | None = None, *, stamp: datetime | None = None
 ) -> bytes:
@@ -113,6 +129,20 @@ def _calendar(
     name: str | None = None,
 ) -> bytes:
     stamp = _utc_stamp(stamp)
+    return _assemble(events, method, [_event(events, s, method, stamp, attendee).to_ical() for s in sessions], name=name)
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def _assemble(events: CohortEvents, method: str, parts: Sequence[bytes], *, name: str | None = None) -> bytes:
+    """A VCALENDAR around events already written by icalendar.
+
+    icalendar writes a component as its own lines followed by those of each
+    subcomponent, so a calendar is its header, the VTIMEZONE and the events one after
+    another, then END. Writing the pieces separately gives the same bytes, and lets one
+    event serve in several files and one VTIMEZONE in every file of a run.
+    """
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -121,11 +151,16 @@ def _calendar(
     if name:
         # Apple Calendar and Google name a subscribed or imported calendar after this.
         cal.add("x-wr-calname", name)
+    head = cal.to_ical()
+    if not head.endswith(_END):  # pragma: no cover - icalendar changed how it writes
+        raise RuntimeError("icalendar wrote an unexpected calendar ending")
     dates = [e.start.date() for e in events.events]
-    cal.add_component(vtimezone(events.zone, min(dates), max(dates)))
-    for session in sessions:
-        cal.add_component(_event(events, session, method, stamp, attendee))
-    return cal.to_ical()
+    return head[: -len(_END)] + _vtimezone_ical(events.zone, min(dates), max(dates)) + b"".join(parts) + _END
+
+
+@lru_cache(maxsize=64)
+def _vtimezone_ical(zone_name: str, first: date, last: date) -> bytes:
+    return vtimezone(zone_name, first, last).to_ical()
 
 
 def _event(events: CohortEvents, session: SessionEvent, method: str, stamp: datetime, attendee: Participant | None) -> Event:
