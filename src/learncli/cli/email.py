@@ -50,6 +50,8 @@ class Batch:
     plan: EmailPlan
     items: list[Outgoing]
     zone: str
+    #: Each item as `learn email render` writes it (composed once, in `_prepare`).
+    composed: list[bytes] = field(default_factory=list)
     #: (email, name, why): messages that could not be built (a name unsafe in a header).
     problems: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -67,7 +69,7 @@ def _prepare(
     sender: Mailbox | None,
 ) -> Batch:
     """Plan the emails, render the templates, attach invitations, check every header."""
-    from datetime import timezone
+    from zoneinfo import ZoneInfo
 
     from learncli.domain.emails import LEDGER_KINDS, check_kind, plan_emails
     from learncli.render.emails import (
@@ -94,23 +96,25 @@ def _prepare(
     organisation = mailbox(config.organisation.name, config.organisation.email, "the organisation in courses.yaml")
     reply_to = mailbox(None, config.email.reply_to or config.organisation.email, "the reply-to address in courses.yaml")
     batch = Batch(plan, [], config.timezone)
-    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    # The Date of a written message and the DTSTAMP of its invitations: one moment.
+    when = datetime.now(ZoneInfo(config.timezone)).replace(microsecond=0)
     for draft in plan.drafts:
         person = draft.participant
         try:
             mailbox(person.name, person.email, "the participant")
-            attachments = invitation_attachments(events, person, stamp=stamp) if draft.invitation and events else []
+            attachments = invitation_attachments(events, person, stamp=when) if draft.invitation and events else []
             context = dict(draft.context)
             if attachments:
                 context["invitation_files"] = [a.filename for a in attachments[:-1]]
                 context["all_sessions_file"] = attachments[-1].filename
             rendered = render_email(templates, kind, context)
             item = outgoing(draft, rendered, sender or organisation, reply_to, organisation.domain, attachments)
-            compose(item, when=stamp)
+            data = compose(item, when=when)
         except HeaderRefused as exc:
             batch.problems.append((str(person.email), str(person.name), str(exc)))
             continue
         batch.items.append(item)
+        batch.composed.append(data)
     return batch
 
 
@@ -145,14 +149,11 @@ def email_render(
     Example: learn email render joining 2026-autumn --include-unpaid
     """
     import os
-    from zoneinfo import ZoneInfo
 
     from learncli.cli._output import print_changes, print_json
+    from learncli.domain.emails import check_kind
     from learncli.mailer import sender_from_env
     from learncli.names import file_names
-    from learncli.render.emails import compose
-
-    from learncli.domain.emails import check_kind
 
     kind = check_kind(kind)
     app_state = state(ctx)
@@ -167,10 +168,9 @@ def email_render(
             session=session, participants=participant or [], include_unpaid=include_unpaid, sender=sender,
         )
         names = file_names([item.draft.participant.email for item in batch.items])
-        when = datetime.now(ZoneInfo(batch.zone)).replace(microsecond=0)
-        for item in batch.items:
+        for item, data in zip(batch.items, batch.composed, strict=True):
             path = directory / f"{names[item.draft.participant.email]}.eml"
-            tx.output(path, compose(item, when=when))
+            tx.output(path, data)
             written.append(
                 {"email": item.to.email, "name": item.to.name, "file": path, "message_id": item.message_id(), "subject": item.rendered.subject}
             )
