@@ -180,3 +180,50 @@ def test_a_file_that_new_entries_cannot_simply_follow_is_checked_whole(tmp_path,
     with pytest.raises(DataError), folder.transaction() as tx:
         append_entries(tx, folder, [PaymentEntry(payment="X-1", date=date(2026, 1, 3), amount=Decimal(1), method="card")])
     assert path.read_text() == text
+
+
+def cohort_view(ledger, cohort_id: str) -> list[tuple]:
+    """Everything a question about one cohort can see: its accounts, whole."""
+    return [
+        (a.number, a.participant, a.total, a.balance, a.status, [p.amount for p in a.payments], a.credit_note, a.at.index, a.at.mark("due"))
+        for a in ledger.all(cohort=cohort_id)
+    ]
+
+
+@pytest.mark.parametrize("cohort_id", ["big", "2026-autumn", "2026-spring", "no-such-cohort"])
+def test_one_cohorts_part_of_the_ledger_answers_as_the_whole_does(busy, cohort_id):
+    # A payment for big's invoice filed in the next year's file, and a credit note
+    # cancelling one of spring's: the part follows references across files.
+    path = busy.invoices_dir / "2027.yaml"
+    with busy.transaction() as tx:
+        append_entries(tx, busy, [PaymentEntry(payment="LWL-2026-0014", date=date(2027, 1, 4), amount=Decimal("75.00"), method="bank")])
+    whole = read_ledger(busy, use_cache=False).ledger
+    read_ledger(busy)  # every file remembered
+    ledger_cache.start_reading()
+    part = read_ledger(busy, cohort=cohort_id)
+    assert part.files == []  # built from the cache alone
+    assert cohort_view(part.ledger, cohort_id) == cohort_view(whole, cohort_id)
+    others = {a.cohort for a in part.ledger.accounts.values()}
+    assert others <= {cohort_id}
+    assert len(part.ledger) < len(whole)
+    assert path.is_file()
+    # Every number in use is known to the part, so an invoice run issues the same ones.
+    from learncli.domain.invoicing import next_numbers
+
+    invoicing = busy.config().invoicing
+    for day in (date(2026, 11, 23), date(2027, 2, 1), date(2025, 5, 5)):
+        assert next_numbers(part.ledger, invoicing, day, 3) == next_numbers(whole, invoicing, day, 3)
+    assert set(part.ledger.numbers) == set(whole.numbers)
+
+
+def test_one_cohorts_part_reads_a_changed_file_again(busy):
+    read_ledger(busy)
+    path = busy.invoices_dir / "2026.yaml"
+    # By hand: LWL-2026-0013 is paid in full.
+    path.write_text(path.read_text(encoding="utf-8") + "\n  - payment: LWL-2026-0013\n    date: 2026-09-01\n    amount: 475.00\n    method: bank\n", encoding="utf-8")
+    ledger_cache.start_reading()
+    part = read_ledger(busy, cohort="big")
+    assert part.files, "a file not in the cache means the whole ledger is read"
+    assert part.ledger.account("LWL-2026-0013").status == "paid"
+    assert read_ledger(busy, cohort="big").files == []  # and now it is remembered
+    assert read_ledger(busy, cohort="big").ledger.account("LWL-2026-0013").status == "paid"

@@ -85,7 +85,7 @@ def _unpaid(folder: DataFolder, cohort: Cohort, config: Config) -> list[Unpaid] 
     from learncli.domain.invoicing import not_invoiced, unpaid
     from learncli.store.ledger import read_ledger
 
-    ledger = read_ledger(folder)
+    ledger = read_ledger(folder, cohort=cohort.id)
     if not ledger.ok:
         warn("the invoice ledger has errors (run `learn validate`), so the brief cannot say who has paid")
         return None

@@ -22,6 +22,7 @@ import difflib
 import re
 import string
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -165,7 +166,9 @@ class Account:
 class Ledger:
     """Every entry of every ledger file, in file order, with accounts per invoice."""
 
-    def __init__(self, items: list[Located]) -> None:
+    def __init__(self, items: list[Located], *, other_numbers: Iterable[str] = ()) -> None:
+        """`other_numbers`: numbers in use by entries left out of `items` (when `items` is
+        one cohort's part of the ledger), so that `next_numbers` never reuses one."""
         self.items = items
         self.accounts: dict[str, Account] = {}
         self.credit_notes: dict[str, Located] = {}
@@ -179,6 +182,8 @@ class Ledger:
             elif isinstance(entry, CreditNoteEntry):
                 self.numbers[entry.credit_note].append(item)
                 self.credit_notes.setdefault(entry.credit_note, item)
+        for number in other_numbers:
+            self.numbers.setdefault(number, [])
         for item in items:
             entry = item.entry
             if isinstance(entry, PaymentEntry) and entry.payment in self.accounts:

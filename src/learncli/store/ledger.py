@@ -25,7 +25,7 @@ import yaml
 from learncli.diagnostics import Diagnostic
 from learncli.domain.invoicing import Ledger, Located
 from learncli.errors import DataError, Refused
-from learncli.models.invoice import Entry, LedgerFile, PaymentEntry, entry_date
+from learncli.models.invoice import Entry, LedgerFile, entry_date
 
 if TYPE_CHECKING:
     from learncli.store.folder import DataFolder, FileResult, Transaction
@@ -63,15 +63,27 @@ class LedgerRead:
         return not any(d.is_error for d in self.diagnostics)
 
 
-def read_ledger(folder: DataFolder, *, use_cache: bool = True) -> LedgerRead:
+def read_ledger(folder: DataFolder, *, use_cache: bool = True, cohort: str | None = None) -> LedgerRead:
     """Read every file of the ledger. Never raises for bad content.
 
     Files that have not changed since they were last read valid come from the cache
     (`store.ledger_cache`); `use_cache=False` reads every one from YAML.
+
+    With `cohort`, the ledger returned may hold only what concerns that cohort: its
+    invoices and the payments and credit notes that name them, and every number in use
+    (so the next number is the same as with the whole ledger). That is all that is built
+    when every file is in the cache (and so valid); otherwise the whole ledger is read,
+    which answers the same questions. For commands about one cohort: emails, the session
+    brief, an invoice run (`learn validate` always checks the whole ledger).
     """
     from learncli.store import ledger_cache
     from learncli.store.bulk import reading_many
 
+    if cohort is not None and use_cache and ledger_cache.enabled():
+        part = ledger_cache.cohort_part(folder, folder.ledger_paths(), cohort)
+        if part is not None:
+            items, numbers = part
+            return LedgerRead(Ledger(items, other_numbers=numbers))
     with reading_many():
         if use_cache and ledger_cache.enabled():
             ledger_cache.start_reading()
@@ -110,13 +122,14 @@ def _read_file(folder: DataFolder, path: Path) -> FileResult[Any]:
     return ledger_cache.save(folder, path, raw, result) or ledger_cache.compact(result)
 
 
-def load_ledger(folder: DataFolder) -> Ledger:
-    """The whole ledger, or `DataError` if any file of it is invalid.
+def load_ledger(folder: DataFolder, *, cohort: str | None = None) -> Ledger:
+    """The whole ledger (with `cohort`, possibly only that cohort's part: see
+    `read_ledger`), or `DataError` if any file of it is invalid.
 
     Commands that write must see every entry (a number missed is a number reused), so
     they refuse to work on a ledger with errors.
     """
-    read = read_ledger(folder)
+    read = read_ledger(folder, cohort=cohort)
     if not read.ok:
         errors = sum(d.is_error for d in read.diagnostics)
         raise DataError(

@@ -39,6 +39,7 @@ from learncli.store import cache as store_cache
 from learncli.store.yamlread import Source, read_yaml
 
 if TYPE_CHECKING:
+    from learncli.domain.invoicing import Located
     from learncli.store.folder import DataFolder, FileResult
 
 #: Bump when what is stored changes shape.
@@ -149,6 +150,67 @@ def _load(folder: DataFolder, path: Path, file_key: str) -> FileResult[Any] | No
     result = FileResult(path, model, source, [])
     _remember_here(path, file_key, result)
     return result
+
+
+def cohort_part(folder: DataFolder, paths: list[Path], cohort: str) -> tuple[list[Located], set[str]] | None:
+    """The entries about one cohort, built from the cache alone: its invoices, and the
+    payments and credit notes that name them, each where it is in its file; and every
+    invoice and credit-note number in the ledger (so that no number is issued twice).
+
+    None unless every file in `paths` is remembered as it is now (then the caller reads
+    the whole ledger, which also remembers it for next time). The rows of the other
+    cohorts are looked at (one field each) but never built into models: with years of
+    history, building every entry is most of what reading the ledger costs.
+    """
+    from learncli.domain.invoicing import Located
+    from learncli.store.yamlread import MAX_FILE_BYTES
+
+    remembered: list[tuple[Path, str, dict[str, Any]]] = []
+    for path in paths:
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                return None
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        file_key = key(raw)
+        stored = store_cache.load(folder.root, _name(path), file_key)
+        if not isinstance(stored, dict):
+            return None
+        remembered.append((path, file_key, stored))
+    items: list[Located] = []
+    every: set[str] = set()
+    try:
+        numbers: set[str] = set()
+        for _, _, stored in remembered:
+            fields = stored["fields"]
+            at_cohort, at_number = fields["invoice"].index("cohort"), fields["invoice"].index("invoice")
+            at_credit = fields["credit_note"].index("credit_note")
+            for kind, row in stored["entries"]:
+                if kind == "invoice":
+                    every.add(row[at_number])
+                    if row[at_cohort] == cohort:
+                        numbers.add(row[at_number])
+                elif kind == "credit_note":
+                    every.add(row[at_credit])
+        for path, file_key, stored in remembered:
+            fields = stored["fields"]
+            naming = {
+                "invoice": fields["invoice"].index("invoice"),
+                "payment": fields["payment"].index("payment"),
+                "credit_note": fields["credit_note"].index("cancels"),
+            }
+            makers = {kind: _maker(KINDS[kind], names) for kind, names in fields.items()}
+            table_text, appendable = stored["marks"], stored["appendable"]
+            if (appendable is not None and type(appendable) is not int) or type(table_text) is not str:
+                return None
+            source = CachedSource(path, None, table_text=table_text, appendable=appendable, key=file_key)
+            for index, (kind, row) in enumerate(stored["entries"]):
+                if row[naming[kind]] in numbers:
+                    items.append(Located(makers[kind](row), path, index, source))
+    except (KeyError, TypeError, ValueError, IndexError, InvalidOperation, AttributeError):
+        return None
+    return items, every
 
 
 def compact(result: FileResult[Any]) -> FileResult[Any]:
