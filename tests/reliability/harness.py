@@ -68,10 +68,15 @@ def is_temp(relative: str) -> bool:
 
 def normal(relative: str, content: bytes | None) -> bytes | None:
     """Content with what legitimately differs between two runs taken out: the DTSTAMP
-    (export time) of a calendar file."""
-    if content is None or not relative.endswith(".ics"):
+    (export time) of a calendar file, the Date of an email."""
+    if content is None:
         return content
-    return b"\r\n".join(line for line in content.split(b"\r\n") if not line.startswith(b"DTSTAMP:"))
+    if relative.endswith(".ics"):
+        return b"\r\n".join(line for line in content.split(b"\r\n") if not line.startswith(b"DTSTAMP:"))
+    if relative.endswith(".eml"):
+        head, _, body = content.partition(b"\r\n\r\n")
+        return b"\r\n".join(line for line in head.split(b"\r\n") if not line.startswith(b"Date:")) + b"\r\n\r\n" + body
+    return content
 
 
 def assert_old_or_new(old: dict[str, bytes], new: dict[str, bytes], now: dict[str, bytes]) -> list[str]:
@@ -335,4 +340,5 @@ WRITING_COMMANDS: tuple[Command, ...] = (
     Command("commit review", ("commit", "review", "2026-autumn", "ann.oneil@example.org", "--session", "5", "--status", "partly", "--note", "on the January agenda")),
     Command("commit import", ("commit", "import", "2026-autumn", "{w}/inputs/commitments.csv")),
     Command("session brief -o", ("session", "brief", "2026-autumn", "6", "--format", "html", "-o", "{w}/elsewhere/brief.html")),
+    Command("email render", ("email", "render", "follow-up", "2026-autumn", "--session", "5", "-o", "{w}/elsewhere/emails")),
 )

@@ -19,11 +19,10 @@ from learncli.store.atomic import LOCK_NAME
 from tests.conftest import Learn
 from tests.reliability.harness import TALLY, TODAY, WRITING_COMMANDS, Command, build_world
 
-#: The writing commands of the crash list, and the two email commands (`email send`
-#: is not in that list: its kills are aimed at the SMTP conversation, in test_email_send).
+#: The writing commands of the crash list, and `email send` (not in that list: its
+#: kills are aimed at the SMTP conversation, in tests/cli/test_email_send.py).
 COMMANDS: tuple[Command, ...] = (
     *WRITING_COMMANDS,
-    Command("email render", ("email", "render", "follow-up", "2026-autumn", "--session", "5", "-o", "{w}/elsewhere/emails")),
     Command("email send", ("email", "send", "follow-up", "2026-autumn", "--session", "5")),
 )
 
