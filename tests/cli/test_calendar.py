@@ -308,3 +308,39 @@ def test_invitations_never_go_into_the_cohorts_folder(learn, data_dir):
     result = learn("calendar", "export", "2026-autumn", "--per-participant", data_dir / "cohorts")
     assert result.exit_code == 1
     assert sorted(p.name for p in (data_dir / "cohorts").iterdir()) == ["2026-autumn.yaml", "2026-spring.yaml"]
+
+
+def test_a_withdrawn_participant_gets_cancellations_of_the_sessions_they_leave(learn, exported, tmp_path):
+    # Zoë accepted her invitations, then withdrew on 25 Oct: sessions 4 to 6 are after that.
+    assert learn("--today", "2026-10-26", "participant", "withdraw", "2026-autumn", "zoe.hartmann@example.org", "--date", "2026-10-25").exit_code == 0
+    target = tmp_path / "inv"
+    result = learn("--today", "2026-10-26", "calendar", "export", "2026-autumn", "--per-participant", target, "--cancel")
+    assert result.exit_code == 0, result.output
+    assert "Zoë Hartmann withdrew" in result.stderr
+    cohort = _by_number(exported)
+    mine = sorted(p.name for p in target.glob("zoe.hartmann@*"))
+    assert mine == [f"zoe.hartmann@example.org-session-{n}-cancel.ics" for n in (4, 5, 6)]
+    for n in (4, 5, 6):
+        calendar = _calendar(target / f"zoe.hartmann@example.org-session-{n}-cancel.ics")
+        assert calendar["METHOD"] == "CANCEL"
+        [event] = calendar.walk("VEVENT")
+        # The event in her calendar, by its UID, at the sequence everyone has: cancelled for her.
+        assert (event["UID"], event["SEQUENCE"]) == (cohort[n]["UID"], cohort[n]["SEQUENCE"])
+        assert event["STATUS"] == "CANCELLED" and "VALARM" not in [c.name for c in event.subcomponents]
+        assert [str(a) for a in event.attendees] == ["mailto:zoe.hartmann@example.org"]
+        assert event.attendees[0].params["CN"] == "Zoë Hartmann"
+        # ... and only for her: the session goes on for everyone else.
+        assert cohort[n]["STATUS"] == "CONFIRMED"
+    # Tom withdrew before the start: every session leaves his calendar.
+    assert len(list(target.glob("tom.whitfield@*-cancel.ics"))) == 6
+    # Registered people get their invitation and no cancellation.
+    assert not list(target.glob("ann.oneil@*-cancel.ics"))
+    assert not (target / "zoe.hartmann@example.org.ics").exists()
+
+
+def test_without_cancel_a_withdrawal_only_says_how_to_write_the_cancellations(learn, tmp_path):
+    target = tmp_path / "inv"
+    result = learn("calendar", "export", "2026-autumn", "--per-participant", target)
+    assert result.exit_code == 0
+    assert not list(target.glob("*-cancel.ics"))
+    assert "add --cancel" in result.stderr

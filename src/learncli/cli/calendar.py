@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -40,7 +41,11 @@ def calendar_export(
     ] = None,
     cancel: Annotated[
         bool,
-        typer.Option("--cancel", help="Also write a cancellation (METHOD:CANCEL) for each cancelled session."),
+        typer.Option(
+            "--cancel",
+            help="Also write a cancellation (METHOD:CANCEL) for each cancelled session; with --per-participant, "
+            "also one per session for each withdrawn participant, from the day they withdrew.",
+        ),
     ] = False,
     dry_run: DryRunOpt = False,
 ) -> None:
@@ -55,7 +60,9 @@ def calendar_export(
 
     With --per-participant DIR, each registered participant also gets an invitation of
     their own (withdrawn participants get none); with --cancel, every cancelled session
-    gets a cancellation notice next to the calendar (and one per participant in DIR).
+    gets a cancellation notice next to the calendar (and one per participant in DIR),
+    and in DIR each withdrawn participant gets a cancellation of every session from the
+    day they withdrew, so the invitations they accepted leave their calendar.
 
     Example: learn calendar export 2026-autumn --per-participant invitations --cancel
     """
@@ -63,9 +70,10 @@ def calendar_export(
     from datetime import datetime, timezone
 
     from learncli.cli._output import print_changes, say
+    from learncli.domain.calendar import sessions_to_drop
     from learncli.errors import UsageProblem
     from learncli.names import file_names
-    from learncli.render.ics import cancel_ics, invitation_ics, publish_ics
+    from learncli.render.ics import cancel_ics, invitation_ics, publish_ics, withdrawal_ics
     from learncli.store.calendar_state import sequenced_events
 
     to_stdout = output == "-"
@@ -88,7 +96,7 @@ def calendar_export(
             folder.refuse_data_file(per_participant)
             if per_participant.exists() and not per_participant.is_dir():
                 raise UsageProblem(f"--per-participant {per_participant}: that is a file; give a folder (it is created if need be)")
-            names = file_names([person.email for person in events.cohort.registered])
+            names = file_names([person.email for person in events.cohort.participants])
             for person in events.cohort.registered:
                 base = per_participant / f"{names[person.email]}.ics"
                 if events.active:
@@ -96,6 +104,13 @@ def calendar_export(
                 if cancel:
                     for event in events.cancelled:
                         tx.output(_cancel_name(base, event.number), cancel_ics(events, event.number, person, stamp=stamp))
+            if cancel:
+                for person in events.cohort.participants:
+                    if person.active:
+                        continue
+                    base = per_participant / f"{names[person.email]}.ics"
+                    for event in sessions_to_drop(events, person, app_state.today):
+                        tx.output(_cancel_name(base, event.number), withdrawal_ics(events, event.number, person, stamp=stamp))
 
     print_changes(tx.changes, folder.root, dry_run=dry_run)
     if to_stdout:
@@ -105,12 +120,14 @@ def calendar_export(
             sys.stdout.flush()
             sys.stdout.buffer.write(calendar_bytes)
             sys.stdout.flush()
-    _explain(events, cohort_id, per_participant=per_participant, cancel=cancel)
+    _explain(events, cohort_id, per_participant=per_participant, cancel=cancel, today=app_state.today)
 
 
-def _explain(events: CohortEvents, cohort_id: str, *, per_participant: Path | None, cancel: bool) -> None:
+def _explain(events: CohortEvents, cohort_id: str, *, per_participant: Path | None, cancel: bool, today: date) -> None:
     """What the facilitator should know after an export (on stderr: stdout may be the .ics)."""
     from learncli.cli._output import note, warn
+    from learncli.domain.calendar import sessions_to_drop
+    from learncli.domain.schedule import fmt_day
 
     cohort = events.cohort
     if not (cohort.zoom and cohort.zoom.url):
@@ -122,10 +139,12 @@ def _explain(events: CohortEvents, cohort_id: str, *, per_participant: Path | No
         listed = ", ".join(f"{n} (SEQUENCE {events.event(n).sequence})" for n in events.changed)
         note(f"changed since the last export: session {listed}; calendar apps will update these events")
     cancelled = [e.number for e in events.cancelled]
+    leaving = [(p, sessions_to_drop(events, p, today)) for p in cohort.participants if not p.active]
+    leaving = [(p, dropped) for p, dropped in leaving if dropped] if per_participant is not None else []
     if cancelled and not cancel:
         note(f"cancelled: session {', '.join(map(str, cancelled))}; add --cancel to write the cancellation notices")
-    if cancel and not cancelled:
-        note(f"no session of {cohort_id} is cancelled, so there are no cancellation notices to write")
+    if cancel and not cancelled and not leaving:
+        note(f"no session of {cohort_id} is cancelled and nobody has withdrawn, so there are no cancellation notices to write")
     if per_participant is not None:
         withdrawn = [p.name for p in cohort.participants if not p.active]
         if not cohort.registered:
@@ -134,6 +153,14 @@ def _explain(events: CohortEvents, cohort_id: str, *, per_participant: Path | No
             warn(f"every session of {cohort_id} is cancelled, so no invitations were written")
         if withdrawn:
             note(f"no invitation for withdrawn participants: {', '.join(withdrawn)}")
+    for person, dropped in leaving:
+        if cancel:
+            note(
+                f"{person.name} withdrew: cancellations of session {', '.join(str(e.number) for e in dropped)} "
+                f"(from {fmt_day(dropped[0].start.date())}) to send them, so the invitations leave their calendar"
+            )
+    if leaving and not cancel:
+        note("add --cancel to also write, for each withdrawn participant, a cancellation of the sessions they no longer come to")
 
 
 def _cancel_name(path: Path, number: int) -> Path:

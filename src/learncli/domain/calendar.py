@@ -15,11 +15,11 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from learncli.domain.schedule import SessionTimes, fmt_day, session_times
 from learncli.models.calendar_state import SessionRecord
-from learncli.models.cohort import Cohort
+from learncli.models.cohort import Cohort, Participant
 from learncli.models.course import Config, Course
 
 
@@ -108,6 +108,14 @@ class CohortEvents:
     @property
     def cancelled(self) -> tuple[SessionEvent, ...]:
         return tuple(e for e in self.events if e.cancelled)
+
+
+def sessions_to_drop(events: CohortEvents, person: Participant, today: date) -> tuple[SessionEvent, ...]:
+    """The sessions a withdrawn participant's calendar should no longer hold: every one on
+    or after the day they withdrew (today, if no day is recorded). Earlier ones stay, as
+    a record of what they came to."""
+    since = person.withdrawn or today
+    return tuple(e for e in events.events if e.start.date() >= since)
 
 
 def event_uid(cohort_id: str, course_id: str, number: int, domain: str) -> str:

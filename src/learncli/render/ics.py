@@ -17,6 +17,8 @@ Public functions, each returning the bytes of one .ics file:
 * `session_invitation_ics(events, participant, number)` - the same for one session only.
 * `invitation_set(events, participant)` - both of those at once, for the joining email.
 * `cancel_ics(events, number, participant=None)` - METHOD:CANCEL for one cancelled session.
+* `withdrawal_ics(events, number, participant)` - METHOD:CANCEL of one session for a
+  participant who has withdrawn (the session goes on for the others).
 
 `events` comes from `learncli.store.calendar_state.sequenced_events(folder, tx, cohort_id)`,
 which also keeps the SEQUENCE state; see its docstring.
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import calendar as _weekdays
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
@@ -114,6 +116,14 @@ def cancel_ics(
     if not event.cancelled:
         raise ValueError(f"session {number} of {events.cohort.id} is not cancelled")
     return _calendar(events, CANCEL, [event], stamp=stamp, attendee=participant)
+
+
+def withdrawal_ics(events: CohortEvents, number: int, participant: Participant, *, stamp: datetime | None = None) -> bytes:
+    """METHOD:CANCEL of session `number` for one participant who has withdrawn: the same
+    UID and SEQUENCE as everyone else's event, STATUS:CANCELLED, them as ATTENDEE. Their
+    calendar drops the event; nobody else's changes (RFC 5546: a CANCEL sent to an
+    attendee who is removed)."""
+    return _calendar(events, CANCEL, [replace(events.event(number), cancelled=True)], stamp=stamp, attendee=participant)
 
 
 # --- building -------------------------------------------------------------------------
