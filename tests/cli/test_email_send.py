@@ -122,6 +122,12 @@ def test_payment_reminder_goes_to_the_billing_contact_as_a_copy(learn, data_dir,
     message = received.message
     assert [a.addr_spec for a in message["Cc"].addresses] == ["accounts.payable@example.org"]
     assert "LWL-2026-0018" in message["Subject"]
+    # The log says who had the copy, and reads back as it was written.
+    from learncli.store.email_log import read_log
+    from learncli.store.folder import DataFolder
+
+    [record] = read_log(DataFolder(data_dir), "2026-autumn").messages
+    assert (record.to, record.cc, record.status) == ("donal.obriain@example.org", ["accounts.payable@example.org"], "sent")
 
 
 def test_resend_sends_one_again_with_the_next_message_id(learn, data_dir, server, use):

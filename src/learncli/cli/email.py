@@ -351,7 +351,8 @@ def _send_all(folder: DataFolder, batch: Batch, log: EmailLog, decisions: list[D
                 who = {"email": item.to.email, "name": item.to.name}
                 data = compose(item, when=now(), sends_before=decision.sends_before)
                 record = LoggedMessage(
-                    kind=item.draft.kind, session=item.draft.session, to=item.draft.participant.email, status="sending",
+                    kind=item.draft.kind, session=item.draft.session, to=item.draft.participant.email,
+                    cc=[m.email for m in item.cc], status="sending",
                     message_id=item.message_id(decision.sends_before), started=now(), subject=item.rendered.subject,
                 )
                 log.messages.append(record)

@@ -47,6 +47,8 @@ class LoggedMessage(StrictModel):
     #: The session a reminder or follow-up is about; none for joining and payment reminders.
     session: int | None = Field(None, ge=1)
     to: Email
+    #: Who had a copy (the billing contact of a payment reminder), if anyone.
+    cc: list[Email] = Field(default_factory=list)
     status: SendStatus
     message_id: Line
     started: Stamp

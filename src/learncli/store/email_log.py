@@ -86,7 +86,10 @@ def record_text(record: LoggedMessage) -> str:
     fields: list[tuple[str, object]] = [("kind", record.kind)]
     if record.session is not None:
         fields.append(("session", record.session))
-    fields += [("to", record.to), ("status", record.status), ("started", record.started)]
+    fields.append(("to", record.to))
+    if record.cc:
+        fields.append(("cc", record.cc))
+    fields += [("status", record.status), ("started", record.started)]
     for name in ("finished", "message_id", "subject", "error"):
         value = getattr(record, name)
         if value is not None:
@@ -95,6 +98,8 @@ def record_text(record: LoggedMessage) -> str:
 
 
 def _value(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, datetime):
