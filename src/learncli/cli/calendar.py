@@ -153,13 +153,13 @@ def _explain(events: CohortEvents, cohort_id: str, *, per_participant: Path | No
             warn(f"every session of {cohort_id} is cancelled, so no invitations were written")
         if withdrawn:
             note(f"no invitation for withdrawn participants: {', '.join(withdrawn)}")
-    for person, dropped in leaving:
-        if cancel:
+    if leaving and cancel:
+        for person, dropped in leaving:
             note(
                 f"{person.name} withdrew: cancellations of session {', '.join(str(e.number) for e in dropped)} "
                 f"(from {fmt_day(dropped[0].start.date())}) to send them, so the invitations leave their calendar"
             )
-    if leaving and not cancel:
+    elif leaving:
         note("add --cancel to also write, for each withdrawn participant, a cancellation of the sessions they no longer come to")
 
 

@@ -29,8 +29,8 @@ from __future__ import annotations
 import calendar as _weekdays
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
