@@ -35,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "email": ("learncli.cli.email", "app", "Emails to participants: joining, reminders, payment reminders and follow-ups, as .eml files or sent over SMTP."),
     "invoice": ("learncli.cli.invoice", "app", "Invoices: issue them for a cohort, list, show, render and void them."),
     "payment": ("learncli.cli.payment", "app", "Payments received against invoices."),
-    "report": ("learncli.cli.report", "app", "Reports from the invoice ledger: contributions owed, revenue."),
+    "report": ("learncli.cli.report", "app", "Reports from the invoice ledger: contributions owed, revenue, the payment gate before a start."),
 }
 
 

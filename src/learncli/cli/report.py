@@ -1,4 +1,4 @@
-"""`learn report ...`: contributions owed, and revenue."""
+"""`learn report ...`: contributions owed, revenue, and the payment gate."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from learncli.cli._common import JsonOpt, group, state
+from learncli.cli._common import CohortArg, JsonOpt, group, state
 
-app = group("Reports from the invoice ledger: contributions owed, revenue.")
+app = group("Reports from the invoice ledger: contributions owed, revenue, the payment gate before a start.")
 
 YearOpt = Annotated[int | None, typer.Option("--year", metavar="YEAR", min=1900, max=9999, help="Only this calendar year (default: all).", show_default=False)]
 
@@ -63,3 +63,44 @@ def report_revenue(ctx: typer.Context, year: YearOpt = None, json_output: JsonOp
         print_json(report)
         return
     console().print(revenue_table(report))
+
+
+@app.command("payment-gate")
+def report_payment_gate(ctx: typer.Context, cohort_id: CohortArg, json_output: JsonOpt = False) -> None:
+    """Before a cohort starts: who has paid, who has not, and who still needs a PO number.
+
+    Look 21, 14 and 7 days before the first session: payment is due the course's payment
+    terms before it (14 days), and the joining email is held for anyone unpaid. Each
+    registered participant gets a line: their invoice, paid / part paid / unpaid / not
+    invoiced, what is owed, the due date, the PO number (or "needed" where an employer
+    pays without one), and what to do next.
+
+    Example: learn --today 2026-09-02 report payment-gate 2026-autumn
+    """
+    from dataclasses import asdict
+
+    from learncli.cli._output import console, note, print_json
+    from learncli.domain.gate import payment_gate
+    from learncli.errors import DataError
+    from learncli.render.invoices import gate_table
+    from learncli.store.ledger import load_ledger
+
+    app_state = state(ctx)
+    folder = app_state.folder
+    config = folder.config()
+    cohort = folder.cohort(cohort_id)
+    course = config.course(cohort.course)
+    if course is None:
+        raise DataError(f"{cohort_id} is for course {cohort.course!r}, which is not in courses.yaml")
+    ledger = load_ledger(folder, cohort=cohort.id)
+    gate = payment_gate(cohort, course, ledger, app_state.today, payment_terms_days=config.invoicing.payment_terms_days)
+    if json_output:
+        print_json({**asdict(gate), "waiting": len(gate.waiting)})
+        return
+    console().print(gate_table(gate))
+    if any(line.state == "not-invoiced" for line in gate.lines):
+        note(f"to invoice everyone who has no invoice yet: learn invoice run {cohort.id}")
+    if any(line.invoice and not line.clear for line in gate.lines):
+        note(f"to draft the reminders: learn email render payment-reminder {cohort.id} (then learn email send ...)")
+    if gate.waiting and gate.days_to_start > 0:
+        note("joining emails are held for anyone not paid in full, unless --include-unpaid")

@@ -15,6 +15,8 @@ from learncli.render.tables import money
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+
+    from learncli.domain.gate import Gate
     from rich.table import Table
 
     from learncli.domain.invoicing import ContributionReport, RevenueReport
@@ -310,3 +312,32 @@ def revenue_table(report: RevenueReport) -> Table:
             row(total, "bold")
     return table
 
+
+
+def gate_table(gate: Gate) -> RenderableType:
+    """The payment gate of one cohort: a heading that says where in the run-up it is, and
+    a row per registered participant."""
+    from rich.console import Group
+    from rich.text import Text
+
+    when = f"in {gate.days_to_start} day(s)" if gate.days_to_start > 0 else ("today" if gate.days_to_start == 0 else f"{-gate.days_to_start} day(s) ago")
+    if gate.days_to_start < 0:
+        stage = "the cohort has started"
+    elif gate.checkpoint is None:
+        stage = f"before the first check ({fmt_day(gate.next_check)})" if gate.next_check else "before the first check"
+    else:
+        stage = f"the {gate.checkpoint}-day check"
+    heading = Text(f"{gate.cohort} starts {fmt_day(gate.start)}, {when}: {stage}; payment due {fmt_day(gate.payment_due)}", style="bold")
+    table = _table("participant", "invoice", "state", "owed", "due", "PO", "to do", right=("owed",))
+    for line in gate.lines:
+        due = fmt_day(line.due) if line.due else ""
+        if line.days_overdue:
+            due += f" ({line.days_overdue}d late)"
+        po = line.po or ("needed" if line.needs_po else "")
+        table.add_row(
+            line.name, line.invoice or "", line.state.replace("-", " "), money(line.owed, line.currency) if line.owed else "",
+            due, po, "; ".join(line.actions), style=None if line.clear else "yellow",
+        )
+    waiting = len(gate.waiting)
+    summary = f"{len(gate.lines) - waiting} of {len(gate.lines)} paid in full" + (f"; {waiting} not yet" if waiting else "")
+    return Group(heading, table, Text(summary))
