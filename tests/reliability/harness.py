@@ -341,4 +341,5 @@ WRITING_COMMANDS: tuple[Command, ...] = (
     Command("commit import", ("commit", "import", "2026-autumn", "{w}/inputs/commitments.csv")),
     Command("session brief -o", ("session", "brief", "2026-autumn", "6", "--format", "html", "-o", "{w}/elsewhere/brief.html")),
     Command("email render", ("email", "render", "follow-up", "2026-autumn", "--session", "5", "-o", "{w}/elsewhere/emails")),
+    Command("completion certificates", ("completion", "certificates", "2026-spring", "-o", "{w}/elsewhere/certificates")),
 )

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from learncli.domain.commitments import CommitmentView
+    from learncli.domain.completion import Completion
 
 LEGEND = "✓ present  L late  E left early  ✗ absent  x excused  ? no mark"
 
@@ -134,4 +135,20 @@ def commitments_table(views: list[CommitmentView], title: str | None = None) -> 
             Text(v.text),
             status,
         )
+    return table
+
+
+def completion_table(report: Completion) -> Table:
+    """One row per registered participant: their state, attendance and commitments."""
+    labels = {"complete": "complete", "on-track": "on track", "incomplete": "not complete", "not-recorded": "attendance not recorded"}
+    when = "finished" if report.finished else f"as of {fmt_day(report.today)}"
+    table = _table("participant", "state", "attended", "missed", "commitments reviewed", title=f"Completion of {report.cohort} ({when})")
+    for line in report.lines:
+        missed = ", ".join(f"{gap.session} ({gap.status or 'no mark'})" for gap in line.missed)
+        if line.made_up:
+            missed = ", ".join(filter(None, [missed, "made up: " + ", ".join(map(str, line.made_up))]))
+        reviewed = f"{line.reviewed} of {line.commitments}"
+        if line.unreviewed:
+            reviewed += f" (open after session {', '.join(map(str, line.unreviewed))})"
+        table.add_row(line.name, labels[line.state], f"{line.attended} of {line.held}", missed, reviewed, style="green" if line.complete else None)
     return table

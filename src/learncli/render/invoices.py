@@ -114,7 +114,7 @@ def to_pdf(html: str, base: Path) -> bytes:
             return
         if url.startswith("file://") and Path(url[7:].split("?")[0]).resolve().is_relative_to(root):
             return
-        raise ValueError(f"not fetching {url}: invoices use only files inside the data folder")
+        raise ValueError(f"not fetching {url}: documents use only files inside the data folder")
 
     fetcher: Any
     try:
