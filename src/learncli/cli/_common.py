@@ -60,6 +60,17 @@ def parse_date_option(value: str | None, name: str = "date") -> date | None:
         raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, for example 2026-11-23", param_hint=name) from None
 
 
+def one_of(option: str, value: str, choices: tuple[str, ...]) -> str:
+    """`value` of `option` in the form it is listed (case and surrounding spaces aside),
+    or a usage error that lists the choices."""
+    from learncli.errors import UsageProblem
+
+    wanted = value.strip().lower()
+    if wanted not in choices:
+        raise UsageProblem(f"{option} {value!r}: choose one of {', '.join(choices)}")
+    return wanted
+
+
 def read_input_file(path: Path, limit: int) -> bytes:
     """The bytes of a file given to an import command, or a clear error (never a traceback)."""
     from learncli.diagnostics import Diagnostic

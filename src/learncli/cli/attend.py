@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, SessionArg, group, read_input_file, state
+from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, SessionArg, group, one_of, read_input_file, state
 
 if TYPE_CHECKING:
     from learncli.domain.attendance import AttendanceGrid
@@ -36,13 +36,11 @@ def attend_mark(
     """
     from learncli.cli._output import print_changes, warn
     from learncli.domain.lookup import find_participant, find_session
-    from learncli.errors import Refused, UsageProblem
+    from learncli.errors import Refused
     from learncli.models.cohort import ATTENDANCE_STATUSES, Cohort
     from learncli.store import edits
 
-    wanted = status.strip().lower()
-    if wanted not in ATTENDANCE_STATUSES:
-        raise UsageProblem(f"--status {status!r}: choose one of {', '.join(ATTENDANCE_STATUSES)}")
+    wanted = one_of("--status", status, ATTENDANCE_STATUSES)
     _check_line(note, "--note")
     app_state = state(ctx)
     folder = app_state.folder

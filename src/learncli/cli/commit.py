@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from learncli.cli._common import CohortArg, DryRunOpt, EmailArg, JsonOpt, group, read_input_file, state
+from learncli.cli._common import CohortArg, DryRunOpt, EmailArg, JsonOpt, group, one_of, read_input_file, state
 
 if TYPE_CHECKING:
     from learncli.domain.commitments import CommitmentView
@@ -71,13 +71,10 @@ def commit_review(
     """
     from learncli.cli._output import print_changes
     from learncli.domain import commitments
-    from learncli.errors import UsageProblem
     from learncli.models.cohort import REVIEW_STATUSES, Cohort
     from learncli.store import edits
 
-    wanted = status.strip().lower()
-    if wanted not in REVIEW_STATUSES:
-        raise UsageProblem(f"--status {status!r}: choose one of {', '.join(REVIEW_STATUSES)}")
+    wanted = one_of("--status", status, REVIEW_STATUSES)
     clean_note = _text(note_text, "--note") if note_text is not None else None
     app_state = state(ctx)
     folder = app_state.folder
@@ -203,15 +200,11 @@ def _preview(cohort: Any, entries: list[dict[str, Any]]) -> list[CommitmentView]
 
 
 def _factor(value: str | None) -> str | None:
-    from learncli.errors import UsageProblem
     from learncli.models.cohort import FACTORS
 
     if value is None:
         return None
-    wanted = value.strip().lower()
-    if wanted not in FACTORS:
-        raise UsageProblem(f"--factor {value!r}: choose one of {', '.join(FACTORS)}")
-    return wanted
+    return one_of("--factor", value, FACTORS)
 
 
 def _text(value: str, option: str = "TEXT") -> str:

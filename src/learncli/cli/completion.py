@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, group, state
+from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, group, one_of, state
 
 app = group("Completion: who attended every session and reviewed their commitments; their certificates.")
 
@@ -81,9 +81,7 @@ def completion_certificates(
     from learncli.render.invoices import to_pdf
     from learncli.render.templating import Templates
 
-    wanted = fmt.strip().lower()
-    if wanted not in FORMATS:
-        raise UsageProblem(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    wanted = one_of("--format", fmt, FORMATS)
     app_state = state(ctx)
     folder = app_state.folder
     config = folder.config()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, group, state
+from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, group, one_of, state
 
 if TYPE_CHECKING:
     from learncli.domain.invoicing import Ledger
@@ -230,11 +230,9 @@ def invoice_render(
     Example: learn invoice render LWL-2026-0001 --format pdf -o invoice.pdf
     """
     from learncli.cli._output import note, print_changes
-    from learncli.errors import UsageProblem
     from learncli.render.invoices import FORMATS, file_name, to_pdf
 
-    if fmt not in FORMATS:
-        raise UsageProblem(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    fmt = one_of("--format", fmt, FORMATS)
     app_state, folder, ledger = _load(ctx)
     config = folder.config()
     doc = ledger.document(number)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, SessionArg, group, state
+from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, SessionArg, group, one_of, state
 
 if TYPE_CHECKING:
     from learncli.domain.brief import Unpaid
@@ -37,12 +37,9 @@ def session_brief(
     """
     from learncli.cli._output import console, print_changes, print_json
     from learncli.domain.brief import build_brief
-    from learncli.errors import UsageProblem
     from learncli.render.brief import brief_json, brief_view
 
-    wanted = output_format.strip().lower()
-    if wanted not in FORMATS:
-        raise UsageProblem(f"--format {output_format!r}: choose one of {', '.join(FORMATS)}")
+    wanted = one_of("--format", output_format, FORMATS)
     app_state = state(ctx)
     folder = app_state.folder
     config = folder.config()
