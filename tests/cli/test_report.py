@@ -111,3 +111,16 @@ def test_payment_gate_knows_which_check_it_is(learn):
 def test_payment_gate_for_an_unknown_cohort_is_a_clear_error(learn):
     result = learn("report", "payment-gate", "2026-autum")
     assert result.exit_code == 1 and "did you mean '2026-autumn'" in result.stderr
+
+
+def test_payment_gate_owes_the_fee_with_vat_before_the_invoice_says_so(learn, data_dir):
+    courses = data_dir / "courses.yaml"
+    text = courses.read_text().replace("  # vat_number: GB000000000   # not VAT-registered, so no VAT line on invoices", "  vat_number: GB123456789")
+    courses.write_text(text.replace("  payment_terms_days: 14", "  payment_terms_days: 14\n  vat_rate: 20"))
+    before = {line["email"]: line["owed"] for line in gate(learn, "2026-08-01")["lines"]}
+    assert set(before.values()) == {"690.00"}  # £575 and 20% VAT, as the invoice will say
+    brief = json.loads(learn("--today", "2026-08-01", "session", "brief", "2026-autumn", "1", "--json").stdout)
+    assert {(u["invoice"], u["balance"]) for u in brief["unpaid"]} == {(None, "690.00")}  # the brief says the same
+    learn("--today", "2026-08-01", "invoice", "run", "2026-autumn")
+    after = {line["email"]: line["owed"] for line in gate(learn, "2026-08-02")["lines"]}
+    assert after == before

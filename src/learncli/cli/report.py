@@ -93,7 +93,7 @@ def report_payment_gate(ctx: typer.Context, cohort_id: CohortArg, json_output: J
     if course is None:
         raise DataError(f"{cohort_id} is for course {cohort.course!r}, which is not in courses.yaml")
     ledger = load_ledger(folder, cohort=cohort.id)
-    gate = payment_gate(cohort, course, ledger, app_state.today, payment_terms_days=config.invoicing.payment_terms_days)
+    gate = payment_gate(cohort, course, config, ledger, app_state.today)
     if json_output:
         print_json({**asdict(gate), "waiting": len(gate.waiting)})
         return

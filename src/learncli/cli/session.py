@@ -79,7 +79,7 @@ def _unpaid(folder: DataFolder, cohort: Cohort, config: Config) -> list[Unpaid] 
     not invoiced yet (for the course fee). None (unknown) if the ledger has errors."""
     from learncli.cli._output import warn
     from learncli.domain.brief import Unpaid
-    from learncli.domain.invoicing import not_invoiced, unpaid
+    from learncli.domain.invoicing import amount_to_invoice, not_invoiced, unpaid
     from learncli.store.ledger import read_ledger
 
     ledger = read_ledger(folder, cohort=cohort.id)
@@ -92,5 +92,6 @@ def _unpaid(folder: DataFolder, cohort: Cohort, config: Config) -> list[Unpaid] 
     ]
     course = config.course(cohort.course)
     if course is not None:
-        owed += [Unpaid(email=p.email, invoice=None, balance=course.fee, currency=course.currency) for p in not_invoiced(ledger.ledger, cohort)]
+        fee = amount_to_invoice(course, config)
+        owed += [Unpaid(email=p.email, invoice=None, balance=fee, currency=course.currency) for p in not_invoiced(ledger.ledger, cohort)]
     return owed

@@ -16,9 +16,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from learncli.domain.invoicing import Ledger, first_session
+from learncli.domain.invoicing import Ledger, amount_to_invoice, first_session
 from learncli.models.cohort import Cohort, Participant
-from learncli.models.course import Course
+from learncli.models.course import Config, Course
 
 #: Days before the first session at which the gate is looked at.
 CHECKPOINTS: tuple[int, ...] = (21, 14, 7)
@@ -33,7 +33,7 @@ class GateLine:
     email: str
     name: str
     state: GateState
-    #: What is still owed: the invoice's balance, or the course fee when not invoiced.
+    #: What is still owed: the invoice's balance, or (not invoiced) the fee with any VAT.
     owed: Decimal
     currency: str
     invoice: str | None = None
@@ -73,7 +73,7 @@ class Gate:
         return [line for line in self.lines if not line.clear]
 
 
-def payment_gate(cohort: Cohort, course: Course, ledger: Ledger, today: date, *, payment_terms_days: int) -> Gate:
+def payment_gate(cohort: Cohort, course: Course, config: Config, ledger: Ledger, today: date) -> Gate:
     """Who is clear to start and who is not, as of `today`.
 
     `ledger` needs to hold this cohort's invoices (one cohort's part will do).
@@ -82,7 +82,8 @@ def payment_gate(cohort: Cohort, course: Course, ledger: Ledger, today: date, *,
     days = (start - today).days
     reached = [c for c in CHECKPOINTS if days <= c]
     coming = [c for c in CHECKPOINTS if days > c]
-    lines = [_line(person, cohort, course, ledger, today) for person in cohort.registered]
+    fee = amount_to_invoice(course, config)
+    lines = [_line(person, cohort, course, fee, ledger, today) for person in cohort.registered]
     return Gate(
         cohort=cohort.id,
         today=today,
@@ -90,12 +91,12 @@ def payment_gate(cohort: Cohort, course: Course, ledger: Ledger, today: date, *,
         days_to_start=days,
         checkpoint=min(reached) if reached else None,
         next_check=start - timedelta(days=max(coming)) if coming else None,
-        payment_due=start - timedelta(days=payment_terms_days),
+        payment_due=start - timedelta(days=config.invoicing.payment_terms_days),
         lines=lines,
     )
 
 
-def _line(person: Participant, cohort: Cohort, course: Course, ledger: Ledger, today: date) -> GateLine:
+def _line(person: Participant, cohort: Cohort, course: Course, fee: Decimal, ledger: Ledger, today: date) -> GateLine:
     account = ledger.live(cohort.id, person.email)
     if account is None:
         employer = bool(person.billing_email) and person.billing_email != person.email
@@ -103,7 +104,7 @@ def _line(person: Participant, cohort: Cohort, course: Course, ledger: Ledger, t
             email=person.email,
             name=person.name,
             state="not-invoiced",
-            owed=course.fee,
+            owed=fee,
             currency=course.currency,
             billed_to=person.billing_email if employer else person.email,
             po=person.po,

@@ -326,13 +326,24 @@ def describe(cohort: Cohort, course: Course) -> str:
     return f"{cohort.display_title(course)}, {len(running)} sessions from {first.day} {first:%b %Y} to {last.day} {last:%b %Y}"
 
 
+def course_vat(course: Course, config: Config) -> Vat | None:
+    """The VAT on the course fee: only when the settings give a VAT number and a rate."""
+    if config.organisation.vat_number and config.invoicing.vat_rate is not None:
+        return Vat(rate=config.invoicing.vat_rate, amount=vat_amount(course.fee, config.invoicing.vat_rate))
+    return None
+
+
+def amount_to_invoice(course: Course, config: Config) -> Decimal:
+    """What one participant's invoice will come to: the fee, and VAT if any."""
+    vat = course_vat(course, config)
+    return course.fee + (vat.amount if vat else ZERO)
+
+
 def build_invoice(
     number: str, person: Participant, cohort: Cohort, course: Course, config: Config, issued: date, due: date
 ) -> InvoiceEntry:
     fee = course.fee
-    vat = None
-    if config.organisation.vat_number and config.invoicing.vat_rate is not None:
-        vat = Vat(rate=config.invoicing.vat_rate, amount=vat_amount(fee, config.invoicing.vat_rate))
+    vat = course_vat(course, config)
     return InvoiceEntry(
         invoice=number,
         issued=issued,
