@@ -95,7 +95,11 @@ def completion_certificates(
         raise Refused(f"{cohort.id} is not finished: {why}; certificates come after the last session", hint="see learn completion report " + cohort.id)
     lines = report.completed
     if participant:
-        chosen = {find_participant(cohort, email).email for email in participant}
+        people = [find_participant(cohort, email) for email in participant]
+        for person in people:
+            if not person.active:
+                raise Refused(f"{person.name} withdrew from {cohort.id}; only people who completed it get a certificate")
+        chosen = {person.email for person in people}
         for line in report.lines:
             if line.email in chosen and not line.complete:
                 raise Refused(f"{line.name} has not completed {cohort.id}", hint=f"see learn completion report {cohort.id}")
