@@ -135,3 +135,12 @@ def test_a_certificate_template_in_the_data_folder_replaces_the_default(learn, t
     assert learn(*AFTER, "completion", "certificates", "trio").exit_code == 0
     page = Path(data_dir / "out" / "certificates" / "trio" / f"{ADA}.html").read_text(encoding="utf-8")
     assert page == "<p>Ada Lovelace finished Test cohort trio</p>\n"
+
+
+def test_a_cohort_with_every_session_cancelled_has_nothing_to_complete(learn, make_cohort):
+    make_cohort("called-off", 2)
+    for session in range(1, 7):
+        assert learn("cohort", "cancel-session", "called-off", str(session)).exit_code == 0
+    for command in (("completion", "report", "called-off"), ("completion", "certificates", "called-off")):
+        result = learn(*AFTER, *command)
+        assert result.exit_code == 1 and "every session of called-off is cancelled" in result.stderr

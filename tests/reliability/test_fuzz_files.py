@@ -250,12 +250,15 @@ COMMANDS: dict[str, list[tuple[str, ...]]] = {
         ("calendar", "export", "2026-autumn", "--dry-run", "--per-participant", "inv", "--cancel"),
         ("invoice", "run", "2026-autumn", "--dry-run"),
         ("cohort", "reschedule", "2026-autumn", "6", "2026-12-09", "--dry-run"),
+        ("completion", "report", "2026-autumn", "--json"), ("completion", "certificates", "2026-autumn", "--dry-run"),
+        ("report", "payment-gate", "2026-autumn", "--json"),
     ],
     "ledger": [
         ("status", "--json"), ("invoice", "list", "--json"), ("invoice", "show", "LWL-2026-0012"), ("report", "revenue", "--year", "2026"),
         ("report", "contributions", "--json"), ("session", "brief", "2026-autumn", "6", "--json"),
         ("invoice", "run", "big", "--dry-run"), ("invoice", "render", "LWL-2026-0013", "-o", "-"),
         ("payment", "record", "LWL-2026-0012", "--amount", "5", "--date", "2026-11-20", "--method", "bank", "--dry-run"),
+        ("report", "payment-gate", "2026-autumn"),
     ],
     "calendar-state": [("calendar", "export", "2026-autumn", "--dry-run")],
 }

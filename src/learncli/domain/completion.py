@@ -16,6 +16,7 @@ from datetime import date
 from typing import Literal
 
 from learncli.domain.commitments import review_session
+from learncli.errors import Refused
 from learncli.domain.schedule import session_times
 from learncli.models.cohort import ATTENDED, Cohort
 from learncli.models.course import Course
@@ -76,8 +77,12 @@ class Completion:
 
 
 def completion(cohort: Cohort, course: Course | None, zone: str, today: date, *, made_up: bool = False) -> Completion:
-    """Each registered participant's completion of `cohort` as of `today`."""
+    """Each registered participant's completion of `cohort` as of `today`.
+
+    Refused when every session is cancelled: there is nothing to complete."""
     times = [t for t in session_times(cohort, course, zone) if not t.cancelled]
+    if not times:
+        raise Refused(f"every session of {cohort.id} is cancelled, so there is nothing to complete")
     held = [t for t in times if t.date <= today]
     unrecorded = [t.number for t in held if not cohort.attendance.get(t.number) and t.date < today]
     finished = bool(times) and len(held) == len(times) and not unrecorded and all(cohort.attendance.get(t.number) for t in times)
@@ -130,7 +135,7 @@ def completion(cohort: Cohort, course: Course | None, zone: str, today: date, *,
                 unreviewed=sorted(unreviewed),
             )
         )
-    dates = [t.date for t in times] or [s.date for s in cohort.sessions]
+    dates = [t.date for t in times]
     return Completion(
         cohort=cohort.id,
         title=cohort.title or cohort.id,
