@@ -344,3 +344,23 @@ def test_without_cancel_a_withdrawal_only_says_how_to_write_the_cancellations(le
     assert result.exit_code == 0
     assert not list(target.glob("*-cancel.ics"))
     assert "add --cancel" in result.stderr
+
+
+def test_a_sequence_beyond_what_calendars_accept_is_an_error_at_its_place(learn, data_dir, exported):
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    state = data_dir / "calendar-state" / "2026-autumn.yaml"
+    text = state.read_text()
+    state.write_text(text.replace("sequence: 0, fingerprint", "sequence: 100000000000000000000, fingerprint", 1))
+    result = learn("calendar", "export", "2026-autumn")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert re.search(r"calendar-state/2026-autumn\.yaml:\d+:\d+: F\d{3}", result.stderr)
+    # At the highest a calendar accepts, it exports; a change that would go past it is refused.
+    from learncli.models.calendar_state import MAX_SEQUENCE
+
+    state.write_text(text.replace("sequence: 0, fingerprint", f"sequence: {MAX_SEQUENCE}, fingerprint", 1))
+    assert learn("calendar", "export", "2026-autumn").exit_code == 0
+    assert _by_number(exported)[1]["SEQUENCE"] == MAX_SEQUENCE
+    assert learn("cohort", "reschedule", "2026-autumn", "1", "2026-09-24").exit_code == 0
+    refused = learn("calendar", "export", "2026-autumn")
+    assert refused.exit_code == 1 and "the most a calendar's SEQUENCE can count" in refused.stderr
+    assert state.read_text() == text.replace("sequence: 0, fingerprint", f"sequence: {MAX_SEQUENCE}, fingerprint", 1)

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from learncli.domain.schedule import SessionTimes, fmt_day, session_times
-from learncli.models.calendar_state import SessionRecord
+from learncli.errors import Refused
+from learncli.models.calendar_state import MAX_SEQUENCE, SessionRecord
 from learncli.models.cohort import Cohort, Participant
 from learncli.models.course import Config, Course
 
@@ -177,6 +178,11 @@ def apply_sequences(
         else:
             sequence = old.sequence + 1
             changed.append(event.number)
+            if sequence > MAX_SEQUENCE:
+                raise Refused(
+                    f"session {event.number}'s event has changed {old.sequence:,} times, the most a calendar's SEQUENCE can count",
+                    hint="set its sequence: back to a small number in its calendar-state file, and send the invitation again",
+                )
         records[event.number] = SessionRecord(uid=event.uid, sequence=sequence, fingerprint=fingerprint, when=event.when)
         events.append(replace(event, sequence=sequence))
     return events, dict(sorted(records.items())), changed, new

@@ -15,12 +15,15 @@ from pydantic import Field
 
 from learncli.models.types import Id, Line, StrictModel
 
+#: RFC 5545 makes SEQUENCE a 32-bit integer, and calendar libraries refuse more.
+MAX_SEQUENCE = 2_147_483_647
+
 
 class SessionRecord(StrictModel):
     """One session's event as last exported."""
 
     uid: Line
-    sequence: int = Field(ge=0)
+    sequence: int = Field(ge=0, le=MAX_SEQUENCE)
     fingerprint: Line
     #: For people reading a git diff: the session's date and times when it was exported.
     when: Line | None = None
