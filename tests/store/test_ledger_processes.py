@@ -11,9 +11,10 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from learncli.models.invoice import CreditNoteEntry, InvoiceEntry, LedgerFile, PaymentEntry
+from learncli.models.invoice import PaymentEntry
 from learncli.store.folder import DataFolder
 from learncli.store.ledger import read_ledger
+from tests.reliability.harness import assert_numbers_unique_and_contiguous, invoice_numbers
 
 
 def start(data_dir: Path, *args: str) -> subprocess.Popen[str]:
@@ -22,27 +23,6 @@ def start(data_dir: Path, *args: str) -> subprocess.Popen[str]:
         [sys.executable, "-m", "learncli", "--data", str(data_dir), "--today", "2026-08-01", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
-
-
-def numbers_in(data_dir: Path) -> list[str]:
-    """Every invoice and credit-note number, read with a plain strict parse of each file."""
-    found = []
-    folder = DataFolder(data_dir)
-    for path in folder.ledger_paths():
-        result = folder.read(path, LedgerFile)
-        assert result.ok, [d.format() for d in result.diagnostics]
-        for entry in result.model.entries or []:
-            if isinstance(entry, InvoiceEntry):
-                found.append(entry.invoice)
-            elif isinstance(entry, CreditNoteEntry):
-                found.append(entry.credit_note)
-    return found
-
-
-def assert_unique_and_contiguous(numbers: list[str]) -> None:
-    assert len(numbers) == len(set(numbers)), sorted(n for n in numbers if numbers.count(n) > 1)
-    seqs = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
-    assert seqs == list(range(1, len(seqs) + 1))
 
 
 def test_eight_processes_at_once_issue_unique_contiguous_numbers_and_lose_no_payment(learn, data_dir, make_cohort):
@@ -57,8 +37,8 @@ def test_eight_processes_at_once_issue_unique_contiguous_numbers_and_lose_no_pay
         out, err = job.communicate(timeout=120)
         assert job.returncode == 0, err
 
-    numbers = numbers_in(data_dir)
-    assert_unique_and_contiguous(numbers)
+    numbers = invoice_numbers(data_dir)
+    assert_numbers_unique_and_contiguous(numbers)
     assert len(numbers) == 11 + 9 + 4 * 12
     ledger = read_ledger(DataFolder(data_dir)).ledger
     for cohort in cohorts:
@@ -82,15 +62,15 @@ def test_sigkill_at_random_moments_never_breaks_the_ledger(data_dir, make_cohort
         job.communicate(timeout=60)
         killed += job.returncode == -signal.SIGKILL
         # Whatever moment it died at: the ledger parses, and no number is used twice.
-        numbers = numbers_in(data_dir)
-        assert_unique_and_contiguous(numbers)
+        numbers = invoice_numbers(data_dir)
+        assert_numbers_unique_and_contiguous(numbers)
         issued = [n for n in numbers if n > "LWL-2026-0011"]
         assert len(issued) % 40 == 0  # a run's invoices are all written or none are
     assert killed >= 3
     # The folder is not left locked, and a later run finishes the job.
     finish = start(data_dir, "invoice", "run", cohorts[0])
     assert finish.wait(timeout=60) == 0
-    assert_unique_and_contiguous(numbers_in(data_dir))
+    assert_numbers_unique_and_contiguous(invoice_numbers(data_dir))
     for path in (data_dir / "invoices").glob(".learn-tmp-*"):
         raise AssertionError(f"{path} was left behind by a killed process and not cleaned up")
 
