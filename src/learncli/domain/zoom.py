@@ -33,7 +33,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from learncli.diagnostics import Diagnostic
-from learncli.domain.csvsheet import MAX_CSV_BYTES
+from learncli.domain.csvsheet import MAX_CSV_BYTES, header_key
 
 MAX_REPORT_BYTES = MAX_CSV_BYTES
 #: How far down the file the participants header may be (after the meeting block).
@@ -110,10 +110,6 @@ class ZoomReport:
         if not found and self.meeting is not None and self.meeting.start is not None:
             found.add(self.meeting.start.date())
         return found
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 @dataclass
@@ -230,7 +226,7 @@ def _find_header(text: str) -> tuple[str, int, list[str], dict[str, int], tuple[
 
 
 def _key_list(row: list[str]) -> list[str]:
-    return [_key(cell) for cell in row]
+    return [header_key(cell) for cell in row]
 
 
 def _yes(text: str) -> bool | None:
