@@ -138,7 +138,7 @@ def completion(cohort: Cohort, course: Course | None, zone: str, today: date, *,
     dates = [t.date for t in times]
     return Completion(
         cohort=cohort.id,
-        title=cohort.title or cohort.id,
+        title=cohort.display_title(course),
         course=course.title if course else cohort.course,
         today=today,
         first=min(dates),
