@@ -19,7 +19,7 @@ from ical.calendar_stream import IcsCalendarStream
 
 from learncli.domain.calendar import cohort_events
 from learncli.models.cohort import Cohort, Participant, Zoom
-from learncli.render.ics import cancel_ics, invitation_ics, publish_ics, session_invitation_ics, vtimezone
+from learncli.render.ics import cancel_ics, invitation_ics, invitation_set, publish_ics, vtimezone
 from learncli.store.folder import DataFolder
 
 UTC = timezone.utc
@@ -131,8 +131,13 @@ def test_every_kind_of_file_is_strictly_valid_and_round_trips(folder, check_ics)
     assert parsed["METHOD"] == "REQUEST"
     assert len(strict.events) == 5  # the cancelled session is not offered
 
-    strict, parsed = check_ics(session_invitation_ics(events, ann, 2, stamp=STAMP))
-    assert parsed["METHOD"] == "REQUEST" and len(strict.events) == 1
+    each, whole = invitation_set(events, ann, stamp=STAMP)
+    assert [number for number, _ in each] == [1, 2, 3, 4, 5]
+    for number, data in each:
+        strict, parsed = check_ics(data)
+        assert parsed["METHOD"] == "REQUEST" and len(strict.events) == 1
+        assert parsed.walk("VEVENT")[0]["UID"] == events.event(number).uid
+    assert whole == invitation_ics(events, ann, stamp=STAMP)
 
     for participant in (None, ann):
         strict, parsed = check_ics(cancel_ics(events, 6, participant, stamp=STAMP))

@@ -14,8 +14,8 @@ Public functions, each returning the bytes of one .ics file:
 * `invitation_ics(events, participant)` - one participant's invitation, METHOD:REQUEST,
   every session that is not cancelled, with them as ATTENDEE: what `--per-participant`
   writes and what the joining email attaches.
-* `session_invitation_ics(events, participant, number)` - the same for one session only.
-* `invitation_set(events, participant)` - both of those at once, for the joining email.
+* `invitation_set(events, participant)` - one invitation per session that is not
+  cancelled, and `invitation_ics`, for the joining email.
 * `cancel_ics(events, number, participant=None)` - METHOD:CANCEL for one cancelled session.
 * `withdrawal_ics(events, number, participant)` - METHOD:CANCEL of one session for a
   participant who has withdrawn (the session goes on for the others).
@@ -71,7 +71,7 @@ def invitation_ics(events: CohortEvents, participant: Participant, *, stamp: dat
 
     Raises ValueError if every session is cancelled (an invitation needs an event).
     Note that some calendar apps (Outlook among them) act on only the first event of an
-    invitation that holds several; `session_invitation_ics` gives one file per session
+    invitation that holds several; `invitation_set` also gives one file per session
     for mail clients that need it.
     """
     sessions = events.active
@@ -80,21 +80,12 @@ def invitation_ics(events: CohortEvents, participant: Participant, *, stamp: dat
     return _calendar(events, REQUEST, sessions, stamp=stamp, attendee=participant)
 
 
-def session_invitation_ics(
-    events: CohortEvents, participant: Participant, number: int, *, stamp: datetime | None = None
-) -> bytes:
-    """One participant's invitation to session `number` alone (one UID per file, as RFC 5546 asks)."""
-    event = events.event(number)
-    if event.cancelled:
-        raise ValueError(f"session {number} of {events.cohort.id} is cancelled; send cancel_ics instead")
-    return _calendar(events, REQUEST, [event], stamp=stamp, attendee=participant)
-
-
 def invitation_set(
     events: CohortEvents, participant: Participant, *, stamp: datetime | None = None
 ) -> tuple[list[tuple[int, bytes]], bytes]:
-    """`session_invitation_ics` for each session that is not cancelled, and `invitation_ics`,
-    with each event written once for both (what a joining email attaches)."""
+    """One participant's invitation to each session that is not cancelled, alone in its
+    file (one UID per file, as RFC 5546 asks), and `invitation_ics`; each event is
+    written once for both (what a joining email attaches)."""
     sessions = events.active
     if not sessions:
         raise ValueError(f"every session of {events.cohort.id} is cancelled; there is nothing to invite to")
