@@ -39,7 +39,7 @@ def completion_report(ctx: typer.Context, cohort_id: CohortArg, made_up: MadeUpO
     cohort = app_state.folder.cohort(cohort_id)
     report = completion(cohort, config.course(cohort.course), config.timezone, app_state.today, made_up=made_up)
     if json_output:
-        print_json({**asdict(report), "completed": len(report.completed)})
+        print_json({**asdict(report), "finished": report.finished, "completed": len(report.completed)})
         return
     console().print(completion_table(report))
     if report.unrecorded:
@@ -75,7 +75,7 @@ def completion_certificates(
     from learncli.cli._output import note, print_changes
     from learncli.domain.completion import completion
     from learncli.domain.lookup import find_participant
-    from learncli.domain.schedule import fmt_day, session_times
+    from learncli.domain.schedule import fmt_day
     from learncli.errors import Refused, UsageProblem
     from learncli.names import file_names
     from learncli.render.invoices import to_pdf
@@ -88,10 +88,9 @@ def completion_certificates(
     cohort = folder.cohort(cohort_id)
     course = config.course(cohort.course)
     report = completion(cohort, course, config.timezone, app_state.today, made_up=made_up)
-    if not report.finished:
-        still = [t for t in session_times(cohort, course, config.timezone) if not t.cancelled and (t.date > app_state.today or not cohort.attendance.get(t.number))]
-        first = still[0]
-        why = f"session {first.number} ({fmt_day(first.date)}) is still to come" if first.date > app_state.today else f"session {first.number} has no attendance recorded"
+    if report.open_session is not None:
+        number, day = report.open_session
+        why = f"session {number} ({fmt_day(day)}) is still to come" if day > app_state.today else f"session {number} has no attendance recorded"
         raise Refused(f"{cohort.id} is not finished: {why}; certificates come after the last session", hint="see learn completion report " + cohort.id)
     lines = report.completed
     if participant:
@@ -108,7 +107,6 @@ def completion_certificates(
     folder.refuse_data_file(directory)
     if directory.exists() and not directory.is_dir():
         raise UsageProblem(f"-o {directory}: that is a file; give a folder (it is created if need be)")
-    themes = [t.theme for t in session_times(cohort, course, config.timezone) if not t.cancelled]
     facilitators = [f for f in (config.facilitator(i) for i in cohort.facilitator_ids(course)) if f is not None]
     templates = Templates(folder.templates_dir)
     names = file_names([p.email for p in cohort.participants])
@@ -117,7 +115,7 @@ def completion_certificates(
             html = templates.render(
                 "certificate.html",
                 participant={"name": line.name, "organisation": line.organisation, "email": line.email},
-                course={"title": report.course, "themes": themes, "sessions": report.sessions},
+                course={"title": report.course, "themes": report.themes, "sessions": report.sessions},
                 cohort={"id": cohort.id, "title": report.title, "first": report.first, "last": report.last},
                 facilitators=[{"name": f.name, "organisation": f.organisation} for f in facilitators],
                 organisation={"name": config.organisation.name},

@@ -65,11 +65,19 @@ class Completion:
     first: date
     last: date
     sessions: int
-    #: Every session not cancelled is past and has attendance recorded.
-    finished: bool
+    #: The theme of each session that is not cancelled, in order.
+    themes: list[str | None]
+    #: The first session (not cancelled) still to come or with no attendance recorded:
+    #: (number, date); None once the cohort is finished.
+    open_session: tuple[int, date] | None
     #: Past sessions (not cancelled) with no attendance recorded: nobody can be judged on them.
     unrecorded: list[int]
     lines: list[CompletionLine]
+
+    @property
+    def finished(self) -> bool:
+        """Every session not cancelled is past and has attendance recorded."""
+        return self.open_session is None
 
     @property
     def completed(self) -> list[CompletionLine]:
@@ -85,7 +93,8 @@ def completion(cohort: Cohort, course: Course | None, zone: str, today: date, *,
         raise Refused(f"every session of {cohort.id} is cancelled, so there is nothing to complete")
     held = [t for t in times if t.date <= today]
     unrecorded = [t.number for t in held if not cohort.attendance.get(t.number) and t.date < today]
-    finished = bool(times) and len(held) == len(times) and not unrecorded and all(cohort.attendance.get(t.number) for t in times)
+    open_session = next(((t.number, t.date) for t in times if t.date > today or not cohort.attendance.get(t.number)), None)
+    finished = open_session is None
     lines = []
     for person in cohort.registered:
         attended, gaps, caught_up = 0, [], []
@@ -144,7 +153,8 @@ def completion(cohort: Cohort, course: Course | None, zone: str, today: date, *,
         first=min(dates),
         last=max(dates),
         sessions=len(times),
-        finished=finished,
+        themes=[t.theme for t in times],
+        open_session=open_session,
         unrecorded=unrecorded,
         lines=lines,
     )
