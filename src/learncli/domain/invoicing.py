@@ -375,11 +375,17 @@ class RunPlan:
     withdrawn: list[Participant]
 
 
-def plan_invoice_run(ledger: Ledger, config: Config, cohort: Cohort, today: date) -> RunPlan:
-    """One invoice, issued today, for each registered participant without a live one."""
+def course_of(config: Config, cohort: Cohort) -> Course:
+    """The cohort's course, which money needs (its fee): `DataError` if it is not defined."""
     course = config.course(cohort.course)
     if course is None:
         raise DataError(f"cohort {cohort.id} names course {cohort.course!r}, which is not in courses.yaml")
+    return course
+
+
+def plan_invoice_run(ledger: Ledger, config: Config, cohort: Cohort, today: date) -> RunPlan:
+    """One invoice, issued today, for each registered participant without a live one."""
+    course = course_of(config, cohort)
     due, on_receipt = due_date(cohort, config.invoicing, today)
     needing = []
     already = []
