@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,7 +10,8 @@ import typer
 from learncli.cli._common import CohortArg, DryRunOpt, group, state
 
 if TYPE_CHECKING:
-    from learncli.domain.calendar import CohortEvents
+    from learncli.domain.calendar import CohortEvents, SessionEvent
+    from learncli.models.cohort import Participant
 
 app = group("Calendars: .ics files of a cohort's sessions that update in place when a session moves.")
 
@@ -83,6 +83,8 @@ def calendar_export(
     folder = app_state.folder
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
     calendar_bytes = b""
+    #: Each withdrawn participant with the sessions their calendar should drop (with DIR).
+    leaving: list[tuple[Participant, tuple[SessionEvent, ...]]] = []
     with folder.transaction(dry_run=dry_run) as tx:
         events = sequenced_events(folder, tx, cohort_id)
         calendar_bytes = publish_ics(events, stamp=stamp)
@@ -104,12 +106,12 @@ def calendar_export(
                 if cancel:
                     for event in events.cancelled:
                         tx.output(_cancel_name(base, event.number), cancel_ics(events, event.number, person, stamp=stamp))
+            leaving = [(p, sessions_to_drop(events, p, app_state.today)) for p in events.cohort.participants if not p.active]
+            leaving = [(person, dropped) for person, dropped in leaving if dropped]
             if cancel:
-                for person in events.cohort.participants:
-                    if person.active:
-                        continue
+                for person, dropped in leaving:
                     base = per_participant / f"{names[person.email]}.ics"
-                    for event in sessions_to_drop(events, person, app_state.today):
+                    for event in dropped:
                         tx.output(_cancel_name(base, event.number), withdrawal_ics(events, event.number, person, stamp=stamp))
 
     print_changes(tx.changes, folder.root, dry_run=dry_run)
@@ -120,13 +122,19 @@ def calendar_export(
             sys.stdout.flush()
             sys.stdout.buffer.write(calendar_bytes)
             sys.stdout.flush()
-    _explain(events, cohort_id, per_participant=per_participant, cancel=cancel, today=app_state.today)
+    _explain(events, cohort_id, per_participant=per_participant, cancel=cancel, leaving=leaving)
 
 
-def _explain(events: CohortEvents, cohort_id: str, *, per_participant: Path | None, cancel: bool, today: date) -> None:
+def _explain(
+    events: CohortEvents,
+    cohort_id: str,
+    *,
+    per_participant: Path | None,
+    cancel: bool,
+    leaving: list[tuple[Participant, tuple[SessionEvent, ...]]],
+) -> None:
     """What the facilitator should know after an export (on stderr: stdout may be the .ics)."""
     from learncli.cli._output import note, warn
-    from learncli.domain.calendar import sessions_to_drop
     from learncli.domain.schedule import fmt_day
 
     cohort = events.cohort
@@ -139,8 +147,6 @@ def _explain(events: CohortEvents, cohort_id: str, *, per_participant: Path | No
         listed = ", ".join(f"{n} (SEQUENCE {events.event(n).sequence})" for n in events.changed)
         note(f"changed since the last export: session {listed}; calendar apps will update these events")
     cancelled = [e.number for e in events.cancelled]
-    leaving = [(p, sessions_to_drop(events, p, today)) for p in cohort.participants if not p.active]
-    leaving = [(p, dropped) for p, dropped in leaving if dropped] if per_participant is not None else []
     if cancelled and not cancel:
         note(f"cancelled: session {', '.join(map(str, cancelled))}; add --cancel to write the cancellation notices")
     if cancel and not cancelled and not leaving:
