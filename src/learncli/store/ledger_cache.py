@@ -138,15 +138,12 @@ def _load(folder: DataFolder, path: Path, file_key: str) -> FileResult[Any] | No
     if not isinstance(stored, dict):
         return None
     try:
-        makers = {kind: _maker(KINDS[kind], names) for kind, names in stored["fields"].items()}
+        makers = _makers(stored)
         entries = [makers[kind](row) for kind, row in stored["entries"]]
         model = LedgerFile.model_construct(entries=entries if stored["listed"] else None)
-        appendable, table_text = stored["appendable"], stored["marks"]
-        if (appendable is not None and type(appendable) is not int) or type(table_text) is not str:
-            return None
+        source = _source(path, file_key, stored)
     except (KeyError, TypeError, ValueError, IndexError, InvalidOperation, AttributeError):
         return None
-    source = CachedSource(path, None, table_text=table_text, appendable=appendable, key=file_key)
     result = FileResult(path, model, source, [])
     _remember_here(path, file_key, result)
     return result
@@ -200,17 +197,28 @@ def cohort_part(folder: DataFolder, paths: list[Path], cohort: str) -> tuple[lis
                 "payment": fields["payment"].index("payment"),
                 "credit_note": fields["credit_note"].index("cancels"),
             }
-            makers = {kind: _maker(KINDS[kind], names) for kind, names in fields.items()}
-            table_text, appendable = stored["marks"], stored["appendable"]
-            if (appendable is not None and type(appendable) is not int) or type(table_text) is not str:
-                return None
-            source = CachedSource(path, None, table_text=table_text, appendable=appendable, key=file_key)
+            makers = _makers(stored)
+            source = _source(path, file_key, stored)
             for index, (kind, row) in enumerate(stored["entries"]):
                 if row[naming[kind]] in numbers:
                     items.append(Located(makers[kind](row), path, index, source))
     except (KeyError, TypeError, ValueError, IndexError, InvalidOperation, AttributeError):
         return None
     return items, every
+
+
+def _makers(stored: dict[str, Any]) -> dict[str, Any]:
+    """A function per kind of entry from a stored row to the entry."""
+    return {kind: _maker(KINDS[kind], names) for kind, names in stored["fields"].items()}
+
+
+def _source(path: Path, file_key: str, stored: dict[str, Any]) -> CachedSource:
+    """The positions of a remembered file's entries (`TypeError` if the record is not one
+    learn wrote)."""
+    appendable, table_text = stored["appendable"], stored["marks"]
+    if (appendable is not None and type(appendable) is not int) or type(table_text) is not str:
+        raise TypeError("not a stored table of positions")
+    return CachedSource(path, None, table_text=table_text, appendable=appendable, key=file_key)
 
 
 def compact(result: FileResult[Any]) -> FileResult[Any]:
