@@ -413,7 +413,7 @@ def _invoice_values(account: Account, today: date) -> dict[str, Any]:
 
 
 def _owed_text(account: Account, today: date) -> str:
-    from learncli.render.tables import money
+    from learncli.money import money
 
     when = "due on receipt" if account.due_on_receipt else f"due {fmt_day(account.due)}"
     late = f", {account.days_overdue(today)} days overdue" if account.overdue(today) else ""

@@ -47,13 +47,13 @@ from learncli.models.invoice import (
 )
 
 if TYPE_CHECKING:
-    from learncli.store.yamlread import Source
+    from learncli.positions import Positions
 
 ZERO = Decimal("0.00")
 
 
 def _money(amount: Decimal, currency: str) -> str:
-    from learncli.render.tables import money
+    from learncli.money import money
 
     return money(amount, currency)
 
@@ -68,7 +68,7 @@ class Located:
     entry: Entry
     path: Path
     index: int
-    source: Source | None = None
+    source: Positions | None = None
 
     def mark(self, key: str | None = None) -> tuple[int, int]:
         if self.source is None:

@@ -13,7 +13,7 @@ from learncli.models.cohort import Cohort
 from learncli.models.course import Config, Course
 
 if TYPE_CHECKING:
-    from learncli.store.yamlread import Source
+    from learncli.positions import Positions
 
 
 @dataclass
@@ -22,21 +22,21 @@ class CohortInput:
 
     id: str
     cohort: Cohort
-    source: Source
+    source: Positions
 
 
 @dataclass
 class Checker:
-    """Collects diagnostics with positions taken from a file's `Source`."""
+    """Collects diagnostics with positions taken from a file (`Positions`)."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def at(self, source: Source, loc: tuple[Any, ...], code: str, message: str, *, key: bool = False) -> None:
+    def at(self, source: Positions, loc: tuple[Any, ...], code: str, message: str, *, key: bool = False) -> None:
         line, col = source.mark(loc, key=key)
         self.diagnostics.append(Diagnostic.make(code, message, source.path, line, col))
 
 
-def check_config(config: Config, source: Source) -> list[Diagnostic]:
+def check_config(config: Config, source: Positions) -> list[Diagnostic]:
     """Rules inside `courses.yaml`: unique ids, known facilitators, a known holiday region."""
     check = Checker()
     for kind, items in (("facilitator", config.facilitators), ("course", config.courses)):

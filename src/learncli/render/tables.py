@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from learncli.domain.schedule import SessionTimes, fmt_day
+from learncli.money import CURRENCY_SYMBOLS, money  # noqa: F401  (re-exported for the renderers)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -15,15 +15,6 @@ if TYPE_CHECKING:
     from learncli.models.cohort import Cohort, Participant
     from learncli.models.course import Config, Course
 
-CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
-
-
-def money(amount: Decimal, currency: str) -> str:
-    """`£575.00`; other currencies as `575.00 CHF`."""
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    sign = "-" if amount < 0 else ""
-    text = f"{abs(amount):,.2f}"
-    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
 
 
 def _table(*columns: str, title: str | None = None) -> Table:
