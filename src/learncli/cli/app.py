@@ -40,9 +40,13 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def load_command(name: str) -> Any:
-    """Import the module of command `name` and turn it into a Click command."""
+def load_command(name: str, globals_: list[Any] | None = None) -> Any:
+    """Import the module of command `name` and turn it into a Click command, shaped the
+    way every learn command is (`cli._shape`): capital argument names, plain help, and
+    `globals_` (the root's own options, by default) accepted after the command too."""
     import importlib
+
+    from learncli.cli._shape import shape
 
     module_name, attribute, _ = COMMANDS[name]
     target = getattr(importlib.import_module(module_name), attribute)
@@ -53,7 +57,17 @@ def load_command(name: str) -> Any:
         single.command(name)(target)
         command = typer.main.get_command(single)
     command.name = name
-    return command
+    return shape(command, _root_options() if globals_ is None else globals_)
+
+
+#: Root options that are not global (they act on the shell, not on a data folder).
+ROOT_ONLY = {"install_completion", "show_completion"}
+
+
+def _root_options(root: Any = None) -> list[Any]:
+    """The root's options that every command accepts as well."""
+    root = root if root is not None else typer.main.get_command(app)
+    return [p for p in root.params if p.name not in ROOT_ONLY]
 
 
 class LearnGroup(TyperGroup):
@@ -66,8 +80,23 @@ class LearnGroup(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
         if command is None and cmd_name in COMMANDS:
-            command = self.commands[cmd_name] = load_command(cmd_name)
+            command = self.commands[cmd_name] = load_command(cmd_name, _root_options(self))
         return command
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        from typer._click.exceptions import UsageError
+
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as error:
+            # Typer suggests only among the commands already loaded; these load on demand.
+            if args and "Did you mean" not in error.message:
+                from difflib import get_close_matches
+
+                matches = get_close_matches(args[0], list(COMMANDS))
+                if matches:
+                    error.message = f"{error.message.rstrip('.')}. Did you mean {' or '.join(repr(m) for m in matches)}?"
+            raise
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         with formatter.section("Commands"):
@@ -79,7 +108,7 @@ class LearnGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except LearnError as error:
-            _report(error)
+            _report(error, ctx)
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
             # `learn ... | head`: the reader left; that is not an error of ours.
@@ -99,12 +128,17 @@ class LearnGroup(TyperGroup):
             raise typer.Exit(1) from None
 
 
-def _report(error: Any) -> None:
+def _report(error: Any, ctx: Any = None) -> None:
     from learncli.cli._output import print_diagnostics
+    from learncli.errors import NotFound
 
     if error.diagnostics:
         print_diagnostics(list(error.diagnostics))
     sys.stderr.write(f"learn: {error}\n")
+    folder = getattr(getattr(ctx, "obj", None), "_folder", None)
+    if isinstance(error, NotFound) and folder is not None and folder.found_by:
+        # Looked in the wrong folder? Say which one, and why that one.
+        sys.stderr.write(f"data folder: {folder.root} (found by {folder.found_by})\n")
     if error.hint:
         sys.stderr.write(f"hint: {error.hint}\n")
 
@@ -123,7 +157,13 @@ app = typer.Typer(
     help=(
         "Run paid, cohort-based online courses from a folder of YAML files: check schedules, "
         "export calendars, issue invoices, write emails, track attendance and commitments.\n\n"
-        "The data folder is --data DIR, else $LEARN_DATA, else ./data. Start with `learn status`."
+        "The data folder is --data DIR, else $LEARN_DATA, else the current folder or the nearest "
+        "one above it holding courses.yaml (as git finds a repository), else ./data below one of them. "
+        "The global options may come before or after the command.\n\n"
+        "Examples:\n\n"
+        "  learn status\n\n"
+        "  learn cohort show 2026-autumn --today 2026-11-20\n\n"
+        "  learn --data ~/courses invoice list --unpaid"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -144,7 +184,7 @@ def root(
     ctx: typer.Context,
     data: Annotated[
         Path | None,
-        typer.Option("--data", metavar="DIR", help="The data folder (default: $LEARN_DATA, else ./data).", show_default=False),
+        typer.Option("--data", metavar="DIR", help="The data folder (default: $LEARN_DATA, else found upward from the current folder).", show_default=False),
     ] = None,
     today: Annotated[
         str | None,
@@ -159,4 +199,4 @@ def root(
 
 
 def main() -> None:
-    app()
+    app(prog_name="learn")

@@ -63,22 +63,26 @@ class DataFolder:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._held = False
+        #: Which rule of `store.discovery` found the folder (None when built directly).
+        self.found_by: str | None = None
 
     @classmethod
     def locate(cls, option: Path | None) -> DataFolder:
-        """`--data DIR`, else `$LEARN_DATA`, else `./data`."""
-        if option is not None:
-            root, source = option, "--data"
-        elif os.environ.get("LEARN_DATA"):
-            root, source = Path(os.environ["LEARN_DATA"]), "LEARN_DATA"
-        else:
-            root, source = Path("data"), "the default ./data"
-        if not root.is_dir():
+        """The data folder by the rules of `store.discovery`: --data, $LEARN_DATA, then
+        upward from the current folder. `found_by` says which rule found it."""
+        from learncli.store.discovery import find_data_folder
+
+        found = find_data_folder(option)
+        if not found.exists:
             raise NotFound(
-                f"no data folder at {root} (from {source})",
-                hint="run `learn init` to create one, or point --data or LEARN_DATA at yours",
+                f"no data folder at {found.root} (from {found.rule})"
+                if found.rule.startswith(("--data", "$"))
+                else f"no data folder found ({found.rule})",
+                hint="run `learn init` to create one, cd into yours, or point --data or LEARN_DATA at it",
             )
-        return cls(root)
+        folder = cls(found.root)
+        folder.found_by = found.rule
+        return folder
 
     # --- where things are -------------------------------------------------------
 
