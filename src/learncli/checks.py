@@ -215,7 +215,10 @@ class Bookings:
 
 
 def _bytes(path: Path) -> bytes:
+    from learncli.bounded import read_bounded
+    from learncli.store.yamlread import MAX_FILE_BYTES
+
     try:
-        return path.read_bytes()
-    except OSError:
-        return b""
+        return read_bounded(path, MAX_FILE_BYTES)
+    except OSError:  # too large, not a file: the reader reports it; the key only needs to differ
+        return f"unreadable:{path}".encode()

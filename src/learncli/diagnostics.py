@@ -108,14 +108,15 @@ class Diagnostic:
         code: str,
         message: str,
         path: str | os.PathLike[str],
-        line: int = 0,
-        col: int = 0,
+        line: int = 1,
+        col: int = 1,
         severity: Severity | None = None,
     ) -> Diagnostic:
+        # Every message names a place: a problem with the file as a whole is at its start.
         return cls(
             path=str(path),
-            line=line,
-            col=col,
+            line=max(line, 1),
+            col=max(col, 1),
             code=code,
             severity=severity or CODES[code][0],
             message=message,
@@ -130,9 +131,7 @@ class Diagnostic:
 
     def format(self, base: Path | None = None) -> str:
         """`path:line:col: CODE severity: message`, the form editors and CI read."""
-        where = display_path(self.path, base)
-        if self.line:
-            where += f":{self.line}:{self.col or 1}"
+        where = f"{display_path(self.path, base)}:{self.line or 1}:{self.col or 1}"
         return f"{where}: {self.code} {self.severity.value}: {self.message}"
 
     def to_record(self) -> dict[str, object]:

@@ -54,10 +54,16 @@ def interactive() -> bool:
 def parse_date_option(value: str | None, name: str = "date") -> date | None:
     if value is None:
         return None
+    from learncli.limits import date_problem
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, for example 2026-11-23", param_hint=name) from None
+    problem = date_problem(day)
+    if problem:
+        raise typer.BadParameter(problem, param_hint=name)
+    return day
 
 
 def one_of(option: str, value: str, choices: tuple[str, ...]) -> str:
@@ -73,20 +79,18 @@ def one_of(option: str, value: str, choices: tuple[str, ...]) -> str:
 
 def read_input_file(path: Path, limit: int) -> bytes:
     """The bytes of a file given to an import command, or a clear error (never a traceback)."""
+    from learncli.bounded import NotRegularFile, TooLarge, read_bounded
     from learncli.diagnostics import Diagnostic
     from learncli.errors import DataError, NotFound
 
     try:
-        if path.stat().st_size > limit:
-            raise DataError(
-                f"{path} is too large to import",
-                diagnostics=[Diagnostic.make("I001", f"the file is {path.stat().st_size:,} bytes; the limit is {limit:,}", path)],
-            )
-        return path.read_bytes()
+        return read_bounded(path, limit)
+    except TooLarge as exc:
+        raise DataError(f"{path} is too large to import", diagnostics=[Diagnostic.make("I001", exc.detail, path)]) from None
+    except NotRegularFile as exc:
+        raise NotFound(f"{path} is {exc.kind}, not a CSV file") from None
     except FileNotFoundError:
         raise NotFound(f"no file {path}") from None
-    except IsADirectoryError:
-        raise NotFound(f"{path} is a folder, not a CSV file") from None
     except OSError as exc:
         raise NotFound(f"cannot read {path}: {exc.strerror}") from None
 

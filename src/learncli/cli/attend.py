@@ -92,7 +92,7 @@ def attend_import(
     from learncli.cli._output import console, note, print_changes
     from learncli.domain.attendance import plan_import
     from learncli.domain.csvsheet import decode_csv
-    from learncli.domain.lookup import find_course, find_session
+    from learncli.domain.lookup import find_session
     from learncli.domain.schedule import fmt_day, session_times
     from learncli.domain.zoom import MAX_REPORT_BYTES, parse_report
     from learncli.errors import DataError, Refused, UsageProblem
@@ -109,7 +109,7 @@ def attend_import(
     with folder.transaction(dry_run=dry_run) as tx:
         config = folder.config()
         cohort = folder.cohort(cohort_id)
-        course = find_course(config, cohort.course)
+        course = folder.course_for(config, cohort)
         find_session(cohort, session)
         times = session_times(cohort, course, config.timezone)[session - 1]
         if times.cancelled:

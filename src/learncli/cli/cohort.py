@@ -78,7 +78,7 @@ def cohort_add(
     ctx: typer.Context,
     course_id: CourseArg,
     start: Annotated[str | None, typer.Option("--start", metavar="DATE", help="Date of session 1 (YYYY-MM-DD).", show_default=False)] = None,
-    every: Annotated[int | None, typer.Option("--every", metavar="DAYS", min=1, help="Days between sessions (default: the course's, usually 14).", show_default=False)] = None,
+    every: Annotated[int | None, typer.Option("--every", metavar="DAYS", min=1, max=366, help="Days between sessions (default: the course's, usually 14).", show_default=False)] = None,
     dates: Annotated[str | None, typer.Option("--dates", metavar="D1,D2,...", help="Exact session dates instead of a rhythm.", show_default=False)] = None,
     cohort_id: Annotated[str | None, typer.Option("--id", help="Cohort id (default: year and season of the start, e.g. 2027-spring).", show_default=False)] = None,
     title: Annotated[str | None, typer.Option("--title", help="Title (default: course title and season).", show_default=False)] = None,

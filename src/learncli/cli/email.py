@@ -87,6 +87,7 @@ def _prepare(
     kind = check_kind(kind)
     config = folder.config()
     cohort = folder.cohort(cohort_id)
+    folder.course_for(config, cohort)
     ledger = load_ledger(folder, cohort=cohort_id) if kind in LEDGER_KINDS else None
     plan = plan_emails(
         kind, cohort, config, today, session=session, participants=participants, ledger=ledger, include_unpaid=include_unpaid

@@ -87,6 +87,7 @@ def invoice_run(ctx: typer.Context, cohort_id: CohortArg, dry_run: DryRunOpt = F
     with folder.transaction(dry_run=dry_run) as tx:
         config = folder.config()
         cohort = folder.cohort(cohort_id)
+        folder.course_for(config, cohort)
         ledger = load_ledger(folder, cohort=cohort.id)
         plan = plan_invoice_run(ledger, config, cohort, app_state.today)
         if plan.new:

@@ -81,7 +81,6 @@ def report_payment_gate(ctx: typer.Context, cohort_id: CohortArg, json_output: J
 
     from learncli.cli._output import console, note, print_json
     from learncli.domain.gate import payment_gate
-    from learncli.domain.invoicing import course_of
     from learncli.render.invoices import gate_table
     from learncli.store.ledger import load_ledger
 
@@ -89,7 +88,7 @@ def report_payment_gate(ctx: typer.Context, cohort_id: CohortArg, json_output: J
     folder = app_state.folder
     config = folder.config()
     cohort = folder.cohort(cohort_id)
-    course = course_of(config, cohort)
+    course = folder.course_for(config, cohort)
     ledger = load_ledger(folder, cohort=cohort.id)
     gate = payment_gate(cohort, course, config, ledger, app_state.today)
     if json_output:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from learncli.diagnostics import Diagnostic
 from learncli.domain.schedule import fmt_day
 from learncli.errors import DataError, NotFound, Refused
+from learncli.limits import MAX_SEQUENCE
 from learncli.models.cohort import Cohort, Participant
 from learncli.models.course import BankDetails, Config, Course, Invoicing
 from learncli.models.invoice import (
@@ -260,7 +261,8 @@ def number_pattern(invoicing: Invoicing, year: int) -> re.Pattern[str]:
     for literal, name, spec in _fields(invoicing.number_format):
         parts.append(re.escape(literal))
         if name == "seq":
-            parts.append("(?P=seq)" if seen_seq else r"(?P<seq>\d+)")
+            # At most nine digits (MAX_SEQUENCE): a longer run of digits is not one of ours.
+            parts.append("(?P=seq)" if seen_seq else r"(?P<seq>\d{1,9})")
             seen_seq = True
         elif name == "prefix":
             parts.append(re.escape(format(invoicing.prefix, spec)))
@@ -287,6 +289,11 @@ def next_numbers(ledger: Ledger, invoicing: Invoicing, issued: date, count: int)
     out: list[str] = []
     while len(out) < count:
         seq += 1
+        if seq > MAX_SEQUENCE:
+            raise Refused(
+                f"the numbers of {issued.year} have reached {MAX_SEQUENCE:,}, the largest sequence learn issues",
+                hint="start a new series: change invoicing.number_format or invoicing.prefix in courses.yaml",
+            )
         number = format_number(invoicing, issued.year, seq)
         if number not in ledger.numbers and number not in out:
             out.append(number)
@@ -775,8 +782,12 @@ def _gaps(ledger: Ledger, invoicing: Invoicing) -> list[Diagnostic]:
         seqs = used_seqs(ledger, invoicing, year)
         for (before, _), (after, number) in zip(seqs, seqs[1:]):
             if after - before > 1:
-                missing = [format_number(invoicing, year, s) for s in range(before + 1, after)]
-                shown = missing[0] if len(missing) == 1 else f"{missing[0]} to {missing[-1]}"
+                # A range, never the list: a gap can be a billion numbers long.
+                first = format_number(invoicing, year, before + 1)
+                if after - before == 2:
+                    shown = f"{first} is"
+                else:
+                    shown = f"{first} to {format_number(invoicing, year, after - 1)} ({after - before - 1:,} numbers) are"
                 place = ledger.numbers[number][0]
-                out.append(place.diagnostic("M002", f"{shown} {'is' if len(missing) == 1 else 'are'} missing before {number}: numbers should have no gaps"))
+                out.append(place.diagnostic("M002", f"{shown} missing before {number}: numbers should have no gaps"))
     return out

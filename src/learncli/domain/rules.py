@@ -148,7 +148,9 @@ def _check_schedule(check: Checker, item: CohortInput, config: Config, course: C
 
     changes = clock_changes(config.timezone, active[0].date, active[-1].date)
     if changes and len({t.start.utcoffset() for t in active}) > 1:
-        when = ", ".join(fmt_day(day) for day in changes)
+        when = ", ".join(fmt_day(day) for day in changes[:4])
+        if len(changes) > 4:
+            when += f" and {len(changes) - 4} more times"
         local = active[0].start.strftime("%H:%M")
         check.at(
             source,

@@ -7,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from learncli.errors import Refused
+from learncli.limits import MAX_DATE, date_problem
 from learncli.models.cohort import Cohort, Session
 from learncli.models.course import Course, HolidayRules
 
@@ -113,6 +115,8 @@ def propose_dates(start: date, count: int, every_days: int, holidays: Holidays) 
     A date on a weekend or holiday moves to the next working day; the later dates keep
     the original rhythm (moving one session does not shift the rest).
     """
+    if date_problem(start) or every_days * (count - 1) >= (MAX_DATE - start).days:
+        raise Refused(f"sessions every {every_days} days from {start.isoformat()} would run past {MAX_DATE.isoformat()}, the last date learn works with")
     out: list[ProposedDate] = []
     previous: date | None = None
     for index in range(count):
@@ -145,24 +149,38 @@ def parse_date_list(text: str) -> list[date]:
         if not part:
             continue
         try:
-            out.append(date.fromisoformat(part))
+            day = date.fromisoformat(part)
         except ValueError:
             raise ValueError(f"{part!r} is not a date (YYYY-MM-DD)") from None
+        problem = date_problem(day)
+        if problem:
+            raise ValueError(problem)
+        out.append(day)
     return out
 
 
 def clock_changes(zone_name: str, first: date, last: date) -> list[date]:
     """Days between `first` and `last` on which the zone's UTC offset changes."""
     zone = ZoneInfo(zone_name)
+
+    def offset(day: date) -> timedelta | None:
+        return datetime.combine(day, time(12), tzinfo=zone).utcoffset()
+
+    # A week at a time, looking inside a week only when the offset moved across it: zones
+    # change at most twice a year, so a cohort spanning decades costs a few thousand steps.
     changes = []
-    previous = datetime.combine(first, time(12), tzinfo=zone).utcoffset()
-    day = first + timedelta(days=1)
-    while day <= last:
-        offset = datetime.combine(day, time(12), tzinfo=zone).utcoffset()
-        if offset != previous:
-            changes.append(day)
-            previous = offset
-        day += timedelta(days=1)
+    start, previous = first, offset(first)
+    while start < last:
+        end = min(start + timedelta(days=7), last)
+        if offset(end) != previous:
+            day = start + timedelta(days=1)
+            while day <= end:
+                now = offset(day)
+                if now != previous:
+                    changes.append(day)
+                    previous = now
+                day += timedelta(days=1)
+        start = end
     return changes
 
 

@@ -356,7 +356,7 @@ def parse_report(text: str, path: str | Path, *, zone: str, expected: date | Non
         text_minutes = cell(row, what)
         if text_minutes:
             number = text_minutes.replace(",", "")
-            duration = int(Decimal(number)) if re.fullmatch(r"\d+(\.\d+)?", number) else None
+            duration = int(Decimal(number)) if re.fullmatch(r"\d{1,9}(\.\d{1,9})?", number) else None
             if duration is None and join is None:
                 problem("I002", f"{header[columns[what]].strip()}: {text_minutes!r} is not a number of minutes", line, columns[what] + 1)
                 continue

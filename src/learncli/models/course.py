@@ -70,16 +70,11 @@ class Invoicing(StrictModel):
 
     @model_validator(mode="after")
     def _format_is_usable(self) -> Invoicing:
-        try:
-            self.number_format.format(prefix="X", year=2026, seq=1)
-        except (KeyError, IndexError, ValueError) as exc:
-            raise invalid(
-                "number_format '{fmt}' cannot be filled: {reason}; it may use {{prefix}}, {{year}} and {{seq}}",
-                fmt=self.number_format,
-                reason=str(exc),
-            ) from None
-        if "{seq" not in self.number_format:
-            raise invalid("number_format must contain {{seq}} so that every number differs")
+        from learncli.limits import number_format_problem
+
+        problem = number_format_problem(self.number_format)
+        if problem:
+            raise invalid("number_format '{fmt}': {reason}", fmt=self.number_format, reason=problem)
         return self
 
 

@@ -18,12 +18,16 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, BaseModel
 from pydantic_core import PydanticCustomError
 
+from learncli.limits import MAX_FRACTION_CHARS, MAX_SEQUENCE, amount_problem, date_problem
 from learncli.names import ID_PATTERN
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _LINE_BREAK = re.compile(r"[\r\n\u0085\u2028\u2029]")
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
+# A fraction as people write one: 1/3, 0.33, 33%, 33.3 % (no exponents: `1e-999999999`
+# is a valid Fraction that takes for ever to build).
+_FRACTION_RE = re.compile(r"^\s*(\d{1,9}\s*/\s*\d{1,9}|\d{0,9}(\.\d{1,9})?\s*%?)\s*$")
 
 
 class StrictModel(BaseModel):
@@ -117,13 +121,16 @@ def _checked_email(value: str) -> tuple[str | None, str]:
 
 
 def parse_date(value: Any) -> date:
-    if isinstance(value, date):
-        return value
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip()) if len(value.strip()) == 10 else _bad_date(value)
+            value = date.fromisoformat(value.strip()) if len(value.strip()) == 10 else _bad_date(value)
         except ValueError:
             return _bad_date(value)
+    if isinstance(value, date):
+        problem = date_problem(value)
+        if problem:
+            raise invalid(problem)
+        return value
     raise invalid("expected a date (YYYY-MM-DD), got {kind}", kind=kind_of(value))
 
 
@@ -156,6 +163,9 @@ def parse_money(value: Any) -> Decimal:
         raise invalid("expected an amount such as 575.00, got {kind}", kind=kind_of(value))
     if not value.is_finite():
         raise invalid("an amount must be a finite number")
+    problem = amount_problem(value)
+    if problem:
+        raise invalid(problem)
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise invalid("{value} has more than two decimal places", value=str(value))
     return value.quantize(Decimal("0.01"))
@@ -170,25 +180,40 @@ def _non_negative(value: Decimal) -> Decimal:
 def _decimal(value: Any) -> Decimal:
     if isinstance(value, bool) or isinstance(value, float):
         raise invalid("expected a number, got {kind}", kind=kind_of(value))
+    number: Decimal | None = None
     if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, str):
+        number = Decimal(value)
+    elif isinstance(value, str) and len(value) <= 40:
         try:
-            return Decimal(value.strip().rstrip("%"))
+            number = Decimal(value.strip().rstrip("%"))
         except InvalidOperation:
             pass
-    raise invalid("expected a number, got {kind}", kind=kind_of(value))
+    if number is None:
+        raise invalid("expected a number, got {kind}", kind=kind_of(value))
+    if not number.is_finite() or abs(number) > MAX_SEQUENCE:
+        raise invalid("{value} is not a number learn can use here", value=str(value)[:40])
+    return number
 
 
 def _fraction(value: Any) -> Fraction:
     """`1/3`, `0.33` or `33%`."""
     if isinstance(value, bool) or isinstance(value, float):
         raise invalid("expected a fraction such as 1/3, got {kind}", kind=kind_of(value))
+    result: Fraction | None = None
     try:
-        if isinstance(value, str) and value.strip().endswith("%"):
-            result = Fraction(value.strip()[:-1]) / 100
-        else:
-            result = Fraction(value) if isinstance(value, (int, Decimal, str, Fraction)) else None
+        if isinstance(value, str):
+            if len(value) <= MAX_FRACTION_CHARS and _FRACTION_RE.match(value):
+                text = value.strip()
+                result = Fraction(text[:-1].strip()) / 100 if text.endswith("%") else Fraction(text.replace(" ", ""))
+        elif isinstance(value, int):
+            result = Fraction(value) if abs(value) <= MAX_SEQUENCE else None
+        elif isinstance(value, Decimal):
+            # Only what a person writes: at most nine digits either side of the point.
+            exponent = value.as_tuple().exponent
+            if value.is_finite() and abs(value) <= MAX_SEQUENCE and isinstance(exponent, int) and exponent >= -9:
+                result = Fraction(value)
+        elif isinstance(value, Fraction):
+            result = value
     except (ValueError, ZeroDivisionError):
         result = None
     if result is None or not 0 <= result <= 1:

@@ -44,27 +44,33 @@ def code_stamp() -> str:
 def fingerprint(root: Path, today: date) -> str:
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{code_stamp()}|{today.isoformat()}|{root.resolve()}".encode())
+    from learncli.bounded import TooLarge, read_bounded
     from learncli.store.yamlread import MAX_FILE_BYTES
 
     for path in data_files(root):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         try:
+            digest.update(read_bounded(path, MAX_FILE_BYTES))
+        except TooLarge:
+            # Refused unread by the reader (Y004); reading gigabytes only to hash them
+            # would take seconds and as much memory.
             stat = path.stat()
-            if stat.st_size > MAX_FILE_BYTES:
-                # Refused unread by the reader (Y004); reading gigabytes only to hash them
-                # would take seconds and as much memory.
-                digest.update(f"oversized:{stat.st_size}:{stat.st_mtime_ns}".encode())
-            else:
-                digest.update(path.read_bytes())
-        except OSError as exc:
-            digest.update(f"unreadable:{exc.errno}".encode())
+            digest.update(f"oversized:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        except OSError as exc:  # a FIFO or device is never read, only named
+            digest.update(f"unreadable:{exc.errno}:{exc}".encode())
         digest.update(b"\0")
     return digest.hexdigest()
 
 
+# A cache is a convenience: one that grew past this (or is not a plain file) is ignored.
+MAX_CACHE_BYTES = 256 * 1024 * 1024
+
+
 def load(root: Path, name: str, key: str) -> Any | None:
+    from learncli.bounded import read_bounded
+
     try:
-        stored = json.loads((root / CACHE_DIR / f"{name}.json").read_text(encoding="utf-8"))
+        stored = json.loads(read_bounded(root / CACHE_DIR / f"{name}.json", MAX_CACHE_BYTES))
     except (OSError, ValueError):
         return None
     if not isinstance(stored, dict) or stored.get("key") != key:

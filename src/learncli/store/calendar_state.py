@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from learncli.errors import DataError
 from learncli.models.calendar_state import CalendarState, CohortCalendarState, SessionRecord
-from learncli.store.folder import CALENDAR_STATE_DIR
+from learncli.store.folder import CALENDAR_STATE_DIR, read_data_text
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -128,16 +128,15 @@ def sequenced_events(folder: DataFolder, tx: Transaction, cohort_id: str) -> Coh
     Raises `NotFound` or `DataError` (with positions) for a missing or invalid file.
     """
     from learncli.domain.calendar import cohort_events
-    from learncli.domain.lookup import find_course
 
     config = folder.config()
     cohort = folder.cohort(cohort_id)
-    course = find_course(config, cohort.course)
+    course = folder.course_for(config, cohort)
     path = state_path(folder, cohort_id)
     pending = tx.pending(path)
     queued = pending if isinstance(pending, str) else None
     events = cohort_events(cohort, course, config, read_records(folder, cohort_id, queued))
-    before = queued if queued is not None else (path.read_text(encoding="utf-8") if path.exists() else None)
+    before = queued if queued is not None else (read_data_text(path, "utf-8") if path.exists() else None)
     text = state_text(events.records)
     if text != before:
         tx.output(path, text, data=True)

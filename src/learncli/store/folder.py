@@ -57,6 +57,29 @@ def check_id(value: str, what: str = "cohort id") -> str:
     return value
 
 
+def read_data_text(path: Path, encoding: str = "utf-8-sig") -> str:
+    """The text of a file learn keeps, read through the bounded reader: FileNotFoundError
+    when it does not exist, a DataError at the file's start when it is too large, not a
+    regular file or not text (never a hang on a FIFO or a read of /dev/zero)."""
+    from learncli.bounded import NotRegularFile, TooLarge, read_bounded
+    from learncli.store.yamlread import MAX_FILE_BYTES
+
+    try:
+        return read_bounded(path, MAX_FILE_BYTES).decode(encoding)
+    except FileNotFoundError:
+        raise
+    except (TooLarge, NotRegularFile, UnicodeDecodeError, OSError) as exc:
+        if isinstance(exc, TooLarge):
+            code, reason = "Y004", exc.detail
+        elif isinstance(exc, NotRegularFile):
+            code, reason = "Y006", f"this is {exc.kind}, not a file learn can read"
+        elif isinstance(exc, UnicodeDecodeError):
+            code, reason = "Y005", "the file is not UTF-8 text; save it as UTF-8"
+        else:
+            code, reason = "Y006", f"cannot read the file: {exc.strerror or exc}"
+        raise DataError(f"cannot read {path}", diagnostics=[Diagnostic.make(code, reason, path)]) from None
+
+
 class DataFolder:
     """A folder of YAML files: `courses.yaml`, `cohorts/*.yaml`, and what later issues add."""
 
@@ -188,6 +211,18 @@ class DataFolder:
         if result.model is not None:
             result.model._id = cohort_id
         return result
+
+    def course_for(self, config: Any, cohort: Any) -> Any:
+        """The course a cohort names, or a `DataError` at its `course:` line (R001), the
+        message validate gives, for every command that needs the course."""
+        course = config.course(cohort.course)
+        if course is not None:
+            return course
+        path = self.cohort_path(cohort.id)
+        line, col = self.read_cohort(cohort.id).source.mark(("course",))
+        known = ", ".join(c.id for c in config.courses) or "none"
+        problem = Diagnostic.make("R001", f"course {cohort.course!r} is not in courses.yaml (courses: {known})", path, line, col)
+        raise DataError(f"cohort {cohort.id} names course {cohort.course!r}, which is not in courses.yaml", diagnostics=[problem])
 
     def config(self) -> Any:
         """The validated `courses.yaml`, or `DataError` with every problem in it."""
@@ -328,7 +363,7 @@ class Transaction:
             return self._edits[path].doc.data
         self.folder.inside(path)
         try:
-            before = path.read_text(encoding="utf-8-sig")
+            before = read_data_text(path)
         except FileNotFoundError:
             raise NotFound(f"{path} does not exist") from None
         doc = RoundTrip(before)
@@ -347,7 +382,7 @@ class Transaction:
         if path in self._edits:
             return self._edits[path].after()
         try:
-            return path.read_text(encoding="utf-8-sig")
+            return read_data_text(path)
         except FileNotFoundError:
             return None
 
@@ -382,7 +417,7 @@ class Transaction:
         if not data:
             self.folder.refuse_data_file(path)
         exists = path.exists()
-        before = path.read_text(encoding="utf-8") if data and exists else None
+        before = read_data_text(path, "utf-8") if data and exists else None
         self._outputs[path] = Change(path, before, content, data=data, existed=exists)
 
     def pending(self, path: Path) -> str | bytes | None:

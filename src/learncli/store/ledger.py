@@ -102,14 +102,13 @@ def read_ledger(folder: DataFolder, *, use_cache: bool = True, cohort: str | Non
 
 def _read_file(folder: DataFolder, path: Path) -> FileResult[Any]:
     """One ledger file, from the cache when its content is the one remembered."""
+    from learncli.bounded import read_bounded
     from learncli.store import ledger_cache
     from learncli.store.yamlread import MAX_FILE_BYTES
 
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return folder.read(path, LedgerFile)  # refused unread (Y004), never hashed
-        raw = path.read_bytes()
-    except OSError:
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except OSError:  # too large, not a file, unreadable: never hashed
         return folder.read(path, LedgerFile)  # reports why, with a position
     found = ledger_cache.load(folder, path, raw)
     if found is not None:
@@ -176,15 +175,14 @@ def _checked_append(
 ) -> FileResult[Any] | None:
     """The reading of `text` (= `start` + new entries), without reading `start` again, or
     None when that cannot be vouched for (the caller then validates the whole text)."""
+    from learncli.bounded import read_bounded
     from learncli.store import ledger_cache
     from learncli.store.yamlread import MAX_FILE_BYTES, read_yaml
 
     if current is None or start not in (current, current + "\n") or not ledger_cache.enabled():
         return None
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_FILE_BYTES)
         if raw.decode("utf-8-sig") != current:
             return None  # already changed in this transaction, or changed on disk since
     except (OSError, UnicodeDecodeError):

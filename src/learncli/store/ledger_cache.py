@@ -159,15 +159,14 @@ def cohort_part(folder: DataFolder, paths: list[Path], cohort: str) -> tuple[lis
     cohorts are looked at (one field each) but never built into models: with years of
     history, building every entry is most of what reading the ledger costs.
     """
+    from learncli.bounded import read_bounded
     from learncli.domain.invoicing import Located
     from learncli.store.yamlread import MAX_FILE_BYTES
 
     remembered: list[tuple[Path, str, dict[str, Any]]] = []
     for path in paths:
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                return None
-            raw = path.read_bytes()
+            raw = read_bounded(path, MAX_FILE_BYTES)
         except OSError:
             return None
         file_key = key(raw)

@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from learncli.bounded import NotRegularFile, TooLarge, read_bounded
 from learncli.diagnostics import Diagnostic
 
 try:  # the C parser is 10x faster; fall back to pure Python where libyaml is missing
@@ -198,12 +199,14 @@ def read_yaml(path: Path, text: str | None = None) -> Loaded:
     source = Source(path, None)
     if text is None:
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                return _fail(path, source, "Y004", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-            raw = path.read_bytes()
+            raw = read_bounded(path, MAX_FILE_BYTES)
+        except TooLarge as exc:
+            return _fail(path, source, "Y004", exc.detail)
+        except NotRegularFile as exc:
+            return _fail(path, source, "Y006", f"this is {exc.kind}, not a YAML file")
         except FileNotFoundError:
-            return _fail(path, source, "Y006", "file not found")
+            what = "a link to a file that does not exist" if path.is_symlink() else "file not found"
+            return _fail(path, source, "Y006", what)
         except OSError as exc:
             return _fail(path, source, "Y006", f"cannot read file: {exc.strerror or exc}")
         try:
@@ -245,7 +248,7 @@ def read_yaml(path: Path, text: str | None = None) -> Loaded:
     return Loaded(path, data, source, builder.diagnostics)
 
 
-def _fail(path: Path, source: Source, code: str, message: str, line: int = 0, col: int = 0) -> Loaded:
+def _fail(path: Path, source: Source, code: str, message: str, line: int = 1, col: int = 1) -> Loaded:
     return Loaded(path, None, source, [Diagnostic.make(code, message, path, line, col)])
 
 
