@@ -165,7 +165,9 @@ def display_path(path: str, base: Path | None = None) -> str:
     """Show a path relative to the working folder when it is inside it."""
     base = base or Path.cwd()
     try:
-        return str(Path(path).resolve().relative_to(base.resolve()))
+        # The folder resolved, the name kept: a message about a link names the link.
+        where = Path(path)
+        return str((where.parent.resolve() / where.name).relative_to(base.resolve()))
     except (ValueError, OSError):
         return str(path)
 

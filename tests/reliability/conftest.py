@@ -16,6 +16,7 @@ LABELS = {
     "faults": "injected system-call failures",
     "injections": "injection attempts",
     "symlink_cases": "commands run against planted symbolic links",
+    "hostile_inputs": "hostile inputs answered (special files, bounds, formats, dates)",
     "dry_runs": "writing commands run with --dry-run, no file touched",
 }
 

@@ -340,7 +340,7 @@ def test_a_yaml_file_over_the_size_cap_is_refused_in_well_under_a_second(data: P
     TALLY["fuzz_cases"] += 1
     assert [d.code for d in refused.diagnostics] == ["Y004"] and refused.model is None
     assert result.exit_code == 1
-    assert f"{KINDS[kind][0]}: Y004 error: file is {OVERSIZED:,} bytes; the limit is" in result.stdout
+    assert f"{KINDS[kind][0]}:1:1: Y004 error: the file is {OVERSIZED:,} bytes; the limit is" in result.stdout
     # The refusal itself takes a stat; validate (every other file and rule) well under a second.
     assert reading < 0.05 and validating < 1, (reading, validating)
 

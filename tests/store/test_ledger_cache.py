@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from learncli.errors import DataError
 from learncli.models.invoice import PaymentEntry
 from learncli.store import ledger_cache
 from learncli.store.folder import DataFolder
@@ -169,7 +168,7 @@ def test_appending_to_a_remembered_file_gives_what_a_full_check_gives(tmp_path, 
         "entries:\n  - payment: X-1\n    date: 2026-01-02\n    amount: 5\n    method: bank\n...\n# after the end\n",
     ],
 )
-def test_a_file_that_new_entries_cannot_simply_follow_is_checked_whole(tmp_path, text):
+def test_a_file_that_ends_its_document_is_checked_whole_and_appended_to(tmp_path, text):
     folder = DataFolder(tmp_path)
     path = tmp_path / "invoices" / "2026.yaml"
     path.parent.mkdir()
@@ -177,9 +176,15 @@ def test_a_file_that_new_entries_cannot_simply_follow_is_checked_whole(tmp_path,
     assert read_ledger(folder).ok
     hit = remembered(folder, path)
     assert hit is not None and hit.source.appendable is None
-    with pytest.raises(DataError), folder.transaction() as tx:
-        append_entries(tx, folder, [PaymentEntry(payment="X-1", date=date(2026, 1, 3), amount=Decimal(1), method="card")])
-    assert path.read_text() == text
+    added = PaymentEntry(payment="X-1", date=date(2026, 1, 3), amount=Decimal(1), method="card")
+    with folder.transaction() as tx:
+        append_entries(tx, folder, [added])
+    assert "2026.yaml" in {p.name for p in tx.checked}  # not appendable: read whole
+    after = path.read_text()
+    assert "\n...\n" not in after  # the end marker would have started a second document
+    assert after.startswith(text.split("...\n")[0])
+    entries, _, _ = fresh(path)
+    assert entries[-1] == added and len(entries) == 2
 
 
 def cohort_view(ledger, cohort_id: str) -> list[tuple]:

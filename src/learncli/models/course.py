@@ -6,7 +6,7 @@ from fractions import Fraction
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from learncli.models.types import (
     Code,
@@ -68,14 +68,15 @@ class Invoicing(StrictModel):
     card_payment_url: Url | None = None
     footer: Text | None = None
 
-    @model_validator(mode="after")
-    def _format_is_usable(self) -> Invoicing:
+    @field_validator("number_format")
+    @classmethod
+    def _format_is_usable(cls, value: str) -> str:
         from learncli.limits import number_format_problem
 
-        problem = number_format_problem(self.number_format)
+        problem = number_format_problem(value)
         if problem:
-            raise invalid("number_format '{fmt}': {reason}", fmt=self.number_format, reason=problem)
-        return self
+            raise invalid("number_format '{fmt}': {reason}", fmt=value, reason=problem)
+        return value
 
 
 class Holiday(StrictModel):

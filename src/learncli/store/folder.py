@@ -9,6 +9,7 @@ changes and writes nothing.
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from learncli.store.yamlread import Source
 
 M = TypeVar("M")
+
+# What opening the lock file in a folder we may read but not write fails with.
+_READ_ONLY_ERRORS = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 COURSES_FILE = "courses.yaml"
 COHORTS_DIR = "cohorts"
@@ -161,7 +165,12 @@ class DataFolder:
         except (ValueError, OSError) as exc:  # a NUL in the name, a loop of links
             raise UsageProblem(f"{str(path)!r} cannot be a file name: {exc}") from None
         root = self.root.resolve()
-        if not resolved.is_relative_to(root) or resolved.is_relative_to(root / OUT_DIR):
+        if not resolved.is_relative_to(root):
+            return
+        if any(part.startswith(".learn") for part in resolved.relative_to(root).parts):
+            raise Refused(f"{path} is learn's own lock or cache; learn writes generated files elsewhere",
+                          hint="leave -o out to write into out/, or name a file of your own")
+        if resolved.is_relative_to(root / OUT_DIR):
             return
         kept = (COHORTS_DIR, INVOICES_DIR, TEMPLATES_DIR, CALENDAR_STATE_DIR, EMAIL_LOG_DIR)
         if any(resolved.is_relative_to(root / name) for name in kept) or resolved.suffix in {".yaml", ".yml"}:
@@ -258,6 +267,8 @@ class DataFolder:
         """Lock the folder, collect edits, validate them, then write each file atomically.
 
         Inside `locked()` the lock is already held, and each transaction commits on its own."""
+        from contextlib import ExitStack
+
         from learncli.store.atomic import folder_lock
 
         tx = Transaction(self, dry_run)
@@ -265,7 +276,17 @@ class DataFolder:
             yield tx
             tx.commit()
             return
-        with folder_lock(self.root):
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(folder_lock(self.root))
+            except WriteFailed as failure:
+                # A read-only folder (a shared drive, a mounted backup) cannot take the
+                # lock, yet a report or calendar written elsewhere needs none: the
+                # transaction goes on without it and commit refuses any write inside.
+                cause = failure.__cause__
+                if not isinstance(cause, OSError) or cause.errno not in _READ_ONLY_ERRORS:
+                    raise
+                tx.unlocked = failure
             yield tx
             tx.commit()
 
@@ -354,6 +375,8 @@ class Transaction:
     _edits: dict[Path, _Edit] = field(default_factory=dict)
     _outputs: dict[Path, Change] = field(default_factory=dict)
     _after: list[Any] = field(default_factory=list)
+    #: Why the folder's lock could not be taken (it is read-only), or None when it is held.
+    unlocked: WriteFailed | None = None
 
     def edit(self, path: Path, model: type[Any] | None = None) -> Any:
         """The round-trip document of an existing YAML file, for editing in place."""
@@ -449,13 +472,18 @@ class Transaction:
         self.changes = pending
         if self.dry_run:
             return
+        if self.unlocked is not None:
+            root = self.folder.root.resolve()
+            if any(c.path.resolve().is_relative_to(root) for c in pending):
+                raise self.unlocked
         for change in pending:  # all refused before any is written, not half way through
             refuse_link(change.path)
         # A process killed while writing may have left a temporary file in any folder of
         # the data (say, a calendar export killed in its state file's write, whose next
         # run has nothing to change there): every write sweeps them all, under the lock,
         # generated output under out/ included.
-        clean_folders([*self.folder.data_folders(), *(c.path.parent for c in pending)])
+        swept = self.folder.data_folders() if self.unlocked is None else []
+        clean_folders([*swept, *(c.path.parent for c in pending)])
         for done, change in enumerate(pending):
             try:
                 atomic_write(change.path, change.after)

@@ -226,6 +226,7 @@ def _ready(current: str | None, year: int) -> tuple[str, int]:
         return header(year), 2
     if current and not current.endswith("\n"):
         current += "\n"
+    current = _without_document_end(current)
     match = _ENTRIES_LINE.search(current)
     if match is None:
         if _has_content(current):
@@ -238,6 +239,20 @@ def _ready(current: str | None, year: int) -> tuple[str, int]:
             current = current[: match.start("value")] + current[match.end("value"):]
         return current, dash
     raise Refused("the ledger's `entries:` is written inline; write it as a block list (one `- ` item per entry)")
+
+
+def _without_document_end(text: str) -> str:
+    """`text` without a final `...` (YAML's end of document): entries appended after it
+    would start a second document, which no ledger may have."""
+    lines = text.splitlines(keepends=True)
+    for index in range(len(lines) - 1, -1, -1):
+        stripped = lines[index].strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped == "..." or stripped.startswith("... #") or stripped.startswith("...\t"):
+            return "".join(lines[:index] + lines[index + 1:])
+        return text
+    return text
 
 
 def _has_content(text: str) -> bool:
