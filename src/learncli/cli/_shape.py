@@ -8,7 +8,9 @@ gives it learn's conventions:
 - the global options (`--data`, `--today`, `--version`) accepted after the command and its
   subcommand as well as before it, with the same meaning, and listed in every help;
 - a group's help ends with the examples of its commands;
-- values Typer refuses are explained in plain words ("session must be 1 or more").
+- values Typer refuses are explained in plain words ("session must be 1 or more");
+- cohort ids, session numbers, emails, invoice numbers and email kinds complete in the
+  shell, from the data folder (`cli._complete`).
 
 It is applied in one place (`cli.app.load_command`), so no command module has to know.
 The classes below add behaviour to Typer's own and no state, which is why each object's
@@ -30,7 +32,11 @@ ARGUMENT_NAMES = {"directory": "DIR"}
 
 def shape(command: Any, globals_: list[Any]) -> Any:
     """`command` and everything below it, in learn's form (changed in place, returned)."""
+    from learncli.cli._complete import completer_for
+
     for param in command.params:
+        if getattr(param, "_custom_shell_complete", None) is None:
+            param._custom_shell_complete = completer_for(param.name)
         if isinstance(param, TyperArgument):
             param.__class__ = LearnArgument
             param.metavar = param.metavar or _argument_name(param)

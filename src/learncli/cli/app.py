@@ -60,6 +60,9 @@ def load_command(name: str, globals_: list[Any] | None = None) -> Any:
     return shape(command, _root_options() if globals_ is None else globals_)
 
 
+#: The shells completion is offered for (Typer's completion classes).
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
 #: Root options that are not global (they act on the shell, not on a data folder).
 ROOT_ONLY = {"install_completion", "show_completion"}
 
@@ -97,6 +100,16 @@ class LearnGroup(TyperGroup):
                 if matches:
                     error.message = f"{error.message.rstrip('.')}. Did you mean {' or '.join(repr(m) for m in matches)}?"
             raise
+
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
+        # Click writes the instruction shell first (`bash_complete`), Typer the other way
+        # round (`complete_bash`): both are understood.
+        complete_var = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        instruction = os.environ.get(complete_var, "")
+        first, _, second = instruction.partition("_")
+        if first in SHELLS and second in ("complete", "source"):
+            os.environ[complete_var] = f"{second}_{first}"
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         with formatter.section("Commands"):
@@ -166,7 +179,7 @@ app = typer.Typer(
         "  learn --data ~/courses invoice list --unpaid"
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},

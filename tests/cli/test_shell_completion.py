@@ -1,0 +1,108 @@
+"""Shell completion through the protocol the shells use: a real `learn` process asked by
+environment variables (`_LEARN_COMPLETE`, COMP_WORDS / COMP_CWORD for bash, the typed line
+for zsh and fish), and once through bash itself with the script learn prints."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_process
+
+
+def complete(words: str, cwd: Path, shell: str = "bash", instruction: str | None = None) -> list[str]:
+    """What `learn` offers for the last word of `words` (a trailing space: a new word)."""
+    env = {"_LEARN_COMPLETE": instruction or f"complete_{shell}"}
+    if shell == "bash":
+        parts = words.split(" ")
+        env.update(COMP_WORDS=words, COMP_CWORD=str(len(parts) - 1))
+    else:
+        env["_TYPER_COMPLETE_ARGS"] = words
+        if shell == "fish":
+            env["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
+    result = run_process(cwd=cwd, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return [line for line in result.stdout.splitlines() if line]
+
+
+def test_a_cohort_id_completes_from_the_data_folder(data_dir):
+    assert complete("learn cohort show 2026-a", data_dir) == ["2026-autumn"]
+    assert complete("learn cohort show 2026-", data_dir) == ["2026-autumn", "2026-spring"]
+
+
+def test_clicks_own_order_of_the_instruction_works_too(data_dir):
+    assert complete("learn cohort show 2026-a", data_dir, instruction="bash_complete") == ["2026-autumn"]
+
+
+def test_the_folder_given_with_data_is_the_one_completed_from(data_dir, tmp_path):
+    (data_dir / "cohorts" / "2026-autumn.yaml").rename(data_dir / "cohorts" / "2027-anywhere.yaml")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert complete(f"learn --data {data_dir} cohort show 2027", elsewhere) == ["2027-anywhere"]
+    assert complete(f"learn cohort show --data {data_dir} 2027", elsewhere) == ["2027-anywhere"]
+
+
+def test_sessions_and_emails_are_those_of_the_cohort_on_the_line(data_dir):
+    assert complete("learn attend mark 2026-autumn ", data_dir) == [str(n) for n in range(1, 7)]
+    emails = complete("learn attend mark 2026-autumn 6 ", data_dir)
+    assert "ann.oneil@example.org" in emails and len(emails) == len(set(emails)) > 5
+    assert all("@" in e for e in emails)
+    # one already given is not offered again
+    rest = complete("learn attend mark 2026-autumn 6 ann.oneil@example.org ", data_dir)
+    assert "ann.oneil@example.org" not in rest and len(rest) == len(emails) - 1
+    # spring's people are not autumn's
+    spring = complete("learn attend mark 2026-spring 1 ", data_dir)
+    assert set(spring).isdisjoint({"ann.oneil@example.org"}) or set(spring) != set(emails)
+
+
+def test_invoice_numbers_course_ids_and_email_kinds(data_dir):
+    numbers = complete("learn invoice show LWL-2026-000", data_dir)
+    assert numbers == [f"LWL-2026-000{n}" for n in range(1, 10)]
+    assert complete("learn cohort add lead", data_dir) == ["leading-with-learning"]
+    zsh = "\n".join(complete("learn email render ", data_dir, shell="zsh"))
+    for kind in ("joining", "reminder", "payment-reminder", "follow-up"):
+        assert f'"{kind}"' in zsh
+    assert complete("learn email render pay", data_dir, shell="fish") == ["payment-reminder"]
+
+
+def test_commands_complete_and_no_folder_completes_to_nothing_quietly(tmp_path):
+    assert complete("learn coh", tmp_path) == ["cohort"]
+    assert complete("learn cohort show ", tmp_path) == []  # no data folder: no noise either
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_bash_itself_completes_with_the_script_learn_prints(data_dir, tmp_path):
+    script = run_process("--show-completion", "bash", timeout=60)
+    assert script.returncode == 0 and "_LEARN_COMPLETE=complete_bash" in script.stdout
+    (tmp_path / "learn.sh").write_text(script.stdout, encoding="utf-8")
+    # `learn` on the PATH is this Python's learn, whatever is installed elsewhere.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "learn").write_text(f'#!/bin/sh\nexec {sys.executable} -m learncli "$@"\n', encoding="utf-8")
+    (bin_dir / "learn").chmod(0o755)
+    program = (
+        f"source {tmp_path / 'learn.sh'}\n"
+        "COMP_WORDS=(learn cohort show 2026-a); COMP_CWORD=3\n"
+        "_learn_completion learn\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    env = {k: v for k, v in os.environ.items() if k != "LEARN_DEBUG"}
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    result = subprocess.run(["bash", "-c", program], cwd=data_dir, env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["2026-autumn"], result.stderr
+
+
+def test_install_completion_writes_the_script_where_the_shell_reads_it(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    result = run_process("--install-completion", "bash", env={"HOME": str(home)}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    installed = home / ".bash_completions" / "learn.sh"
+    assert "_LEARN_COMPLETE=complete_bash" in installed.read_text(encoding="utf-8")
+    assert str(installed) in (home / ".bashrc").read_text(encoding="utf-8")
