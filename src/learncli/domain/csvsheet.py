@@ -1,9 +1,9 @@
 """Reading a spreadsheet export (CSV) whose headers people name as they like.
 
 Registration and commitment imports share this: the size cap, UTF-8 (with or without a
-BOM) or else Windows-1252 as Excel writes it, comma, semicolon or tab as separator,
-headers matched loosely through an alias table, and every problem as a diagnostic with
-the file's line and column. Zoom's reports have a layout of their own (`domain.zoom`).
+BOM) or else Windows-1252 as Excel writes it, read as RFC 4180 with comma, semicolon or
+tab as separator, headers matched loosely through an alias table, and every problem as a
+diagnostic with the file's line and column. Zoom's reports have a layout of their own (`domain.zoom`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,42 @@ def decode_csv(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace"), "windows-1252"
+
+
+#: How every import reads a CSV file, whatever program wrote it (RFC 4180): fields in
+#: double quotes may hold the delimiter, line breaks and doubled quotes (`""` is one `"`);
+#: nothing else is special. Only the delimiter is chosen per file.
+RFC4180: dict[str, Any] = {"quotechar": '"', "doublequote": True, "escapechar": None, "skipinitialspace": False, "strict": False}
+DELIMITERS = (",", ";", "\t")
+_DELIMITER_SAMPLE_ROWS = 50
+
+
+def choose_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one that splits the first row into the most fields with
+    the following rows the same width, each tried by reading the file as RFC 4180 (so a
+    delimiter inside a quoted field never counts). Ties go to the comma, then the semicolon.
+
+    csv.Sniffer is not used: it also guesses quoting rules, and a wrong guess (doubled
+    quotes read as two fields) silently moves values into the wrong columns."""
+    best, best_score = ",", (-1, -1, -1)
+    for delimiter in DELIMITERS:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, **RFC4180)
+        rows: list[list[str]] = []
+        try:
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    rows.append(row)
+                if len(rows) >= _DELIMITER_SAMPLE_ROWS:
+                    break
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        width = len(rows[0])
+        score = (int(width > 1), sum(len(row) == width for row in rows[1:]), width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def header_key(title: str) -> str:
@@ -86,11 +122,7 @@ def open_sheet(path: Path, data: bytes, aliases: dict[str, str], example: str) -
     text, encoding = decode_csv(data)
     if "\x00" in text:
         return fail("the file contains NUL bytes; is it really a CSV file?", text.count("\n", 0, text.index("\x00")) + 1, 1)
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=choose_delimiter(text), **RFC4180)
     try:
         header = next(reader, None)
     except csv.Error as exc:
