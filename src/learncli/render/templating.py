@@ -55,18 +55,25 @@ def _md(value: object) -> str:
 
 
 class Templates:
-    """Finds and renders templates: the data folder's `templates/` first, then the defaults."""
+    """Finds and renders templates: the data folder's `templates/` first, then the defaults.
+
+    A template can read only templates: by a relative name, from those two folders, links
+    followed only while they stay inside one of them (`confine.template_loader`). A render
+    runs in a bounded sandbox (`bounds.BoundedSandbox`): sizes, output and time are capped.
+    """
 
     def __init__(self, override: Path | None) -> None:
-        from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
-        from jinja2.sandbox import ImmutableSandboxedEnvironment
+        from jinja2 import StrictUndefined, select_autoescape
+
+        from learncli.render.bounds import BoundedSandbox
+        from learncli.render.confine import template_loader
 
         self.override = override if override is not None and override.is_dir() else None
         self.default = Path(str(templates_dir()))
-        loaders = [FileSystemLoader(str(self.override))] if self.override else []
-        loaders.append(FileSystemLoader(str(self.default)))
-        self.env = ImmutableSandboxedEnvironment(
-            loader=ChoiceLoader(loaders),
+        self.roots = ([self.override] if self.override else []) + [self.default]
+        self.loader = template_loader(self.roots)
+        self.env = BoundedSandbox(
+            loader=self.loader,
             autoescape=select_autoescape(["html", "htm", "xml"], default_for_string=False, default=False),
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -77,40 +84,79 @@ class Templates:
 
     def source_of(self, name: str) -> Path:
         """The file a template name resolves to (the override when there is one)."""
-        if self.override and (self.override / name).is_file():
-            return self.override / name
+        for root in self.roots:
+            if (root / name).is_file():
+                return root / name
         return self.default / name
 
     def render(self, template: str, /, **context: Any) -> str:
         from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
         from jinja2.exceptions import SecurityError, UndefinedError
 
+        from learncli.render import bounds
+        from learncli.render.confine import Outside
+
         path = self.source_of(template)
+        loaded = False
         try:
-            return self.env.get_template(template).render(**context)
-        except TemplateNotFound:
-            raise NotFound(f"no template {template!r} (looked in {self.override or '-'} and {self.default})") from None
+            with bounds.limits():
+                compiled = self.env.get_template(template)
+                loaded = True
+                return bounds.render(compiled, context)
+        except Outside as exc:
+            if not loaded:
+                raise _template_error(path, 0, f"the template cannot be used: {exc.reason}") from None
+            where, line = self._where(exc, path)
+            raise _template_error(where, line, f"the template {self._verb(where, line)} {exc.name!r}, which it cannot use: {exc.reason}") from None
+        except TemplateNotFound as exc:
+            if not loaded:
+                raise NotFound(f"no template {template!r} (looked in {self.override or '-'} and {self.default})") from None
+            where, line = self._where(exc, path)
+            looked = " and ".join(str(root) for root in self.roots)
+            raise _template_error(
+                where, line, f"the template {self._verb(where, line)} {exc.name!r}, which it cannot use: there is no such template in {looked}"
+            ) from None
         except TemplateSyntaxError as exc:
-            raise _template_error(path, exc.lineno or 0, f"template syntax error: {exc.message}") from None
+            where = Path(exc.filename) if exc.filename else path
+            raise _template_error(where, exc.lineno or 0, f"template syntax error: {exc.message}") from None
+        except bounds.Stopped as exc:
+            raise _template_error(*self._where(exc, path), f"the template was stopped: {exc}") from None
+        except MemoryError as exc:
+            raise _template_error(
+                *self._where(exc, path), f"the template was stopped: it needed more than the {bounds.MEMORY_HEADROOM >> 20:,} MiB of memory a render may use"
+            ) from None
+        except RecursionError as exc:
+            raise _template_error(*self._where(exc, path), "the template was stopped: it nests or recurses too deeply") from None
         except SecurityError as exc:
-            raise _template_error(path, _line_in(exc, path), f"the template tried something unsafe and was stopped: {exc}") from None
+            raise _template_error(*self._where(exc, path), f"the template tried something unsafe and was stopped: {exc}") from None
         except UndefinedError as exc:
-            raise _template_error(path, _line_in(exc, path), f"the template uses something that is not defined: {exc.message}") from None
+            raise _template_error(*self._where(exc, path), f"the template uses something that is not defined: {exc.message}") from None
         except TemplateError as exc:
-            raise _template_error(path, _line_in(exc, path), f"the template failed: {exc}") from None
-        except Exception as exc:  # {{ 1/0 }}, {{ 1 + 'a' }}, range(10**9): the template's doing, not learn's
-            raise _template_error(path, _line_in(exc, path), f"the template failed: {type(exc).__name__}: {exc}") from None
+            raise _template_error(*self._where(exc, path), f"the template failed: {exc}") from None
+        except Exception as exc:  # {{ 1/0 }}, {{ 1 + 'a' }}: the template's doing, not learn's
+            raise _template_error(*self._where(exc, path), f"the template failed: {type(exc).__name__}: {exc}") from None
 
+    def _where(self, exc: BaseException, path: Path) -> tuple[Path, int]:
+        """The template file and line that were running when `exc` was raised: the
+        innermost frame of a template file (Jinja maps its lines for us)."""
+        files = set(self.loader.found) | {str(path)}
+        where, line = path, 0
+        tb = exc.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            if name in files:
+                where, line = Path(name), tb.tb_lineno
+            tb = tb.tb_next
+        return where, line
 
-def _line_in(exc: BaseException, path: Path) -> int:
-    """The line of `path` that was running when `exc` was raised (Jinja maps it for us)."""
-    tb = exc.__traceback__
-    line = 0
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == str(path):
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
+    def _verb(self, where: Path, line: int) -> str:
+        """What the line does with another template, in words ("includes" unless it says)."""
+        found = self.loader.found.get(str(where))
+        text = found.source.splitlines()[line - 1] if found and 0 < line <= len(found.source.splitlines()) else ""
+        for word, verb in (("extends", "extends"), ("import", "imports"), ("from", "imports from")):
+            if re.search(r"{%-?\s*" + word + r"\b", text):
+                return verb
+        return "includes"
 
 
 def _template_error(path: Path, line: int, message: str) -> DataError:
