@@ -14,7 +14,7 @@ Each goes through one function here, and each reads the file itself after checki
   undone), resolved, allowed only inside a root, and read here through `read_bounded`
   (at most `FETCH_LIMIT` bytes): what was checked is what is read. Whatever is refused is
   kept in the fetcher's `refused`, so the caller can decline to write a document with a
-  hole in it.
+  hole in it. A `file:` link (not fetched) is checked the same way by `check_link`.
 
 Jinja and WeasyPrint are imported only inside the factories.
 """
@@ -216,6 +216,18 @@ def url_fetcher(roots: Sequence[Path], limit: int = FETCH_LIMIT) -> Any:
             except Outside as exc:
                 self.refused.append(f"{_short(url)} ({exc.reason})")
                 raise ValueError(f"not fetching {_short(url)}: {exc.reason}") from None
+
+        def check_link(self, url: str) -> None:
+            """Refuse (into `refused`) a `file:` link that leads outside the roots; the
+            file is not read and need not exist."""
+            try:
+                path = file_url_path(url)
+                real = path.resolve()
+                if not any(real == root or real.is_relative_to(root) for root in real_roots):
+                    where = " or ".join(str(root) for root in real_roots)
+                    raise Outside(url, f"a link to {real}, which is outside {where}")
+            except (Outside, RuntimeError, OSError) as exc:
+                self.refused.append(f"{_short(url)} ({getattr(exc, 'reason', 'a link that cannot be resolved')})")
 
         def _fetch(self, url: str, headers: Any) -> Any:
             scheme = url.split(":", 1)[0].lower() if ":" in url else ""

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from learncli.models.course import Config, Course
 
 FORMATS = ("html", "pdf", "txt")
-PDF_HINT = 'install the PDF extra: pip install -e ".[pdf]" (from a checkout) or pip install weasyprint'
+#: Seconds WeasyPrint may take to make one PDF (an invoice takes well under one).
+PDF_TIME_LIMIT = 60.0
+PDF_HINT = 'install the PDF extra: pip install -e ".[pdf]" (from a checkout) or pip install "weasyprint>=66"'
 
 
 def file_name(number: str, extension: str) -> str:
@@ -99,38 +101,49 @@ def render_document(templates: Any, context: dict[str, Any], fmt: str) -> str:
 
 
 def to_pdf(html: str, base: Path) -> bytes:
-    """The HTML as a PDF through WeasyPrint (the optional `pdf` extra), imported only here."""
+    """The HTML as a PDF through WeasyPrint (the optional `pdf` extra), imported only here.
+
+    The document may use files inside the data folder `base` and the shipped templates,
+    and `data:` URLs; nothing else is fetched (`confine.url_fetcher`). If anything it asks
+    for is refused or missing, no PDF is made: a document with a hole in it is not sent.
+    Links (`<a href>`) are written as links, not followed; a `file:` link that leads out
+    of those folders is refused the same way.
+    """
     try:
         import weasyprint
     except ImportError:
         raise LearnError("PDF output needs WeasyPrint, which is not installed", hint=PDF_HINT) from None
     except OSError as exc:  # WeasyPrint is installed but cannot load Pango
         raise LearnError(f"WeasyPrint is installed but cannot start: {exc}", hint="WeasyPrint needs the Pango library") from None
+    from learncli.render.bounds import Stopped, limits
+    from learncli.render.confine import url_fetcher
+    from learncli.resources import templates_dir
+
     root = base.resolve()
-
-    def check(url: str) -> None:
-        # A template may embed pictures (a logo) from the data folder, nothing from elsewhere.
-        if url.startswith("data:"):
-            return
-        if url.startswith("file://") and Path(url[7:].split("?")[0]).resolve().is_relative_to(root):
-            return
-        raise ValueError(f"not fetching {url}: documents use only files inside the data folder")
-
-    fetcher: Any
     try:
-        from weasyprint.urls import URLFetcher  # WeasyPrint 66 and later
-    except ImportError:  # pragma: no cover - older WeasyPrint
-        def fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
-            check(url)
-            return weasyprint.default_url_fetcher(url, *args, **kwargs)
-    else:
-        class LocalOnly(URLFetcher):  # type: ignore[misc, valid-type]
-            def fetch(self, url: str, headers: Any = None) -> Any:
-                check(url)
-                return super().fetch(url, headers)
-
-        fetcher = LocalOnly(allowed_protocols=("data", "file"))
-    return weasyprint.HTML(string=html, base_url=str(root) + "/", url_fetcher=fetcher).write_pdf()
+        fetcher = url_fetcher([root, Path(str(templates_dir()))])
+    except ImportError:  # WeasyPrint before 66 has no URLFetcher class to confine
+        raise LearnError(f"PDF output needs WeasyPrint 66 or later; this is {weasyprint.__version__}", hint=PDF_HINT) from None
+    try:
+        with limits(seconds=PDF_TIME_LIMIT, headroom=None):  # Pango aborts, not raises, when memory runs out
+            document = weasyprint.HTML(string=html, base_url=str(root) + "/", url_fetcher=fetcher).render()
+            for page in document.pages:
+                for link in page.links:
+                    if link[0] == "external" and str(link[1]).lower().startswith("file:"):
+                        fetcher.check_link(link[1])  # not followed, but one out of the folder is refused too
+            pdf = document.write_pdf()
+    except Stopped:
+        raise LearnError(
+            f"the document was not written: making the PDF took more than {PDF_TIME_LIMIT:g} seconds",
+            hint="the PDF is made from the rendered invoice.html; make it shorter",
+        ) from None
+    if fetcher.refused:
+        unique = list(dict.fromkeys(fetcher.refused))
+        raise LearnError(
+            "the document was not written: it uses " + "; ".join(unique),
+            hint="a document may use only files inside the data folder (or the shipped templates) and data: URLs",
+        )
+    return pdf
 
 
 # --- JSON ---------------------------------------------------------------------------
