@@ -328,10 +328,13 @@ def _address_space() -> int | None:
 
 
 @contextmanager
-def limits(seconds: float = TIME_LIMIT, headroom: int | None = MEMORY_HEADROOM) -> Iterator[None]:
-    """Raise `Stopped` in this thread after `seconds` (main thread only), and make an
-    allocation of more than `headroom` bytes beyond what the process holds fail with
-    MemoryError (Linux); the timer, its handler and the limit are put back afterwards."""
+def limits(seconds: float | None = None, headroom: int | None = -1) -> Iterator[None]:
+    """Raise `Stopped` in this thread after `seconds` (main thread only; default
+    TIME_LIMIT), and make an allocation of more than `headroom` bytes beyond what the
+    process holds fail with MemoryError (Linux; default MEMORY_HEADROOM, None for no
+    limit); the timer, its handler and the limit are put back afterwards."""
+    seconds = TIME_LIMIT if seconds is None else seconds
+    headroom = MEMORY_HEADROOM if headroom == -1 else headroom
     timer = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     memory = _lower_address_space(headroom) if headroom else None
     if timer:
@@ -380,9 +383,10 @@ def _lower_address_space(headroom: int) -> tuple[int, int] | None:
     return soft, hard
 
 
-def render(template: Any, context: Mapping[str, Any], limit: int = MAX_OUTPUT) -> str:
+def render(template: Any, context: Mapping[str, Any], limit: int | None = None) -> str:
     """`template` rendered with `context`, stopped (inside the template, so at its line)
-    once the output passes `limit` characters."""
+    once the output passes `limit` characters (default MAX_OUTPUT)."""
+    limit = MAX_OUTPUT if limit is None else limit
     chunks: list[str] = []
     total = 0
     stream = template.generate(**context)

@@ -140,11 +140,13 @@ def find_template(name: object, roots: Sequence[Path], limit: int = TEMPLATE_LIM
         try:
             real, raw = read_inside(candidate, real_roots, limit)
         except FileNotFoundError:
-            raise Outside(str(candidate), "it is a symbolic link to nothing") from None
+            raise Outside(str(name), f"{candidate} is a symbolic link to nothing") from None
+        except Outside as exc:
+            raise Outside(str(name), f"{candidate}: {exc.reason}") from None
         try:
             source = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise Outside(str(candidate), f"it is not UTF-8 text (byte {exc.start + 1})") from None
+            raise Outside(str(name), f"{candidate} is not UTF-8 text (byte {exc.start + 1})") from None
         return Found(str(name), candidate, real, source)
     return None
 
