@@ -18,6 +18,8 @@ LABELS = {
     "symlink_cases": "commands run against planted symbolic links",
     "hostile_inputs": "hostile inputs answered (special files, bounds, formats, dates)",
     "dry_runs": "writing commands run with --dry-run, no file touched",
+    "hostile_urls": "hostile URLs put in a PDF (escapes, fragments, '..', links out)",
+    "hostile_templates": "hostile templates rendered (includes out, explosive expressions)",
 }
 
 
