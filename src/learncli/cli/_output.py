@@ -7,6 +7,7 @@ line or JSON never load it. Rich honours NO_COLOR and drops colour when piped.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import sys
@@ -58,7 +59,22 @@ def console() -> Console:
     if sys.stdout.isatty():
         return Console(highlight=False, markup=False)
     width = int(os.environ.get("COLUMNS") or 0) or 120
-    return Console(highlight=False, markup=False, file=_TrimmedStdout(), width=width, color_system=None)
+    return _pipe_console_class()(highlight=False, markup=False, file=_TrimmedStdout(), width=width, color_system=None)
+
+
+@functools.lru_cache(maxsize=1)
+def _pipe_console_class() -> Any:
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        """In a pipe or a file a line is never cut at the width: a table wider than it
+        (learn's tables never cut a key) is written whole."""
+
+        def print(self, *objects: Any, **options: Any) -> None:
+            options.setdefault("crop", False)
+            super().print(*objects, **options)
+
+    return PipeConsole
 
 
 def err_console() -> Console:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from learncli.domain.attendance import NO_MARK, SYMBOLS, AttendanceGrid, ImportPlan
 from learncli.domain.schedule import fmt_day
+from learncli.render.table import new_table
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -15,16 +16,6 @@ if TYPE_CHECKING:
     from learncli.domain.completion import Completion
 
 LEGEND = "✓ present  L late  E left early  ✗ absent  x excused  ? no mark"
-
-
-def _table(*columns: str, title: str | None = None) -> Table:
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for column in columns:
-        table.add_column(column)
-    return table
 
 
 def _lines(numbers: list[int]) -> str:
@@ -76,7 +67,7 @@ def import_summary(out: Console, plan: ImportPlan, *, cohort_id: str, report: st
 
     s = plan.session
     out.print(Text(f"Session {s.number} of {cohort_id}: {fmt_day(s.date)}, {s.start:%H:%M}–{s.end:%H:%M}", style="bold"))
-    table = _table("participant", "matched by", "joined", "left", "minutes", "mark", "report rows")
+    table = new_table("participant", "matched by", "joined", "left", "minutes", "mark", "report rows")
     for seen in sorted(plan.seen, key=lambda x: x.name.casefold()):
         table.add_row(
             Text(seen.name),
@@ -121,7 +112,7 @@ def import_summary(out: Console, plan: ImportPlan, *, cohort_id: str, report: st
 def commitments_table(views: list[CommitmentView], title: str | None = None) -> Table:
     from rich.text import Text
 
-    table = _table("participant", "after", "review at", "factor", "commitment", "status", title=title)
+    table = new_table("participant", "after", "review at", "factor", "commitment", "status", title=title)
     styles = {"open": "cyan", "done": "green", "partly": "yellow", "not-done": "red", "dropped": "dim"}
     for v in views:
         status = Text(v.status, style=styles.get(v.status, ""))
@@ -142,7 +133,7 @@ def completion_table(report: Completion) -> Table:
     """One row per registered participant: their state, attendance and commitments."""
     labels = {"complete": "complete", "on-track": "on track", "incomplete": "not complete", "not-recorded": "attendance not recorded"}
     when = "finished" if report.finished else f"as of {fmt_day(report.today)}"
-    table = _table("participant", "state", "attended", "missed", "commitments reviewed", title=f"Completion of {report.cohort} ({when})")
+    table = new_table("participant", "state", "attended", "missed", "commitments reviewed", title=f"Completion of {report.cohort} ({when})")
     for line in report.lines:
         missed = ", ".join(f"{gap.session} ({gap.status or 'no mark'})" for gap in line.missed)
         if line.made_up:

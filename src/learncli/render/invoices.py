@@ -11,6 +11,7 @@ from learncli.domain.invoicing import Account, Ledger, RunPlan
 from learncli.domain.schedule import fmt_day, session_times
 from learncli.errors import LearnError
 from learncli.models.invoice import CreditNoteEntry, InvoiceEntry
+from learncli.render.table import new_table
 from learncli.render.tables import money
 
 if TYPE_CHECKING:
@@ -192,19 +193,9 @@ def credit_note_json(note: CreditNoteEntry) -> dict[str, Any]:
 # --- tables -------------------------------------------------------------------------
 
 
-def _table(*columns: str, title: str | None = None, right: tuple[str, ...] = ()) -> Table:
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for column in columns:
-        table.add_column(column, justify="right" if column in right else "left")
-    return table
-
-
 def run_table(plan: RunPlan, *, dry_run: bool) -> Table:
     verb = "Would issue" if dry_run else "Issued"
-    table = _table("number", "participant", "bill to", "PO", "due", "total", title=f"{verb} {len(plan.new)} invoice(s) for {plan.cohort}", right=("total",))
+    table = new_table("number", "participant", "bill to", "PO", "due", "total", title=f"{verb} {len(plan.new)} invoice(s) for {plan.cohort}", right=("total",))
     for entry in plan.new:
         due = "on receipt" if entry.due <= entry.issued else fmt_day(entry.due)
         bill = entry.bill_to.name if entry.bill_to.name == entry.participant_name else f"{entry.bill_to.name} <{entry.bill_to.email}>"
@@ -217,7 +208,7 @@ _STATUS_STYLE = {"paid": "green", "part-paid": "yellow", "unpaid": "", "void": "
 
 def invoice_table(accounts: list[Account], today: date, title: str, *, show_cohort: bool = True) -> Table:
     columns = ["number", "due", *(["cohort"] if show_cohort else []), "participant", "PO", "total", "owed", "status"]
-    table = _table(*columns, title=title, right=("total", "owed"))
+    table = new_table(*columns, title=title, right=("total", "owed"))
     table.columns[0].no_wrap = True
     table.columns[-1].no_wrap = True
     for a in accounts:
@@ -265,7 +256,7 @@ def invoice_detail(account: Account, today: date) -> RenderableType:
         grid.add_row("voided", f"by credit note {note.credit_note} on {fmt_day(note.issued)}: {note.reason}")
     parts: list[Any] = [Text(f"Invoice {inv.invoice}", style="bold"), grid]
     if account.payments:
-        payments = _table("date", "amount", "method", "reference", title="Payments", right=("amount",))
+        payments = new_table("date", "amount", "method", "reference", title="Payments", right=("amount",))
         for p in account.payments:
             payments.add_row(fmt_day(p.date), money(p.amount, inv.currency), p.method, p.reference or "")
         parts += [Text(""), payments]
@@ -293,7 +284,7 @@ def contributions_table(report: ContributionReport) -> RenderableType:
     from rich.text import Text
 
     period = f" in {report.year}" if report.year else ""
-    table = _table("cohort", "recipient", "paid participants", "each", "amount", title=f"Contributions owed{period} (invoices paid in full)", right=("paid participants", "each", "amount"))
+    table = new_table("cohort", "recipient", "paid participants", "each", "amount", title=f"Contributions owed{period} (invoices paid in full)", right=("paid participants", "each", "amount"))
     for line in report.lines:
         table.add_row(line.cohort, line.recipient, str(line.paid_participants), money(line.per_participant, line.currency), money(line.amount, line.currency))
     parts: list[Any] = [table]
@@ -307,7 +298,7 @@ def contributions_table(report: ContributionReport) -> RenderableType:
 def revenue_table(report: RevenueReport) -> Table:
     period = f"in {report.year}" if report.year else "all years"
     columns = ("cohort", "invoices", "invoiced", "credited", "net", "bank", "card", "received", "outstanding", "overdue")
-    table = _table(*columns, title=f"Revenue, {period} (balances as of {fmt_day(report.today)})", right=columns[1:])
+    table = new_table(*columns, title=f"Revenue, {period} (balances as of {fmt_day(report.today)})", right=columns[1:])
 
     def row(line: Any, style: str | None = None) -> None:
         c = line.currency
@@ -326,7 +317,6 @@ def revenue_table(report: RevenueReport) -> Table:
     return table
 
 
-
 def gate_table(gate: Gate) -> RenderableType:
     """The payment gate of one cohort: a heading that says where in the run-up it is, and
     a row per registered participant."""
@@ -341,7 +331,7 @@ def gate_table(gate: Gate) -> RenderableType:
     else:
         stage = f"the {gate.checkpoint}-day check"
     heading = Text(f"{gate.cohort} starts {fmt_day(gate.start)}, {when}: {stage}; payment due {fmt_day(gate.payment_due)}", style="bold")
-    table = _table("participant", "invoice", "state", "owed", "due", "PO", "to do", right=("owed",))
+    table = new_table("participant", "invoice", "state", "owed", "due", "PO", "to do", right=("owed",))
     for line in gate.lines:
         due = fmt_day(line.due) if line.due else ""
         if line.days_overdue:

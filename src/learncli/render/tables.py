@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from learncli.domain.schedule import SessionTimes, fmt_day
 from learncli.money import CURRENCY_SYMBOLS, money  # noqa: F401  (re-exported for the renderers)
+from learncli.render.table import new_table
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -16,19 +17,8 @@ if TYPE_CHECKING:
     from learncli.models.course import Config, Course
 
 
-
-def _table(*columns: str, title: str | None = None) -> Table:
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for column in columns:
-        table.add_column(column)
-    return table
-
-
 def course_table(courses: list[Course]) -> Table:
-    table = _table("id", "title", "sessions", "time", "fee", title="Courses")
+    table = new_table("id", "title", "sessions", "time", "fee", title="Courses")
     for c in courses:
         table.add_row(c.id, c.title, str(c.session_count), f"{c.start:%H:%M}–{c.end:%H:%M}", money(c.fee, c.currency))
     return table
@@ -51,7 +41,7 @@ def course_detail(course: Course, config: Config) -> RenderableType:
     grid.add_row("facilitators", ", ".join(names) or "—")
     rules = course.scheduling
     grid.add_row("scheduling", f"every {rules.every_days} days; gaps of at least {rules.min_gap_days}; at most {rules.max_span_days} days in all")
-    themes = _table("#", "theme")
+    themes = new_table("#", "theme")
     for number, theme in enumerate(course.themes, start=1):
         themes.add_row(str(number), theme)
     parts: list[Any] = [Text(course.title, style="bold"), grid]
@@ -71,7 +61,7 @@ def _grid() -> Table:
 
 
 def session_table(times: list[SessionTimes], title: str | None = None) -> Table:
-    table = _table("#", "date", "time", "theme", "note", title=title)
+    table = new_table("#", "date", "time", "theme", "note", title=title)
     for t in times:
         note = "CANCELLED" if t.cancelled else ""
         if t.session.note:
@@ -81,7 +71,7 @@ def session_table(times: list[SessionTimes], title: str | None = None) -> Table:
 
 
 def proposal_table(dates: list[ProposedDate], themes: list[str]) -> Table:
-    table = _table("#", "date", "theme", "moved", title="Proposed sessions")
+    table = new_table("#", "date", "theme", "moved", title="Proposed sessions")
     for p in dates:
         moved = f"from {fmt_day(p.moved_from)} ({p.reason})" if p.moved_from and p.reason else ""
         theme = themes[p.number - 1] if p.number <= len(themes) else ""
@@ -90,7 +80,7 @@ def proposal_table(dates: list[ProposedDate], themes: list[str]) -> Table:
 
 
 def cohort_list_table(rows: list[dict[str, Any]]) -> Table:
-    table = _table("id", "course", "first", "last", "sessions", "registered", "state", title="Cohorts")
+    table = new_table("id", "course", "first", "last", "sessions", "registered", "state", title="Cohorts")
     for row in rows:
         table.add_row(
             row["id"],
@@ -131,7 +121,7 @@ def cohort_detail(cohort: Cohort, course: Course | None, config: Config, times: 
 
 
 def participant_table(people: list[Participant], title: str | None = None) -> Table:
-    table = _table("name", "email", "organisation", "role", "PO", "bill to", "status", title=title)
+    table = new_table("name", "email", "organisation", "role", "PO", "bill to", "status", title=title)
     for p in people:
         bill_to = p.billing_email or ""
         table.add_row(
