@@ -231,7 +231,7 @@ def test_csv_export_neutralises_formulas(learn, data_dir):
     out = data_dir.parent / "grid.csv"
     result = learn("--today", "2026-11-23", "attend", "report", "2026-autumn", "--csv", out)
     assert result.exit_code == 0, result.output
-    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert rows[0][:3] == ["name", "email", "session 1"]
     names = [r[0] for r in rows[1:5]]
     assert names == ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'+44 7700 900123", "'-2+3", "'@SUM(A1:A9)"]

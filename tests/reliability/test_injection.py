@@ -383,7 +383,7 @@ def test_every_cell_of_the_attendance_csv_is_neutralised(data: Path) -> None:
     target = data.parent / "grid.csv"
     result = Learn(data)("--today", TODAY, "attend", "report", "2026-autumn", "--csv", str(target))
     assert result.exit_code == 0, result.output
-    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     cells = [cell for row in rows for cell in row]
     assert "'=1+1@example.org" in cells and "'+cmd@example.org" in cells
     for cell in cells:

@@ -188,7 +188,9 @@ def attend_report(
         if str(csv_file) == "-":
             import sys
 
-            sys.stdout.write(content)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content.encode("utf-8"))  # UTF-8 whatever the locale says
+            sys.stdout.buffer.flush()
             return
         with folder.transaction(dry_run=dry_run) as tx:
             tx.output(csv_file, content)

@@ -345,24 +345,16 @@ def attendance_grid(cohort: Cohort, course: Course | None, zone: str, today: dat
     return AttendanceGrid(cohort=cohort.id, sessions=columns, people=people, rate=_percent(total_attended, total_expected))
 
 
-def neutralise(cell: str) -> str:
-    """A CSV cell a spreadsheet will not run as a formula: `=`, `+`, `-`, `@` (and tab
-    or carriage return) at the start get a leading apostrophe."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 def grid_csv(grid: AttendanceGrid) -> str:
-    """The grid as CSV: one row per person, a status word per session, rate and misses."""
-    import csv
-    import io
+    """The grid as CSV for a spreadsheet: one row per person, a status word per session
+    ("cancelled" for a cancelled one), then the count, the rate and the misses."""
+    from learncli.domain.csvsheet import write_sheet
 
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["name", "email", *(f"session {c.number}" for c in grid.sessions), "attended", "rate %", "missed"])
+    rows = [["name", "email", *(f"session {c.number}" for c in grid.sessions), "attended", "rate %", "missed"]]
     for person in grid.people:
         cells = [person.name, person.email]
-        cells += [m.status if m is not None else "" for m in person.marks]
+        cells += ["cancelled" if c.cancelled else m.status if m is not None else "" for c, m in zip(grid.sessions, person.marks)]
         cells += [str(person.attended), "" if person.rate is None else str(person.rate)]
         cells.append("; ".join(f"{m.session} ({m.status or 'no mark'})" for m in person.missed))
-        writer.writerow([neutralise(c) for c in cells])
-    return out.getvalue()
+        rows.append(cells)
+    return write_sheet(rows)

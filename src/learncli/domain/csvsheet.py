@@ -21,6 +21,28 @@ from learncli.diagnostics import Diagnostic
 MAX_CSV_BYTES = 10 * 1024 * 1024
 
 
+#: What every CSV learn writes starts with: the UTF-8 byte-order mark, which is how Excel
+#: tells UTF-8 ("CSV UTF-8", the format it writes itself) from the local code page.
+BOM = "\ufeff"
+
+
+def neutralise(cell: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula: `=`, `+`, `-`, `@` (and tab
+    or carriage return) at the start get a leading apostrophe."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def write_sheet(rows: Iterator[list[str]] | list[list[str]]) -> str:
+    """`rows` as the CSV a spreadsheet opens as written: a byte-order mark, RFC 4180
+    quoting, CRLF line ends, and no cell that could run as a formula."""
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return out.getvalue()
+
+
 def decode_csv(data: bytes) -> tuple[str, str]:
     """Text of a CSV export: UTF-8 (with or without BOM), else Windows-1252 as Excel writes."""
     try:
