@@ -35,8 +35,14 @@ any_cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklis
 
 
 def _csv(rows: list[list[str]], dialect: type[csv.Dialect], quoting: int) -> bytes:
+    # RFC 4180 quotes every field holding CR or LF. Python 3.11's writer leaves a lone CR
+    # unquoted when the line ends in LF alone (the unix dialect), which writes a file that
+    # says something else; such a row is written fully quoted, as a careful writer would.
     out = io.StringIO(newline="")
-    csv.writer(out, dialect=dialect, quoting=quoting).writerows(rows)
+    plain = csv.writer(out, dialect=dialect, quoting=quoting)
+    careful = csv.writer(out, dialect=dialect, quoting=csv.QUOTE_ALL)
+    for row in rows:
+        (careful if any("\r" in cell or "\n" in cell for cell in row) else plain).writerow(row)
     return out.getvalue().encode("utf-8")
 
 

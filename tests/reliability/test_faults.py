@@ -95,7 +95,7 @@ def test_a_disk_that_fills_up_after_the_ledger_says_what_was_written_and_the_rer
     world = tmp_path / "world"
     shutil.copytree(base, world, symlinks=True)
     data = world / "data"
-    monkeypatch.setattr(os, "open", failing("open", errno.ENOSPC, only=".html"))
+    monkeypatch.setattr(os, "open", failing("open", errno.ENOSPC, only=str(data / "out" / "invoices")))
     result = run(world, COMMANDS["invoice run"])
     monkeypatch.undo()
     assert result.exit_code == 1 and "Traceback" not in result.output
