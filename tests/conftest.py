@@ -42,6 +42,27 @@ def data_dir(tmp_path: Path) -> Path:
     return target
 
 
+#: What a facilitator puts in place of the example's fictional organisation and bank
+#: details (which `validate` warns about, S001 and S002).
+OWN_DETAILS = {
+    "hello@example.org": "hello@leading-with-learning.co.uk",
+    "https://example.org/leading-with-learning": "https://leading-with-learning.co.uk",
+    "https://pay.example.org/leading-with-learning": "https://pay.leading-with-learning.co.uk/lwl",
+    '"00-00-00"': '"12-34-56"',
+    '"00000000"': '"12345678"',
+}
+
+
+def use_own_details(folder: Path) -> None:
+    """Replace the example's placeholder settings in `folder`'s courses.yaml, comments kept."""
+    path = folder / "courses.yaml"
+    text = path.read_text(encoding="utf-8")
+    for placeholder, own in OWN_DETAILS.items():
+        assert placeholder in text, placeholder
+        text = text.replace(placeholder, own)
+    path.write_text(text, encoding="utf-8")
+
+
 @pytest.fixture
 def write(tmp_path: Path) -> Callable[[str, str], Path]:
     """write("data/cohorts/x.yaml", text) -> the path, folders created."""

@@ -58,6 +58,7 @@ def validate_folder(folder: DataFolder, today: date, *, use_cache: bool = False)
 
 def _validate_folder(folder: DataFolder, today: date, use_cache: bool) -> Report:
     from learncli.domain import rules
+    from learncli.domain.placeholders import check_placeholders
     from learncli.domain.invoicing import check_ledger
     from learncli.store.calendar_state import state_files, state_model
     from learncli.store.ledger import read_ledger
@@ -69,6 +70,7 @@ def _validate_folder(folder: DataFolder, today: date, use_cache: bool) -> Report
     config = config_file.model
     if config is not None:
         report.diagnostics.extend(rules.check_config(config, config_file.source))
+        report.diagnostics.extend(check_placeholders(config, config_file.source))
 
     for path in folder.misnamed_cohort_files():
         report.files += 1

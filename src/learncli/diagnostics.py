@@ -86,6 +86,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "I001": (E, "import file cannot be read (encoding, header, size)"),
     "I002": (E, "invalid value in an import row"),
     "I003": (E, "the same person twice in an import file"),
+    # S: settings still the example's or the skeleton's
+    "S001": (W, "organisation details are still placeholders"),
+    "S002": (W, "payment details are still placeholders, or missing"),
     # T: templates
     "T001": (E, "a template that cannot be rendered (syntax, undefined value, unsafe access)"),
 }

@@ -13,6 +13,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import use_own_details
+
 SESSION_6 = date(2026, 12, 2)
 TODAY = ("--today", "2026-12-02")
 
@@ -244,6 +246,7 @@ def test_csv_export_neutralises_formulas(learn, data_dir):
 
 
 def test_validate_warns_about_marks_for_a_session_still_to_come_but_not_excused_ones(learn, data_dir):
+    use_own_details(data_dir)
     learn(*TODAY, "attend", "mark", "2026-autumn", "6", "ann.oneil@example.org", "--status", "excused")
     assert learn("--today", "2026-11-23", "validate", "--strict").exit_code == 0
     learn(*TODAY, "attend", "mark", "2026-autumn", "6", "sian.evans@example.org", "--status", "present")

@@ -7,6 +7,8 @@ import re
 
 import yaml
 
+from tests.conftest import use_own_details
+
 COMMENT = re.compile(r"#.*$")
 
 
@@ -15,6 +17,7 @@ def comments(text: str) -> list[str]:
 
 
 def test_add_writes_a_cohort_that_validates_and_refuses_to_overwrite(learn, data_dir):
+    use_own_details(data_dir)
     result = learn("--today", "2026-11-23", "cohort", "add", "leading-with-learning", "--start", "2027-04-13", "--id", "2027-spring")
     assert result.exit_code == 0, result.output
     path = data_dir / "cohorts" / "2027-spring.yaml"

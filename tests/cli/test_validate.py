@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+from tests.conftest import use_own_details
+
 DIAG = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]\d{3}) (?P<severity>error|warning|info): (?P<message>.*)$")
 
 
@@ -13,12 +15,17 @@ def diagnostics(output: str) -> list[dict[str, str]]:
     return [m.groupdict() for m in map(DIAG.match, output.splitlines()) if m]
 
 
-def test_bundled_data_is_valid_with_two_notes(learn):
+def test_bundled_data_is_valid_with_two_notes_and_warns_that_its_settings_are_fictional(learn):
     result = learn("--today", "2026-11-23", "validate")
     assert result.exit_code == 0, result.output
     found = diagnostics(result.stdout)
     codes = sorted((Path(d["path"]).name, d["code"], d["severity"]) for d in found)
-    assert codes == [("2026-autumn.yaml", "D008", "info"), ("2026-spring.yaml", "D007", "info")]
+    assert codes == [
+        ("2026-autumn.yaml", "D008", "info"),
+        ("2026-spring.yaml", "D007", "info"),
+        ("courses.yaml", "S001", "warning"),
+        ("courses.yaml", "S002", "warning"),
+    ]
     spring = next(d for d in found if d["code"] == "D007")
     assert "session 5" in spring["message"] and "3 Jun 2026" in spring["message"] and "Wednesday" in spring["message"]
     autumn = next(d for d in found if d["code"] == "D008")
@@ -26,6 +33,7 @@ def test_bundled_data_is_valid_with_two_notes(learn):
 
 
 def test_strict_fails_on_warnings_but_not_on_notes(learn, data_dir):
+    use_own_details(data_dir)
     assert learn("--today", "2026-11-23", "validate", "--strict").exit_code == 0
     # Spread the autumn cohort over more than the course's 98 days: a warning.
     path = data_dir / "cohorts" / "2026-autumn.yaml"
@@ -77,7 +85,8 @@ def test_yaml_syntax_error_names_file_line_and_column(learn, data_dir):
     assert "Traceback" not in result.output
 
 
-def test_json_output_is_a_stable_shape(learn):
+def test_json_output_is_a_stable_shape(learn, data_dir):
+    use_own_details(data_dir)
     result = learn("--today", "2026-11-23", "validate", "--json")
     assert result.exit_code == 0
     payload = json.loads(result.stdout)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from learncli.store.ledger import entry_text
 
+from tests.conftest import use_own_details
+
 DIAG = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]\d{3}) (?P<severity>error|warning|info): (?P<message>.*)$")
 
 
@@ -28,7 +30,8 @@ def block(path: Path, number: str) -> str:
     return text[start:end + 1]
 
 
-def test_bundled_data_with_the_ledger_has_only_its_two_notes(learn):
+def test_bundled_data_with_the_ledger_has_only_its_two_notes(learn, data_dir):
+    use_own_details(data_dir)
     result = learn("--today", "2026-11-23", "validate", "--strict")
     assert result.exit_code == 0
     assert sorted(d["code"] for d in diagnostics(result.stdout)) == ["D007", "D008"]
