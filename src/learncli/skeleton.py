@@ -1,4 +1,4 @@
-"""What `learn init` writes: the bundled example data, or an empty skeleton."""
+"""What `learn init` writes: the bundled example data, its settings alone, or an empty skeleton."""
 
 from __future__ import annotations
 
@@ -59,8 +59,12 @@ courses:
 """
 
 
-def init_files(bare: bool) -> list[tuple[str, str, Any]]:
-    """(path relative to the new folder, text, model to validate it with)."""
+def init_files(bare: bool, examples: bool = True) -> list[tuple[str, str, Any]]:
+    """(path relative to the new folder, text, model to validate it with).
+
+    With `examples` false, the example's courses.yaml alone: its course and settings with
+    no fictional cohorts, participants or ledger, so the first real invoice is number 1.
+    """
     from learncli.models.cohort import Cohort
     from learncli.models.course import Config
     from learncli.models.invoice import LedgerFile
@@ -71,6 +75,8 @@ def init_files(bare: bool) -> list[tuple[str, str, Any]]:
     root = example_data_dir()
     for entry in sorted(_walk(root), key=lambda pair: pair[0]):
         relative, node = entry
+        if not examples and relative != "courses.yaml":
+            continue
         if relative.startswith("cohorts/"):
             model: Any = Cohort
         elif relative.startswith("invoices/"):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from tests.conftest import BUNDLED
+
 
 def test_init_copies_the_example_and_it_validates(learn_bare, tmp_path):
     target = tmp_path / "courses"
@@ -16,10 +18,37 @@ def test_init_copies_the_example_and_it_validates(learn_bare, tmp_path):
     assert json.loads(check.stdout)["counts"]["error"] == 0
 
 
-def test_init_bare_is_an_empty_valid_skeleton(learn_bare, tmp_path):
+def _codes(learn_bare, target, *options):
+    check = learn_bare("--data", str(target), *options, "validate", "--json", data=False)
+    payload = json.loads(check.stdout)
+    return payload["counts"]["error"], sorted(d["code"] for d in payload["diagnostics"] if d["severity"] == "warning"), payload
+
+
+def test_init_bare_is_an_empty_valid_skeleton_that_warns_until_it_is_filled_in(learn_bare, tmp_path):
     target = tmp_path / "empty"
     assert learn_bare("init", str(target), "--bare", data=False).exit_code == 0
     assert not (target / "cohorts").exists() or not list((target / "cohorts").iterdir())
+    errors, warnings, payload = _codes(learn_bare, target)
+    assert errors == 0 and warnings == ["S001", "S002"]
+    # Each warning points at the first placeholder, and names what is left to replace.
+    lines = (target / "courses.yaml").read_text().splitlines()
+    s001 = next(d for d in payload["diagnostics"] if d["code"] == "S001")
+    assert "Your Organisation" in lines[s001["line"] - 1] and "you@example.org" in s001["message"]
+    s002 = next(d for d in payload["diagnostics"] if d["code"] == "S002")
+    assert lines[s002["line"] - 1].startswith("invoicing:") and "how to pay" in s002["message"]
+    assert learn_bare("--data", str(target), "validate", "--strict", data=False).exit_code == 1
+    # Filled in with the facilitator's own details, the skeleton validates strictly.
+    text = (target / "courses.yaml").read_text()
+    for placeholder, own in {
+        "Your Organisation": "Northfield Learning",
+        "First line of the address": "4 Mill Lane",
+        "Town AB1 2CD": "Leeds LS1 4AB",
+        "you@example.org": "hello@northfield-learning.co.uk",
+        "  # card_payment_url: https://pay.example.org/your-course": "  card_payment_url: https://pay.northfield-learning.co.uk/c",
+    }.items():
+        assert placeholder in text
+        text = text.replace(placeholder, own)
+    (target / "courses.yaml").write_text(text)
     check = learn_bare("--data", str(target), "validate", "--strict", data=False)
     assert check.exit_code == 0, check.output
     status = learn_bare("--data", str(target), "status", data=False)
@@ -70,3 +99,28 @@ def test_init_never_overwrites_a_file_that_differs(learn_bare, tmp_path):
     assert result.exit_code == 1 and "already exists" in result.stderr
     assert (target / "cohorts" / "2026-autumn.yaml").read_text() == "# mine\n"
     assert not (target / "courses.yaml").exists()
+
+
+def test_init_no_examples_keeps_the_course_and_settings_and_numbers_the_first_invoice_1(learn_bare, tmp_path):
+    target = tmp_path / "mine"
+    result = learn_bare("init", str(target), "--no-examples", data=False)
+    assert result.exit_code == 0, result.output
+    written = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file() and p.name != ".learn.lock")
+    assert written == [".gitignore", "courses.yaml"]
+    assert (target / "courses.yaml").read_bytes() == (BUNDLED / "courses.yaml").read_bytes()
+    assert set((target / ".gitignore").read_text().splitlines()) >= {"out/", ".learn-cache/", ".learn.lock"}
+    # The example's fictional organisation and bank details are warned about.
+    assert _codes(learn_bare, target, "--today", "2026-12-03")[:2] == (0, ["S001", "S002"])
+    today = ("--data", str(target), "--today", "2026-12-03")
+    assert learn_bare(*today, "cohort", "add", "leading-with-learning", "--start", "2027-04-13", "--id", "2027-spring", data=False).exit_code == 0
+    added = learn_bare(*today, "participant", "add", "2027-spring", "--name", "Ann O'Neil", "--email", "ann@northfield.gov.uk", data=False)
+    assert added.exit_code == 0, added.output
+    run = learn_bare(*today, "invoice", "run", "2027-spring", "--json", data=False)
+    assert run.exit_code == 0, run.output
+    assert [i["number"] for i in json.loads(run.stdout)["issued"]] == ["LWL-2026-0001"]
+
+
+def test_init_bare_and_no_examples_together_is_a_usage_error(learn_bare, tmp_path):
+    result = learn_bare("init", str(tmp_path / "x"), "--bare", "--no-examples", data=False)
+    assert result.exit_code == 2 and "choose one" in result.stderr
+    assert not (tmp_path / "x").exists()

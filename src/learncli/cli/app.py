@@ -22,7 +22,7 @@ from learncli.cli._common import AppState, parse_date_option
 #: when its command runs, so `learn --help` loads no command code at all; the one-line
 #: help is kept here for the same reason (a test checks it against each docstring).
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "init": ("learncli.cli.info", "init_command", "Create a data folder: the example course, or an empty skeleton."),
+    "init": ("learncli.cli.info", "init_command", "Create a data folder: the example course, its settings alone, or an empty skeleton."),
     "validate": ("learncli.cli.info", "validate_command", "Check every file; report each problem as file:line:col."),
     "status": ("learncli.cli.info", "status_command", "One screen: current cohorts, next sessions, how each is going."),
     "course": ("learncli.cli.course", "app", "The courses defined in courses.yaml."),

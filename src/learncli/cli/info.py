@@ -18,13 +18,20 @@ def init_command(
         typer.Argument(help="Folder to create (default: --data, $LEARN_DATA or ./data).", show_default=False),
     ] = None,
     bare: Annotated[bool, typer.Option("--bare", help="An empty skeleton instead of the example course.")] = False,
+    no_examples: Annotated[
+        bool,
+        typer.Option("--no-examples", help="The example course and settings only: no fictional cohorts, participants or invoices."),
+    ] = False,
     dry_run: DryRunOpt = False,
 ) -> None:
-    """Create a data folder: the example course, or an empty skeleton.
+    """Create a data folder: the example course, its settings alone, or an empty skeleton.
 
     The example is the bundled "Leading with Learning" course and its two 2026 cohorts.
+    With --no-examples you get its courses.yaml only, so your first invoice is number 1.
+    Either way, replace the fictional organisation and bank details: validate warns until
+    you have.
 
-    Example: learn init ~/courses && learn --data ~/courses status
+    Example: learn init ~/courses --no-examples && learn --data ~/courses validate
     """
     from learncli.cli._output import print_changes
     from learncli.skeleton import init_files
@@ -32,6 +39,8 @@ def init_command(
     from learncli.errors import Refused
 
     app = state(ctx)
+    if bare and no_examples:
+        raise typer.BadParameter("--bare and --no-examples are two different starts: choose one", param_hint="--no-examples")
     target = directory or app.data or Path(os.environ.get("LEARN_DATA") or "data")
     if (target / "courses.yaml").exists():
         raise Refused(f"{target} already holds a data folder (courses.yaml exists); learn init never overwrites one")
@@ -41,7 +50,7 @@ def init_command(
         target.mkdir(parents=True, exist_ok=True)
     folder = DataFolder(target)
     with folder.transaction(dry_run=dry_run) as tx:
-        for relative, text, model in init_files(bare):
+        for relative, text, model in init_files(bare, examples=not no_examples):
             path = target / relative
             if path.is_file() and not path.is_symlink() and path.read_bytes() == text.encode("utf-8"):
                 continue  # written by an init that was interrupted before courses.yaml
