@@ -130,13 +130,25 @@ def print_diagnostics(diagnostics: list[Diagnostic], *, stream: Any = None) -> N
         out.write(diag.format() + "\n")
 
 
-def print_changes(changes: list[Change], root: Path, *, dry_run: bool) -> None:
-    """What a write command did, or with --dry-run would do: data files as diffs."""
+def did(past: str, present: str, rest: str) -> tuple[str, str]:
+    """The line saying what a write did, and with --dry-run what it would do:
+    did("registered", "register", "Ann O'Neil on 2027-spring (5 of 16)")."""
+    return f"{past} {rest}", f"would {present} {rest}"
+
+
+def print_changes(changes: list[Change], root: Path, *, dry_run: bool, done: tuple[str, str] | None = None) -> None:
+    """What a write command did, or with --dry-run would do: data files as diffs.
+
+    `done` (from `did`) is the one line saying what changed, printed on standard output
+    when something did change; the names of the files written follow on standard error.
+    """
     from learncli.diagnostics import display_path
 
     if not changes:
         say("nothing to change")
         return
+    if done:
+        say(done[1] if dry_run else done[0])
     for change in changes:
         name = display_path(str(change.path))
         if dry_run:

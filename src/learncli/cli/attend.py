@@ -34,8 +34,9 @@ def attend_mark(
 
     Example: learn attend mark 2026-autumn 6 ann.oneil@example.org --status excused --note "at a conference"
     """
-    from learncli.cli._output import print_changes, warn
+    from learncli.cli._output import did, print_changes, warn
     from learncli.domain.lookup import find_participant, find_session
+    from learncli.domain.schedule import fmt_day
     from learncli.errors import Refused
     from learncli.models.cohort import ATTENDANCE_STATUSES, Cohort
     from learncli.store import edits
@@ -51,6 +52,7 @@ def attend_mark(
             raise Refused(f"session {session} of {cohort_id} is cancelled; there is no attendance to record")
         marks: dict[str, Any] = {}
         existing = cohort.attendance.get(session, {})
+        names: list[str] = []
         for email in emails:
             person = find_participant(cohort, email)
             if not person.active:
@@ -58,9 +60,12 @@ def attend_mark(
             old = existing.get(person.email)
             kept_note = note if note is not None else (old.note if old is not None else None)
             marks[person.email] = {"status": wanted, "note": kept_note} if kept_note else wanted
+            names.append(f"{person.name} (was {old.status})" if old is not None and old.status != wanted else person.name)
         edits.set_marks(tx.edit(folder.cohort_path(cohort_id), Cohort), session, marks)
-    print_changes(tx.changes, folder.root, dry_run=dry_run)
     day = cohort.sessions[index].date
+    # Names may hold commas ("O'Neil, Ann"), so people are separated by semicolons.
+    rest = f"{wanted} for session {session} of {cohort_id} ({fmt_day(day)}): {'; '.join(names)}"
+    print_changes(tx.changes, folder.root, dry_run=dry_run, done=did("marked", "mark", rest))
     if wanted != "excused" and day > app_state.today:
         warn(f"session {session} is on {day.isoformat()}, still to come; only 'excused' is usually known in advance")
 

@@ -69,7 +69,7 @@ def calendar_export(
     import sys
     from datetime import datetime, timezone
 
-    from learncli.cli._output import print_changes, say
+    from learncli.cli._output import did, print_changes, say
     from learncli.domain.calendar import sessions_to_drop
     from learncli.errors import UsageProblem
     from learncli.names import file_names
@@ -114,7 +114,13 @@ def calendar_export(
                     for event in dropped:
                         tx.output(_cancel_name(base, event.number), withdrawal_ics(events, event.number, person, stamp=stamp))
 
-    print_changes(tx.changes, folder.root, dry_run=dry_run)
+    done = None
+    if not to_stdout:  # standard output is the calendar itself otherwise
+        invited = len(events.cohort.registered) if per_participant is not None and events.active else 0
+        rest = f"{len(events.active)} session(s) of {cohort_id}" + (f", with an invitation for each of {invited} participant(s)" if invited else "")
+        done = did("exported", "export", rest)
+    if tx.changes or not to_stdout:  # "nothing to change" would land in the calendar
+        print_changes(tx.changes, folder.root, dry_run=dry_run, done=done)
     if to_stdout:
         if dry_run:
             say(f"would write the calendar to standard output ({len(calendar_bytes):,} bytes)")

@@ -94,7 +94,7 @@ def cohort_add(
     Example: learn cohort add leading-with-learning --start 2027-04-13 --id 2027-spring
     """
     from learncli.checks import check_cohort_text
-    from learncli.cli._output import console, print_changes, print_diagnostics
+    from learncli.cli._output import console, did, print_changes, print_diagnostics
     from learncli.domain import planning
     from learncli.domain.lookup import find_course
     from learncli.errors import DataError, Refused, UsageProblem
@@ -148,7 +148,11 @@ def cohort_add(
             raise DataError("these dates break the rules above; nothing was written", diagnostics=diagnostics)
         print_diagnostics(diagnostics)
         tx.create(path, text, Cohort)
-    print_changes(tx.changes, folder.root, dry_run=dry_run)
+    from learncli.domain.schedule import fmt_day
+
+    span = f"{fmt_day(proposals[0].date)} to {fmt_day(proposals[-1].date)}" if len(proposals) > 1 else fmt_day(proposals[0].date)
+    rest = f"cohort {plan.cohort_id} of {course.id}: {len(proposals)} session(s), {span}"
+    print_changes(tx.changes, folder.root, dry_run=dry_run, done=did("created", "create", rest))
 
 
 @app.command("reschedule")
@@ -169,7 +173,7 @@ def cohort_reschedule(
 
     Example: learn cohort reschedule 2026-spring 3 2026-05-06
     """
-    from learncli.cli._output import note, print_changes
+    from learncli.cli._output import did, note, print_changes
     from learncli.domain.lookup import find_session
     from learncli.domain.schedule import fmt_day
     from learncli.models.cohort import Cohort
@@ -188,9 +192,10 @@ def cohort_reschedule(
         doc = tx.edit(path, Cohort)
         edits.reschedule_session(doc, session, day, start_time, end_time)
         _refuse_new_errors(folder, config, cohort_id, tx.text(path), app_state.today)
-    print_changes(tx.changes, folder.root, dry_run=dry_run)
+    rest = f"session {session} of {cohort_id} from {fmt_day(old.date)} to {fmt_day(day)}"
+    print_changes(tx.changes, folder.root, dry_run=dry_run, done=did("moved", "move", rest))
     if tx.changes and not dry_run:
-        note(f"session {session} moved from {fmt_day(old.date)} to {fmt_day(day)}; run `learn calendar export {cohort_id}` to update calendars")
+        note(f"run `learn calendar export {cohort_id}` to update calendars")
 
 
 @app.command("cancel-session")
@@ -206,8 +211,9 @@ def cohort_cancel_session(
     Export the calendar again (with --cancel for the cancellation notices).
     Example: learn cohort cancel-session 2026-autumn 6 --note "facilitator ill"
     """
-    from learncli.cli._output import note, print_changes
+    from learncli.cli._output import did, note, print_changes
     from learncli.domain.lookup import find_session
+    from learncli.domain.schedule import fmt_day
     from learncli.models.cohort import Cohort
     from learncli.store import edits
 
@@ -220,7 +226,8 @@ def cohort_cancel_session(
             note(f"session {session} of {cohort_id} is already cancelled")
             return
         edits.cancel_session(tx.edit(folder.cohort_path(cohort_id), Cohort), session, note_text)
-    print_changes(tx.changes, folder.root, dry_run=dry_run)
+    rest = f"session {session} of {cohort_id} ({fmt_day(cohort.sessions[index].date)})" + (f": {note_text}" if note_text else "")
+    print_changes(tx.changes, folder.root, dry_run=dry_run, done=did("cancelled", "cancel", rest))
     if tx.changes and not dry_run:
         note(f"run `learn calendar export {cohort_id} --cancel` to send the cancellation")
 

@@ -34,7 +34,7 @@ def commit_add(
 
     Example: learn commit add 2026-autumn fatima.alsayed@example.org --session 5 "Ask my team what they learned this month" --factor capability
     """
-    from learncli.cli._output import note, print_changes
+    from learncli.cli._output import did, note, print_changes
     from learncli.domain import commitments
     from learncli.models.cohort import Cohort
     from learncli.store import edits
@@ -52,7 +52,9 @@ def commit_add(
         edits.add_commitment(tx.edit(folder.cohort_path(cohort_id), Cohort), commitments.entry(person.email, session, clean, chosen))
         if cohort.sessions[session - 1].date > app_state.today:
             note(f"note: session {session} is on {cohort.sessions[session - 1].date}, still to come")
-    print_changes(tx.changes, folder.root, dry_run=dry_run)
+    review = f", to review at session {session + 1}" if session < len(cohort.sessions) else ""
+    done = did("recorded", "record", f"the commitment of {person.name} after session {session} of {cohort_id}{review}: \"{clean}\"")
+    print_changes(tx.changes, folder.root, dry_run=dry_run, done=done)
 
 
 @app.command("review")
@@ -69,7 +71,7 @@ def commit_review(
 
     Example: learn commit review 2026-autumn ann.oneil@example.org --session 5 --status partly --note "on the agenda for January"
     """
-    from learncli.cli._output import print_changes
+    from learncli.cli._output import did, print_changes
     from learncli.domain import commitments
     from learncli.models.cohort import REVIEW_STATUSES, Cohort
     from learncli.store import edits
@@ -85,7 +87,15 @@ def commit_review(
             print_changes([], folder.root, dry_run=dry_run)
             return
         edits.review_commitment(tx.edit(folder.cohort_path(cohort_id), Cohort), found.email, session, wanted, clean_note, app_state.today)
-    print_changes(tx.changes, folder.root, dry_run=dry_run)
+        person = cohort.participant(found.email)
+    kept_note = clean_note if clean_note is not None else found.note
+    now = wanted + (f' ("{kept_note}")' if kept_note else "")
+    if found.status != "open":
+        # A second review replaces the first: say what it was, so a slip is easy to see.
+        was = found.status + (f' ("{found.note}")' if found.note else "") + (f", reviewed {found.reviewed.isoformat()}" if found.reviewed else "")
+        now = f"{now}, replacing {was}"
+    rest = f"the commitment of {person.name if person else found.email} after session {session} of {cohort_id} as {now}"
+    print_changes(tx.changes, folder.root, dry_run=dry_run, done=did("reviewed", "review", rest))
 
 
 @app.command("list")

@@ -35,7 +35,7 @@ def participant_add(
     """
     from pydantic import ValidationError
 
-    from learncli.cli._output import print_changes, warn
+    from learncli.cli._output import did, print_changes, warn
     from learncli.domain import people
     from learncli.errors import Refused
     from learncli.models.cohort import Cohort, Participant
@@ -59,7 +59,8 @@ def participant_add(
         cohort = folder.cohort(cohort_id)
         people.check_new(cohort, person.email)
         edits.add_participant(tx.edit(folder.cohort_path(cohort_id), Cohort), entry)
-    print_changes(tx.changes, folder.root, dry_run=dry_run)
+    places = _places(len(cohort.registered) + 1, _capacity(cohort, config))
+    print_changes(tx.changes, folder.root, dry_run=dry_run, done=did("registered", "register", f"{person.name} <{person.email}> on {cohort_id} ({places})"))
     capacity_note = people.over_capacity(cohort, _capacity(cohort, config), 1)
     if capacity_note:
         warn(capacity_note)
@@ -104,7 +105,9 @@ def participant_import(
             edits.add_participant(doc, entry)
     import_notes(file, result.encoding, result.ignored_columns, result.skipped)
     if result.rows:
-        console().print(participant_table([r.participant for r in result.rows], title=f"{'Would add' if dry_run else 'Added'} {len(result.rows)} participant(s)"))
+        places = _places(len(cohort.registered) + len(result.rows), _capacity(cohort, config))
+        title = f"{'Would register' if dry_run else 'Registered'} {len(result.rows)} participant(s) on {cohort_id} ({places})"
+        console().print(participant_table([r.participant for r in result.rows], title=title))
     print_changes(tx.changes, folder.root, dry_run=dry_run)
     capacity_note = people.over_capacity(cohort, _capacity(cohort, config), len(result.rows))
     if capacity_note:
@@ -145,7 +148,7 @@ def participant_withdraw(
 
     Example: learn participant withdraw 2026-autumn tom.whitfield@example.org
     """
-    from learncli.cli._output import note, print_changes
+    from learncli.cli._output import did, note, print_changes
     from learncli.domain.lookup import find_participant
     from learncli.models.cohort import Cohort
     from learncli.store import edits
@@ -160,7 +163,15 @@ def participant_withdraw(
             note(f"{person.email} is already withdrawn from {cohort_id}")
             return
         edits.withdraw_participant(tx.edit(folder.cohort_path(cohort_id), Cohort), person.email, day)
-    print_changes(tx.changes, folder.root, dry_run=dry_run)
+        config = folder.config()
+    places = _places(len(cohort.registered) - 1, _capacity(cohort, config))
+    done = did("withdrew", "withdraw", f"{person.name} <{person.email}> from {cohort_id} on {day.isoformat()} ({places} remain)")
+    print_changes(tx.changes, folder.root, dry_run=dry_run, done=done)
+
+
+def _places(registered: int, capacity: int | None) -> str:
+    """'5 of 16' places taken, or '5 registered' when the course sets no capacity."""
+    return f"{registered} of {capacity}" if capacity else f"{registered} registered"
 
 
 def _capacity(cohort: Cohort, config: Config) -> int | None:
