@@ -107,3 +107,20 @@ EmailArg = Annotated[str, typer.Argument(help="The participant's email address."
 def group(help_text: str) -> typer.Typer:
     """A command group with the same settings as the root (plain, fast help)."""
     return typer.Typer(help=help_text, no_args_is_help=True, rich_markup_mode=None, add_completion=False)
+
+
+def parse_map_options(values: list[str] | None, fields: tuple[str, ...]) -> dict[str, str]:
+    """`--map FIELD=HEADER` options as {field: header}; a usage error (exit 2) for a
+    field that does not exist or an option without `=`."""
+    from learncli.errors import UsageProblem
+
+    mapped: dict[str, str] = {}
+    for value in values or []:
+        name, sep, header = value.partition("=")
+        name = name.strip().lower().replace("-", "_")
+        if not sep:
+            raise UsageProblem(f"--map {value}: write FIELD=HEADER, e.g. --map po=\"Purchase order number\"")
+        if name not in fields:
+            raise UsageProblem(f"--map {value}: {name!r} is not a field; the fields are {', '.join(fields)}")
+        mapped[name] = header.strip()
+    return mapped

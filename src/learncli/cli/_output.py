@@ -189,3 +189,18 @@ def import_notes(file: Path, encoding: str, ignored_columns: list[str], skipped:
         note(f"columns not used: {', '.join(ignored_columns)}")
     for line, reason in skipped:
         note(f"{file}:{line}: skipped: {reason}")
+
+
+def show_mapping(file: Path, mapping: list[Any]) -> None:
+    """The column-by-column reading of an import file (`--dry-run`): what each column
+    was taken for, or why it was not used."""
+    from rich.table import Table
+
+    table = Table(title=f"How {file.name} was read", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("header")
+    table.add_column("field")
+    table.add_column("why")
+    for column in mapping:
+        table.add_row(str(column.index + 1), column.header.strip() or "(empty)", column.field or "-", column.why)
+    console().print(table)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from learncli.cli._common import CohortArg, DryRunOpt, EmailArg, JsonOpt, group, parse_date_option, read_input_file, state
+from learncli.cli._common import CohortArg, DryRunOpt, EmailArg, JsonOpt, group, parse_date_option, parse_map_options, read_input_file, state
 
 if TYPE_CHECKING:
     from learncli.models.cohort import Cohort
@@ -72,32 +72,45 @@ def participant_import(
     cohort_id: CohortArg,
     file: Annotated[Path, typer.Argument(help="CSV with a header: name, email, organisation, role, PO number, billing email.", show_default=False)],
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the good rows even when some rows are invalid.")] = False,
+    map_options: Annotated[list[str] | None, typer.Option("--map", metavar="FIELD=HEADER", help="Read FIELD from the column headed HEADER (repeatable; FIELD= reads it from none). Fields: name, first_name, last_name, email, organisation, role, po, billing_name, billing_email, registered, status.", show_default=False)] = None,
     dry_run: DryRunOpt = False,
 ) -> None:
-    """Register everyone in a CSV export (a form or a spreadsheet).
+    """Register everyone in a CSV export (a form, a ticketing report or a spreadsheet).
 
-    Headers are matched loosely ("Email address", "Organization", "PO number", "First
-    name" + "Surname" ...). People already on the cohort are skipped, so importing the
-    same export again adds only the new rows. Any invalid row stops the whole import
-    (nothing is written) unless --skip-invalid is given.
+    Google Forms, Microsoft Forms, Eventbrite, Zoom registration, Typeform, Jotform and
+    Tally exports load as they come: headers and question titles are matched loosely
+    ("Email address", "Organization", "Purchase order number (if any)", "First name" +
+    "Surname" ...), and where two columns could hold a field the one with real values
+    wins. The registration date is the file's timestamp, order date or registration
+    time. Rows whose approval or attendee status is denied, pending, cancelled or
+    refunded are skipped and listed. People already on the cohort are skipped, so
+    importing the same export again adds only the new rows. Any invalid row stops the
+    whole import (nothing is written) unless --skip-invalid is given; --dry-run also
+    shows how each column was read.
 
-    Example: learn participant import 2026-autumn registrations.csv --dry-run
+    Example: learn participant import 2026-autumn registrations.csv --map po="Order reference" --dry-run
     """
-    from learncli.cli._output import console, import_notes, print_changes, refuse_or_show_import_problems, warn
+    from learncli.cli._output import console, import_notes, note, print_changes, refuse_or_show_import_problems, show_mapping, warn
     from learncli.domain import people
     from learncli.domain.csvsheet import MAX_CSV_BYTES
     from learncli.models.cohort import Cohort
     from learncli.render.tables import participant_table
     from learncli.store import edits
 
+    mapped = parse_map_options(map_options, people.MAP_FIELDS)
     data = read_input_file(file, MAX_CSV_BYTES)
     app_state = state(ctx)
     folder = app_state.folder
     with folder.transaction(dry_run=dry_run) as tx:
         config = folder.config()
         cohort = folder.cohort(cohort_id)
-        result = people.read_registrations(file, data, cohort, app_state.today)
+        result = people.read_registrations(file, data, cohort, app_state.today, zone=config.timezone, mapped=mapped)
+        if dry_run and result.mapping:
+            show_mapping(file, result.mapping)
         refuse_or_show_import_problems(file, result.problems, bool(result.rows), skip_invalid)
+        if result.date_column:
+            order = {True: "day/month/year", False: "month/day/year", None: "as written"}[result.day_first]
+            note(f"registration dates from column {result.date_column!r}, read {order}; times in {config.timezone}")
         doc = tx.edit(folder.cohort_path(cohort_id), Cohort) if result.rows else None
         for row in result.rows:
             entry = dict(row.values)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,12 +57,16 @@ def decode_csv(data: bytes) -> tuple[str, str]:
 RFC4180: dict[str, Any] = {"quotechar": '"', "doublequote": True, "escapechar": None, "skipinitialspace": False, "strict": False}
 DELIMITERS = (",", ";", "\t")
 _DELIMITER_SAMPLE_ROWS = 50
+#: How far down a file its header row is looked for (Zoom puts a report block above it).
+HEADER_SEARCH_ROWS = 20
 
 
-def choose_delimiter(text: str) -> str:
-    """Comma, semicolon or tab: the one that splits the first row into the most fields with
-    the following rows the same width, each tried by reading the file as RFC 4180 (so a
-    delimiter inside a quoted field never counts). Ties go to the comma, then the semicolon.
+def choose_delimiter(text: str, is_header: Callable[[list[str]], bool] | None = None) -> str:
+    """Comma, semicolon or tab: the one that splits the header row into the most fields
+    with the following rows the same width, each tried by reading the file as RFC 4180
+    (so a delimiter inside a quoted field never counts). Ties go to the comma, then the
+    semicolon. The header row is the first, or with `is_header` the first of the top
+    rows it accepts, so that a report block above the header (Zoom's) does not decide.
 
     csv.Sniffer is not used: it also guesses quoting rules, and a wrong guess (doubled
     quotes read as two fields) silently moves values into the wrong columns."""
@@ -80,8 +84,11 @@ def choose_delimiter(text: str) -> str:
             continue
         if not rows:
             continue
-        width = len(rows[0])
-        score = (int(width > 1), sum(len(row) == width for row in rows[1:]), width)
+        start = 0
+        if is_header is not None:
+            start = next((n for n, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if is_header(row)), 0)
+        width = len(rows[start])
+        score = (int(width > 1), sum(len(row) == width for row in rows[start + 1 :]), width)
         if score > best_score:
             best, best_score = delimiter, score
     return best
@@ -92,6 +99,59 @@ def header_key(title: str) -> str:
     return re.sub(r"[^a-z0-9]", "", title.lower())
 
 
+#: Values that say nobody answered: a Microsoft Forms respondent of an open form is
+#: `anonymous`, and such a column never wins over one with real answers.
+_NOT_AN_ANSWER = {"", "anonymous", "anon", "n/a", "na", "-", "--", "none", "null"}
+#: What a form writes in its own respondent columns when it does not know who answered.
+#: A column holding only these is never read; one holding "-" or "n/a" alone still is,
+#: because then someone typed exactly that and it is theirs to keep.
+_NOBODY = {"", "anonymous", "anon"}
+
+
+@dataclass
+class HeaderRules:
+    """How a sheet's headers name fields: exact `aliases` (normalised headers), then
+    `keywords` (regular expressions tried in order on the header in lower case, for
+    question titles such as "Purchase order number (if your organisation needs one)"),
+    and per field a test of whether a cell holds a real value (`real`)."""
+
+    aliases: dict[str, str]
+    keywords: tuple[tuple[str, str], ...] = ()
+    real: dict[str, Callable[[str], bool]] = field(default_factory=dict)
+    #: Headers starting with one of these are never taken for a field unless --map says so.
+    not_the_person: tuple[str, ...] = ()
+
+    def field_of(self, title: str) -> tuple[str | None, str]:
+        """(field, how it was recognised) for one header."""
+        key = header_key(title)
+        if key in self.aliases:
+            return self.aliases[key], "header"
+        text = " ".join(re.sub(r"[^a-z0-9]+", " ", title.lower()).split())
+        if any(text.startswith(prefix) for prefix in self.not_the_person):
+            return None, ""
+        for pattern, name in self.keywords:
+            if re.search(pattern, text):
+                return name, "question title"
+        return None, ""
+
+    def is_real(self, name: str, value: str) -> bool:
+        value = value.strip()
+        if value.lower() in _NOT_AN_ANSWER:
+            return False
+        test = self.real.get(name)
+        return test(value) if test else True
+
+
+@dataclass
+class Column:
+    """What one column of the sheet was taken for, and why: shown by --dry-run."""
+
+    index: int
+    header: str
+    field: str | None
+    why: str
+
+
 @dataclass
 class Sheet:
     """A CSV export opened for reading: which column holds which field, and its rows."""
@@ -99,27 +159,18 @@ class Sheet:
     path: Path
     encoding: str
     header: list[str]
-    #: field -> index of its column (the first column that names it).
+    #: field -> index of its column.
     columns: dict[str, int]
     #: Headers that name no known field, for telling the user they were not used.
     ignored: list[str]
     problems: list[Diagnostic]
-    _reader: Any = field(repr=False)
+    records: list[tuple[int, list[str]]] = field(default_factory=list, repr=False)
+    #: Every column of the header, with the field it was taken for and why.
+    mapping: list[Column] = field(default_factory=list)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(line where the row starts, its cells), blank rows left out. A row the CSV reader
-        cannot read becomes an I002 problem and ends the reading."""
-        while True:
-            line = self._reader.line_num + 1
-            try:
-                row = next(self._reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                self.problems.append(Diagnostic.make("I002", f"cannot read this row: {exc}", self.path, line, 1))
-                return
-            if any(cell.strip() for cell in row):
-                yield line, row
+        """(line where the row starts, its cells), blank rows left out."""
+        yield from self.records
 
     def cell(self, row: list[str], key: str) -> str:
         index = self.columns.get(key)
@@ -130,12 +181,27 @@ class Sheet:
         return self.columns.get(key, 0) + 1
 
 
-def open_sheet(path: Path, data: bytes, aliases: dict[str, str], example: str) -> tuple[Sheet | None, list[Diagnostic]]:
+
+
+def open_sheet(
+    path: Path,
+    data: bytes,
+    aliases: dict[str, str] | HeaderRules,
+    example: str,
+    *,
+    mapped: dict[str, str] | None = None,
+    anchor: str | None = None,
+) -> tuple[Sheet | None, list[Diagnostic]]:
     """Open `data` (the bytes of `path`) as a sheet with fields named through `aliases`.
 
+    `mapped` (field -> header, from --map) overrides what the headers say; an empty
+    header there means the field is read from no column. `anchor`: a field the header
+    row must name; rows above the first that does (a report's preamble) are skipped.
     Returns the sheet, or None and the problems (I001) when the file cannot be read as
     a table at all. `example` is a header line shown when the file has none.
     """
+    rules = aliases if isinstance(aliases, HeaderRules) else HeaderRules(aliases)
+
     def fail(message: str, line: int = 0, col: int = 0) -> tuple[None, list[Diagnostic]]:
         return None, [Diagnostic.make("I001", message, path, line, col)]
 
@@ -144,22 +210,91 @@ def open_sheet(path: Path, data: bytes, aliases: dict[str, str], example: str) -
     text, encoding = decode_csv(data)
     if "\x00" in text:
         return fail("the file contains NUL bytes; is it really a CSV file?", text.count("\n", 0, text.index("\x00")) + 1, 1)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=choose_delimiter(text), **RFC4180)
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        return fail(f"cannot read the header: {exc}", 1, 1)
-    if not header or not any(h.strip() for h in header):
+    names_anchor = None if anchor is None else (lambda row: any(rules.field_of(title)[0] == anchor for title in row))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=choose_delimiter(text, names_anchor), **RFC4180)
+    records: list[tuple[int, list[str]]] = []
+    problems: list[Diagnostic] = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if not records:
+                return fail(f"cannot read the header: {exc}", 1, 1)
+            problems.append(Diagnostic.make("I002", f"cannot read this row: {exc}", path, line, 1))
+            break
+        if any(cell.strip() for cell in row) or not records:
+            records.append((line, row))
+    if not records or not any(h.strip() for h in records[0][1]):
         return fail(f"the file is empty: expected a header row such as {example}", 1, 1)
-    columns: dict[str, int] = {}
-    ignored: list[str] = []
-    for index, title in enumerate(header):
-        key = aliases.get(header_key(title))
-        if key and key not in columns:
-            columns[key] = index
-        elif title.strip():
-            ignored.append(title.strip())
-    return Sheet(path, encoding, header, columns, ignored, [], reader), []
+    start = 0
+    if anchor is not None:
+        for position, (_, row) in enumerate(records[:HEADER_SEARCH_ROWS]):
+            if names_anchor(row):
+                start = position
+                break
+    header = records[start][1]
+    body = [(line, row) for line, row in records[start + 1 :] if any(cell.strip() for cell in row)]
+    mapping, problem = _resolve(rules, header, body, mapped or {}, path)
+    if problem is not None:
+        return None, [problem]
+    columns = {c.field: c.index for c in mapping if c.field}
+    ignored = [c.header.strip() for c in mapping if not c.field and c.header.strip()]
+    return Sheet(path, encoding, header, columns, ignored, problems, body, mapping), []
+
+
+def _resolve(rules: HeaderRules, header: list[str], body: list[tuple[int, list[str]]], mapped: dict[str, str], path: Path) -> tuple[list[Column], Diagnostic | None]:
+    """Which column holds which field. --map first; then for each field the column whose
+    header names it and that holds the most real values (ties: the leftmost). A column
+    with no real value in any row never wins while the file has rows; alone, it is still
+    read if anyone wrote anything but a form's "anonymous" in it, so that what was
+    written is kept and a bad value is reported, not lost."""
+    mapping = [Column(index, title, None, "not used") for index, title in enumerate(header)]
+    taken: dict[str, int] = {}
+    for name, wanted in mapped.items():
+        if not wanted.strip():
+            taken[name] = -1
+            continue
+        index = _find_header(header, wanted)
+        if index is None:
+            shown = ", ".join(h for h in header if h.strip())
+            return mapping, Diagnostic.make("I001", f"--map {name}={wanted}: no such column in the header ({shown})", path, 1, 1)
+        taken[name] = index
+        mapping[index].field, mapping[index].why = name, "--map"
+    candidates: dict[str, list[tuple[int, str]]] = {}
+    for column in mapping:
+        if column.field is not None:
+            continue
+        name, how = rules.field_of(column.header)
+        if name is None:
+            continue
+        if name in taken:
+            column.why = f"not used: {name} is set by --map" if taken[name] >= 0 else f"not used: --map {name}= leaves it out"
+            continue
+        candidates.setdefault(name, []).append((column.index, how))
+    for name, found in candidates.items():
+        counts = {index: sum(rules.is_real(name, row[index]) for _, row in body if index < len(row)) for index, _ in found}
+        best = max(found, key=lambda item: (counts[item[0]], -item[0]))
+        for index, how in found:
+            column = mapping[index]
+            answered = any(index < len(row) and row[index].strip().lower() not in _NOBODY for _, row in body)
+            if body and counts[index] == 0 and (len(found) > 1 or not answered):
+                column.why = f"not used: no real {name} in any row"
+            elif index == best[0]:
+                column.field, column.why = name, f"{how}" + (f" ({counts[index]} value(s), more than the other {name} column)" if len(found) > 1 else "")
+            else:
+                column.why = f"not used: column {best[0] + 1} has more {name} values"
+    return mapping, None
+
+
+def _find_header(header: list[str], wanted: str) -> int | None:
+    exact = [i for i, title in enumerate(header) if " ".join(title.split()).casefold() == " ".join(wanted.split()).casefold()]
+    if exact:
+        return exact[0]
+    loose = [i for i, title in enumerate(header) if header_key(title) and header_key(title) == header_key(wanted)]
+    return loose[0] if loose else None
 
 
 def missing_columns(sheet: Sheet, needed: dict[str, tuple[str, ...]]) -> Diagnostic | None:

@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from learncli.diagnostics import Diagnostic
-from learncli.domain.csvsheet import Sheet, missing_columns, open_sheet
+from learncli.domain import regforms
+from learncli.domain.csvsheet import Column, Sheet, missing_columns, open_sheet
 from learncli.errors import Refused
 from learncli.models.cohort import Cohort, Participant
 
@@ -18,20 +19,10 @@ from learncli.models.cohort import Cohort, Participant
 FIELD_ORDER = ("name", "email", "organisation", "role", "po", "billing_name", "billing_email", "registered")
 
 #: Registration CSV headers, normalised (lower case, letters and digits only) -> field.
-HEADER_ALIASES: dict[str, str] = {
-    "name": "name", "fullname": "name", "participant": "name", "participantname": "name", "yourname": "name",
-    "firstname": "first_name", "givenname": "first_name", "forename": "first_name",
-    "lastname": "last_name", "surname": "last_name", "familyname": "last_name",
-    "email": "email", "emailaddress": "email", "email1": "email", "workemail": "email", "youremail": "email",
-    "organisation": "organisation", "organization": "organisation", "org": "organisation",
-    "employer": "organisation", "company": "organisation",
-    "role": "role", "jobtitle": "role", "position": "role", "job": "role", "jobrole": "role",
-    "po": "po", "ponumber": "po", "pono": "po", "purchaseorder": "po", "purchaseordernumber": "po", "poref": "po",
-    "billingemail": "billing_email", "invoiceemail": "billing_email", "financeemail": "billing_email",
-    "billingcontactemail": "billing_email", "invoiceto": "billing_email",
-    "billingname": "billing_name", "billingcontact": "billing_name", "billingcontactname": "billing_name",
-    "financecontact": "billing_name",
-}
+HEADER_ALIASES = regforms.ALIASES
+
+#: The fields `--map FIELD=HEADER` may name.
+MAP_FIELDS = ("name", "first_name", "last_name", "email", "organisation", "role", "po", "billing_name", "billing_email", "registered", "status")
 
 
 def participant_entry(values: dict[str, Any]) -> dict[str, Any]:
@@ -70,24 +61,48 @@ class ImportResult:
     ignored_columns: list[str] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     encoding: str = "utf-8"
+    #: Every column of the file and what it was taken for (shown by --dry-run).
+    mapping: list[Column] = field(default_factory=list)
+    #: The header of the column the registration dates came from, if any.
+    date_column: str | None = None
+    #: True: numeric dates read day first; False: month first; None: no such dates.
+    day_first: bool | None = None
 
 
-def read_registrations(path: Path, data: bytes, cohort: Cohort, today: date) -> ImportResult:
-    """Parse a registration CSV into participants to add; every problem has a line and column."""
+def read_registrations(
+    path: Path, data: bytes, cohort: Cohort, today: date, *, zone: str = "Europe/London", mapped: dict[str, str] | None = None
+) -> ImportResult:
+    """Parse a registration CSV into participants to add; every problem has a line and column.
+
+    The registration date is the file's own (form timestamp, order date, registration
+    time) in the course's `zone`, else `today`. Rows whose approval or attendee status
+    says there is no place are skipped and listed."""
     result = ImportResult()
-    sheet, result.problems = open_sheet(path, data, HEADER_ALIASES, "name,email,organisation,role,po")
+    sheet, result.problems = open_sheet(path, data, regforms.rules(), "name,email,organisation,role,po", mapped=mapped, anchor="email")
     if sheet is None:
         return result
-    result.encoding, result.ignored_columns = sheet.encoding, sheet.ignored
+    result.encoding, result.ignored_columns, result.mapping = sheet.encoding, sheet.ignored, sheet.mapping
     missing = missing_columns(sheet, {"name": ("name", "first_name", "last_name"), "email": ("email",)})
     if missing is not None:
         result.problems.append(missing)
         return result
+    dates = _registration_dates(sheet, zone, result)
 
     seen: dict[str, int] = {}
     for line, row in sheet.rows():
+        status = sheet.cell(row, "status")
+        if status and regforms.not_a_place(status):
+            who = sheet.cell(row, "email") or sheet.cell(row, "name") or f"row {line}"
+            result.skipped.append((line, f"{who}: {sheet.header[sheet.columns['status']].strip()} is {status!r}"))
+            continue
         values = _row_values(sheet, row)
-        values["registered"] = today
+        registered = dates.get(line, today)
+        if registered is None:
+            result.problems.append(
+                Diagnostic.make("I002", f"registered: {sheet.cell(row, 'registered')!r} is not a date and time", path, line, sheet.col("registered"))
+            )
+            continue
+        values["registered"] = registered
         try:
             person = Participant.model_validate(participant_entry(values))
         except ValidationError as exc:
@@ -105,6 +120,26 @@ def read_registrations(path: Path, data: bytes, cohort: Cohort, today: date) -> 
         result.rows.append(ImportRow(line, participant_entry(values), person))
     result.problems.extend(sheet.problems)
     return result
+
+
+def _registration_dates(sheet: Sheet, zone: str, result: ImportResult) -> dict[int, date | None]:
+    """line -> registration date (None: the cell is not a date); lines with an empty
+    cell are left out (they are registered today)."""
+    if "registered" not in sheet.columns:
+        return {}
+    title = sheet.header[sheet.columns["registered"]]
+    result.date_column = title.strip()
+    raws = {}
+    for line, row in sheet.rows():
+        cell = sheet.cell(row, "registered")
+        if cell:
+            raws[line] = regforms.split_time(cell)
+    result.day_first = regforms.decide_day_first([r for r in raws.values() if r is not None], zone)
+    utc = regforms.header_says_utc(title)
+    return {
+        line: regforms.registration_date(raw, bool(result.day_first), zone, utc) if raw is not None else None
+        for line, raw in raws.items()
+    }
 
 
 def _row_values(sheet: Sheet, row: list[str]) -> dict[str, Any]:
