@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from learncli.cli._common import CohortArg, DryRunOpt, EmailArg, JsonOpt, group, one_of, read_input_file, state
+from learncli.cli._common import CohortArg, DryRunOpt, EmailArg, JsonOpt, group, one_of, parse_map_options, read_input_file, state
 
 if TYPE_CHECKING:
     from learncli.domain.commitments import CommitmentView
@@ -149,33 +149,41 @@ def commit_import(
     ctx: typer.Context,
     cohort_id: CohortArg,
     file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="CSV with a header: email, session, text, factor.", show_default=False)],
+    session: Annotated[int | None, typer.Option("--session", min=1, metavar="N", help="Every row is a commitment after session N (a form sent after one session).", show_default=False)] = None,
+    map_options: Annotated[list[str] | None, typer.Option("--map", metavar="FIELD=HEADER", help="Read FIELD from the column headed HEADER (repeatable; FIELD= reads it from none). Fields: email, session, text, factor.", show_default=False)] = None,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the good rows even when some rows are invalid.")] = False,
     dry_run: DryRunOpt = False,
 ) -> None:
-    """Record commitments in bulk from a CSV sheet.
+    """Record commitments in bulk from a CSV sheet or form export.
 
-    A shared sheet or a form export works.
+    A shared sheet or a Google Forms, Microsoft Forms, Typeform, Jotform or Tally export
+    works as it comes. Columns: email, session (the one after which it was made), text,
+    and optionally factor (capability, motivation or opportunity, or an answer naming
+    one); headers and question titles are matched loosely ("Email address", "After
+    session", "What will you try at work before the next session?", "Which COMB factor
+    does it address?"), and where two columns could hold the email the one with real
+    addresses wins. A form sent after one session needs no session column: give
+    --session N. Rows already recorded are skipped, so importing the same sheet again
+    adds only the new rows. Any invalid row stops the whole import unless --skip-invalid
+    is given; --dry-run also shows how each column was read.
 
-    Columns: email, session (the one after which it was made), text, and optionally
-    factor (capability, motivation or opportunity); headers are matched loosely
-    ("Email address", "After session", "Commitment"). Rows already recorded are skipped,
-    so importing the same sheet again adds only the new rows. Any invalid row stops the
-    whole import unless --skip-invalid is given.
-
-    Example: learn commit import 2026-autumn commitments-after-5.csv --dry-run
+    Example: learn commit import 2026-autumn after-session-5.csv --session 5 --dry-run
     """
-    from learncli.cli._output import console, import_notes, print_changes, refuse_or_show_import_problems
+    from learncli.cli._output import console, import_notes, print_changes, refuse_or_show_import_problems, show_mapping
     from learncli.domain import commitments
     from learncli.domain.csvsheet import MAX_CSV_BYTES
     from learncli.models.cohort import Cohort
     from learncli.render.attendance import commitments_table
     from learncli.store import edits
 
+    mapped = parse_map_options(map_options, commitments.MAP_FIELDS)
     data = read_input_file(file, MAX_CSV_BYTES)
     folder = state(ctx).folder
     with folder.transaction(dry_run=dry_run) as tx:
         cohort = folder.cohort(cohort_id)
-        result = commitments.read_csv(file, data, cohort)
+        result = commitments.read_csv(file, data, cohort, session=session, mapped=mapped)
+        if dry_run and result.mapping:
+            show_mapping(file, result.mapping)
         refuse_or_show_import_problems(file, result.problems, bool(result.entries), skip_invalid)
         doc = tx.edit(folder.cohort_path(cohort_id), Cohort) if result.entries else None
         for values in result.entries:

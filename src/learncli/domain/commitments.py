@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from learncli.diagnostics import Diagnostic
 from learncli.domain.lookup import find_participant, find_session
-from learncli.domain.csvsheet import missing_columns, open_sheet
+from learncli.domain.csvsheet import Column, HeaderRules, missing_columns, open_sheet
 from learncli.errors import NotFound, Refused
 from learncli.models.cohort import FACTORS, Cohort, Commitment, Participant
 
@@ -30,6 +30,36 @@ HEADER_ALIASES: dict[str, str] = {
     "factor": "factor", "comb": "factor", "combfactor": "factor", "area": "factor",
 }
 _SESSION = re.compile(r"^\s*(?:session\s*)?(\d{1,3})(?:\.0+)?\s*$", re.IGNORECASE)
+
+#: Question titles of a form asked after a session, in lower case with punctuation as
+#: spaces, tried in this order ("Which COMB factor does your action address?" is the
+#: factor although it says "action"; "What will you try before the next session?" is
+#: the text although it says "session").
+COMMIT_KEYWORDS: tuple[tuple[str, str], ...] = (
+    (r"\bcomb\b|\bfactor\b", "factor"),
+    (r"\bcommit|\bwill you\b|\btry\b|\baction\b|\bplan\b|\bgoing to\b", "text"),
+    (r"\be ?mail\b", "email"),
+    (r"\bsession\b", "session"),
+)
+
+#: The fields `commit import --map FIELD=HEADER` may name.
+MAP_FIELDS = ("email", "session", "text", "factor")
+
+
+def factor_of(answer: str) -> str | None:
+    """The COMB factor a form's answer names ("Capability (skills and knowledge)",
+    "Motivation"), or None when it names none or more than one."""
+    words = set(re.findall(r"[a-z]+", answer.lower()))
+    named = [factor for factor in FACTORS if factor in words]
+    return named[0] if len(named) == 1 else None
+
+
+def header_rules() -> HeaderRules:
+    return HeaderRules(
+        HEADER_ALIASES,
+        COMMIT_KEYWORDS,
+        real={"email": lambda v: "@" in v, "session": lambda v: _SESSION.match(v) is not None, "factor": lambda v: factor_of(v) is not None},
+    )
 
 
 def review_session(cohort: Cohort, session: int) -> int | None:
@@ -137,19 +167,28 @@ class CommitmentImport:
     ignored_columns: list[str] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     encoding: str = "utf-8"
+    #: Every column of the file and what it was taken for (shown by --dry-run).
+    mapping: list[Column] = field(default_factory=list)
 
 
-def read_csv(path: Path, data: bytes, cohort: Cohort) -> CommitmentImport:
-    """Commitments from a CSV with columns email, session, text and (optional) factor.
+def read_csv(
+    path: Path, data: bytes, cohort: Cohort, *, session: int | None = None, mapped: dict[str, str] | None = None
+) -> CommitmentImport:
+    """Commitments from a sheet or form export with columns email, session, text and
+    (optional) factor; headers and question titles are matched loosely, and `mapped`
+    (field -> header, from --map) overrides them.
 
-    Rows already in the cohort are skipped, so importing the same sheet again adds only
-    the new rows. Every problem names its line and column."""
+    `session`: every row is a commitment after that session (a form sent after one
+    session has no session column); a session column, if the sheet has one, must then
+    agree. Rows already in the cohort are skipped, so importing the same sheet again
+    adds only the new rows. Every problem names its line and column."""
     result = CommitmentImport()
-    sheet, result.problems = open_sheet(path, data, HEADER_ALIASES, "email,session,text,factor")
+    sheet, result.problems = open_sheet(path, data, header_rules(), "email,session,text,factor", mapped=mapped, anchor="email")
     if sheet is None:
         return result
-    result.encoding, result.ignored_columns = sheet.encoding, sheet.ignored
-    missing = missing_columns(sheet, {"email": ("email",), "session": ("session",), "text": ("text",)})
+    result.encoding, result.ignored_columns, result.mapping = sheet.encoding, sheet.ignored, sheet.mapping
+    needed = {"email": ("email",), "text": ("text",)} if session is not None else {"email": ("email",), "session": ("session",), "text": ("text",)}
+    missing = missing_columns(sheet, needed)
     if missing is not None:
         result.problems.append(missing)
         return result
@@ -166,18 +205,24 @@ def read_csv(path: Path, data: bytes, cohort: Cohort) -> CommitmentImport:
             return sheet.cell(row, key)
 
         match = _SESSION.match(cell("session"))
-        if not match:
+        if session is not None and (not cell("session") or (match and int(match.group(1)) == session)):
+            after = session
+        elif not match:
             problem("I002", f"session: {cell('session')!r} is not a session number", line, col("session"))
             continue
-        session = int(match.group(1))
-        if not 1 <= session <= count:
-            problem("I002", f"session {session}: {cohort.id} has sessions 1 to {count}", line, col("session"))
+        elif session is not None:
+            problem("I002", f"session: {cell('session')!r}, but --session {session} was given", line, col("session"))
             continue
-        factor = cell("factor").lower() or None
-        if factor is not None and factor not in FACTORS:
+        else:
+            after = int(match.group(1))
+        if not 1 <= after <= count:
+            problem("I002", f"session {after}: {cohort.id} has sessions 1 to {count}", line, col("session"))
+            continue
+        factor = factor_of(cell("factor")) if cell("factor") else None
+        if cell("factor") and factor is None:
             problem("I002", f"factor: {cell('factor')!r} is not one of {', '.join(FACTORS)}", line, col("factor"))
             continue
-        values = entry(cell("email"), session, cell("text"), factor)
+        values = entry(cell("email"), after, cell("text"), factor)
         try:
             commitment = Commitment.model_validate(values)
         except ValidationError as exc:
@@ -197,19 +242,19 @@ def read_csv(path: Path, data: bytes, cohort: Cohort) -> CommitmentImport:
         if not person.active:
             problem("I002", f"email: {commitment.email} has withdrawn from {cohort.id}", line, col("email"))
             continue
-        key = (commitment.email, session)
+        key = (commitment.email, after)
         if key in seen:
-            problem("I003", f"{commitment.email} has two commitments after session {session} in the file (also on line {seen[key]})", line, col("email"))
+            problem("I003", f"{commitment.email} has two commitments after session {after} in the file (also on line {seen[key]})", line, col("email"))
             continue
         seen[key] = line
-        existing = next((c for c in cohort.commitments if c.email == commitment.email and c.session == session), None)
+        existing = next((c for c in cohort.commitments if c.email == commitment.email and c.session == after), None)
         if existing is not None:
             if " ".join(existing.text.split()) == values["text"]:
-                result.skipped.append((line, f"{commitment.email}'s commitment after session {session} is already recorded"))
+                result.skipped.append((line, f"{commitment.email}'s commitment after session {after} is already recorded"))
             else:
                 problem(
                     "I002",
-                    f"{commitment.email} already has a different commitment after session {session} ({existing.text!r}); edit the cohort file to change it",
+                    f"{commitment.email} already has a different commitment after session {after} ({existing.text!r}); edit the cohort file to change it",
                     line,
                     col("text"),
                 )
