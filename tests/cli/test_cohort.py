@@ -115,9 +115,12 @@ def test_cancel_session_marks_it_and_validate_warns_it_is_not_made_up(learn, dat
     assert any(d["code"] == "D011" for d in json.loads(check.stdout)["diagnostics"])
     again = learn("cohort", "cancel-session", "2026-autumn", "6")
     assert again.exit_code == 0 and "already cancelled" in again.stderr
-    # Moving a cancelled session brings it back.
-    assert learn("cohort", "reschedule", "2026-autumn", "6", "2026-12-09").exit_code == 0
-    assert "cancelled" not in yaml.safe_load((data_dir / "cohorts" / "2026-autumn.yaml").read_text())["sessions"][5]
+    # Moving a cancelled session is refused unless it is reinstated, which drops the note too.
+    refused = learn("cohort", "reschedule", "2026-autumn", "6", "2026-12-09")
+    assert refused.exit_code == 1 and "--reinstate" in refused.stderr
+    assert learn("cohort", "reschedule", "2026-autumn", "6", "2026-12-09", "--reinstate").exit_code == 0
+    moved = yaml.safe_load((data_dir / "cohorts" / "2026-autumn.yaml").read_text())["sessions"][5]
+    assert "cancelled" not in moved and "note" not in moved
 
 
 def test_a_facilitator_double_booking_is_refused(learn, data_dir):

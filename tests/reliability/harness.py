@@ -323,6 +323,7 @@ WRITING_COMMANDS: tuple[Command, ...] = (
     Command("participant add", ("participant", "add", "2026-autumn", "--name", "Kai Crash", "--email", "kai.crash@example.org", "--po", "PO-9")),
     Command("participant import", ("participant", "import", "big", "{w}/inputs/registrations.csv")),
     Command("participant withdraw", ("participant", "withdraw", "2026-autumn", "priya.raman@example.org")),
+    Command("participant reinstate", ("participant", "reinstate", "2026-autumn", "tom.whitfield@example.org")),
     Command("calendar export", ("calendar", "export", "2026-autumn", "--per-participant", "{w}/elsewhere/invitations")),
     Command("invoice run", ("invoice", "run", "big")),
     # Zoë withdrew after she was invoiced, so her invoice is voided. A void killed after
@@ -333,6 +334,7 @@ WRITING_COMMANDS: tuple[Command, ...] = (
     Command("invoice render", ("invoice", "render", "LWL-2026-0012", "--format", "txt")),
     Command("payment record", ("payment", "record", "LWL-2026-0012", "--amount", "100", "--date", "2026-11-20", "--method", "bank"), idempotent=False),
     Command("attend mark", ("attend", "mark", "2026-autumn", "6", "ann.oneil@example.org", "sian.evans@example.org", "--status", "excused", "--note", "conference")),
+    Command("attend unmark", ("attend", "unmark", "2026-autumn", "1", "ann.oneil@example.org", "sian.evans@example.org")),
     # The alias of a facilitator goes to courses.yaml, the marks to the cohort: two files.
     Command("attend import", ("attend", "import", "2026-autumn", "5", "{w}/inputs/zoom-5.csv", "--replace", "--alias", "Gabe's phone=gabriel@example.org")),
     Command("attend report --csv", ("attend", "report", "2026-autumn", "--csv", "{w}/elsewhere/attendance.csv")),

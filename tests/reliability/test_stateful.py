@@ -1,8 +1,9 @@
 """Random sequences of commands against a model of what the data folder should hold.
 
-Hypothesis drives the real CLI (in this process) with participant add and withdraw,
-cohort reschedule and cancel-session, attend mark, commit add and review, invoice run
-and void, and payment record, on one cohort. The model predicts which commands succeed
+Hypothesis drives the real CLI (in this process) with participant add, withdraw and
+reinstate, cohort reschedule (with and without --reinstate) and cancel-session, attend
+mark and unmark, commit add and review, invoice run and void, and payment record, on one
+cohort. The model predicts which commands succeed
 and what they change; a reschedule is judged by the rules (weekends, holidays, other
 cohorts' bookings), so there the model takes the command's verdict and checks only that
 a refusal changed nothing. After every step the folder must validate and hold exactly
@@ -94,9 +95,34 @@ class FolderModel(RuleBasedStateMachine):
     @rule(session=st.integers(1, 6), days=st.sampled_from([-7, -1, 1, 2, 6, 7]))
     def reschedule(self, session: int, days: int) -> None:
         day = self.sessions[session - 1][0] + timedelta(days=days)
+        cancelled = self.sessions[session - 1][1]
         code = self.run("cohort", "reschedule", COHORT, str(session), day.isoformat())
+        if cancelled:  # a cancelled session is never brought back without --reinstate
+            assert code == 1
         if code == 0:  # the rules said yes; a refusal must have changed nothing (invariants)
             self.sessions[session - 1] = [day, False]
+
+    @rule(session=st.integers(1, 6), days=st.sampled_from([-1, 0, 1, 7]))
+    def reinstate_session(self, session: int, days: int) -> None:
+        day = self.sessions[session - 1][0] + timedelta(days=days)
+        code = self.run("cohort", "reschedule", COHORT, str(session), day.isoformat(), "--reinstate")
+        if not self.sessions[session - 1][1]:
+            assert code == 1
+        if code == 0:
+            self.sessions[session - 1] = [day, False]
+
+    @rule(email=st.sampled_from(EMAILS))
+    def reinstate_participant(self, email: str) -> None:
+        code = self.run("participant", "reinstate", COHORT, email)
+        assert code == (0 if self.people.get(email) == "withdrawn" else 1)
+        if code == 0:
+            self.people[email] = "registered"
+
+    @rule(session=st.integers(1, 6), email=st.sampled_from(EMAILS))
+    def attend_unmark(self, session: int, email: str) -> None:
+        ok = (session, email) in self.marks
+        assert self.run("attend", "unmark", COHORT, str(session), email) == (0 if ok else 1)
+        self.marks.pop((session, email), None)
 
     @rule(session=st.integers(1, 6))
     def cancel_session(self, session: int) -> None:

@@ -1,4 +1,4 @@
-"""`learn attend ...`: mark, import (Zoom's participants report), report."""
+"""`learn attend ...`: mark, unmark, import (Zoom's participants report), report."""
 
 from __future__ import annotations
 
@@ -68,6 +68,47 @@ def attend_mark(
     print_changes(tx.changes, folder.root, dry_run=dry_run, done=did("marked", "mark", rest))
     if wanted != "excused" and day > app_state.today:
         warn(f"session {session} is on {day.isoformat()}, still to come; only 'excused' is usually known in advance")
+
+
+@app.command("unmark")
+def attend_unmark(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    session: SessionArg,
+    emails: Annotated[list[str], typer.Argument(metavar="EMAIL...", help="Participants' email addresses.", show_default=False)],
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Remove marks set by mistake, for one or more participants.
+
+    The session then has no mark for them, as before it was held; a later Zoom import
+    marks them from the report. Refused (nothing written) if one of them has no mark.
+
+    Example: learn attend unmark 2026-autumn 6 ann.oneil@example.org
+    """
+    from learncli.cli._output import did, print_changes
+    from learncli.domain.lookup import find_participant, find_session
+    from learncli.domain.schedule import fmt_day
+    from learncli.errors import Refused
+    from learncli.models.cohort import Cohort
+    from learncli.store import edits
+
+    folder = state(ctx).folder
+    with folder.transaction(dry_run=dry_run) as tx:
+        cohort = folder.cohort(cohort_id)
+        index = find_session(cohort, session)
+        existing = cohort.attendance.get(session, {})
+        names: list[str] = []
+        found: list[str] = []
+        for email in emails:
+            person = find_participant(cohort, email)
+            old = existing.get(person.email)
+            found.append(person.email)
+            if old is None:
+                raise Refused(f"{person.email} has no mark for session {session} of {cohort_id}; nothing was written")
+            names.append(f"{person.name} (was {old.status})")
+        edits.remove_marks(tx.edit(folder.cohort_path(cohort_id), Cohort), session, found)
+    rest = f"session {session} of {cohort_id} ({fmt_day(cohort.sessions[index].date)}): {'; '.join(names)}"
+    print_changes(tx.changes, folder.root, dry_run=dry_run, done=did("removed the marks of", "remove the marks of", rest))
 
 
 @app.command("import")

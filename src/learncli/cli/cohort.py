@@ -163,19 +163,22 @@ def cohort_reschedule(
     new_date: Annotated[str, typer.Argument(metavar="DATE", help="The new date (YYYY-MM-DD).", show_default=False)],
     start: Annotated[str | None, typer.Option("--start", metavar="HH:MM", help="New start time for this session only.", show_default=False)] = None,
     end: Annotated[str | None, typer.Option("--end", metavar="HH:MM", help="New end time for this session only.", show_default=False)] = None,
+    reinstate: Annotated[bool, typer.Option("--reinstate", help="The session was cancelled and runs after all, on DATE (its cancellation note goes).")] = False,
     dry_run: DryRunOpt = False,
 ) -> None:
     """Move one session to another date (and optionally other times).
 
     The change is checked against the rules (weekends, holidays, order, other cohorts'
     bookings) before it is written; comments in the file are kept. Export the calendar
-    again afterwards: calendar apps then move the event instead of adding a new one.
+    again afterwards: calendar apps then move the event instead of adding a new one. A
+    cancelled session is moved only with --reinstate, which brings it back.
 
     Example: learn cohort reschedule 2026-spring 3 2026-05-06
     """
     from learncli.cli._output import did, note, print_changes
     from learncli.domain.lookup import find_session
     from learncli.domain.schedule import fmt_day
+    from learncli.errors import Refused
     from learncli.models.cohort import Cohort
     from learncli.store import edits
 
@@ -188,12 +191,22 @@ def cohort_reschedule(
         config = folder.config()
         cohort = folder.cohort(cohort_id)
         old = cohort.sessions[find_session(cohort, session)]
+        if old.cancelled and not reinstate:
+            raise Refused(
+                f"session {session} of {cohort_id} is cancelled; nothing was written",
+                hint=f"if it runs after all, add --reinstate: learn cohort reschedule {cohort_id} {session} {day.isoformat()} --reinstate",
+            )
+        if reinstate and not old.cancelled:
+            raise Refused(f"session {session} of {cohort_id} is not cancelled; --reinstate is for a cancelled session")
         path = folder.cohort_path(cohort_id)
         doc = tx.edit(path, Cohort)
         edits.reschedule_session(doc, session, day, start_time, end_time)
+        if reinstate:
+            edits.reinstate_session(doc, session)
         _refuse_new_errors(folder, config, cohort_id, tx.text(path), app_state.today)
     rest = f"session {session} of {cohort_id} from {fmt_day(old.date)} to {fmt_day(day)}"
-    print_changes(tx.changes, folder.root, dry_run=dry_run, done=did("moved", "move", rest))
+    done = did("reinstated", "reinstate", f"cancelled {rest}") if reinstate else did("moved", "move", rest)
+    print_changes(tx.changes, folder.root, dry_run=dry_run, done=done)
     if tx.changes and not dry_run:
         note(f"run `learn calendar export {cohort_id}` to update calendars")
 

@@ -1,4 +1,4 @@
-"""`learn participant ...`: add, import, list, withdraw."""
+"""`learn participant ...`: add, import, list, withdraw, reinstate."""
 
 from __future__ import annotations
 
@@ -180,6 +180,48 @@ def participant_withdraw(
     places = _places(len(cohort.registered) - 1, _capacity(cohort, config))
     done = did("withdrew", "withdraw", f"{person.name} <{person.email}> from {cohort_id} on {day.isoformat()} ({places} remain)")
     print_changes(tx.changes, folder.root, dry_run=dry_run, done=done)
+
+
+@app.command("reinstate")
+def participant_reinstate(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    email: EmailArg,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Undo a withdrawal: the participant is registered again.
+
+    Their attendance, commitments and invoices were kept and count again. If their
+    invoice was voided when they left, `learn invoice run` issues a new one.
+
+    Example: learn participant reinstate 2026-autumn tom.whitfield@example.org
+    """
+    from learncli.cli._output import did, note, print_changes, warn
+    from learncli.domain import people
+    from learncli.domain.lookup import find_participant
+    from learncli.errors import Refused
+    from learncli.models.cohort import Cohort
+    from learncli.store import edits
+    from learncli.store.ledger import load_ledger
+
+    folder = state(ctx).folder
+    with folder.transaction(dry_run=dry_run) as tx:
+        config = folder.config()
+        cohort = folder.cohort(cohort_id)
+        person = find_participant(cohort, email)
+        if person.active:
+            raise Refused(f"{person.email} is not withdrawn from {cohort_id}; there is nothing to undo")
+        edits.reinstate_participant(tx.edit(folder.cohort_path(cohort_id), Cohort), person.email)
+        ledger = load_ledger(folder, cohort=cohort_id)
+    capacity = _capacity(cohort, config)
+    done = did("reinstated", "reinstate", f"{person.name} <{person.email}> on {cohort_id} ({_places(len(cohort.registered) + 1, capacity)})")
+    print_changes(tx.changes, folder.root, dry_run=dry_run, done=done)
+    capacity_note = people.over_capacity(cohort, capacity, 1)
+    if capacity_note:
+        warn(capacity_note)
+    accounts = ledger.all(cohort=cohort_id, participant=person.email)
+    if accounts and all(a.void for a in accounts):
+        note(f"their invoice was voided when they withdrew; `learn invoice run {cohort_id}` issues a new one")
 
 
 def _places(registered: int, capacity: int | None) -> str:

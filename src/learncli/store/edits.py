@@ -12,7 +12,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from learncli.errors import DataError
-from learncli.store.roundtrip import append, plain, put_key, text_scalar
+from learncli.store.roundtrip import append, drop_key, plain, put_key, text_scalar
 
 
 def _list(doc: CommentedMap, key: str) -> CommentedSeq:
@@ -57,7 +57,7 @@ def set_values(item: CommentedMap, values: dict[str, Any]) -> None:
     for key, value in values.items():
         if value is None:
             if key in item:
-                del item[key]
+                drop_key(item, key)
         elif key in item:
             item[key] = plain(value)
         else:
@@ -85,9 +85,32 @@ def reschedule_session(doc: CommentedMap, number: int, day: date, start: time | 
         values["start"] = f"{start:%H:%M}"
     if end is not None:
         values["end"] = f"{end:%H:%M}"
-    if item.get("cancelled"):
-        values["cancelled"] = None  # moving a cancelled session brings it back
     set_values(item, values)
+
+
+def reinstate_session(doc: CommentedMap, number: int) -> None:
+    """A cancelled session runs after all: `cancelled` and the cancellation's note go."""
+    set_values(session_item(doc, number), {"cancelled": None, "note": None})
+
+
+def reinstate_participant(doc: CommentedMap, email: str) -> None:
+    """Undo a withdrawal: the person is registered again, as if never withdrawn."""
+    set_values(_find_person(doc, email), {"status": None, "withdrawn": None})
+
+
+def remove_marks(doc: CommentedMap, session: int, emails: list[str]) -> None:
+    """Remove the marks of `emails` for one session; a session left with no marks
+    disappears from `attendance:` (a grid with no marks is a session not yet held)."""
+    attendance = _mapping(doc, "attendance")
+    key = next((k for k in attendance if _number(k) == session), None)
+    table = attendance.get(key) if key is not None else None
+    if not isinstance(table, CommentedMap):
+        return
+    wanted = {email.strip().lower() for email in emails}
+    for mark in [k for k in table if str(k).strip().lower() in wanted]:
+        drop_key(table, mark)
+    if not len(table):
+        drop_key(attendance, key)
 
 
 def cancel_session(doc: CommentedMap, number: int, note: str | None) -> None:

@@ -191,6 +191,29 @@ def _set_token(holder: Any, slot: Any, value: str) -> None:
         holder.ca.items[slot] = [token, None, None, None]
 
 
+def drop_key(mapping: CommentedMap, key: Any) -> None:
+    """Remove `key` from a block mapping. The end-of-line comment of its line goes with
+    it; the blank lines and comments that followed that line stay where they were, below
+    the entry before it (so the blank line between two participants survives when the
+    last key of one of them is removed)."""
+    keys = list(mapping.keys())
+    index = keys.index(key)
+    token = _token(*_key_slot(mapping, key))
+    rest = token.value.partition("\n")[2] if token is not None else ""
+    del mapping[key]
+    mapping.ca.items.pop(key, None)
+    if not rest or index == 0:
+        return
+    holder, slot = _key_slot(mapping, keys[index - 1])
+    before = _token(holder, slot)
+    _set_token(holder, slot, (before.value if before is not None else "\n") + rest)
+
+
+def _key_slot(mapping: CommentedMap, key: Any) -> tuple[Any, Any]:
+    holder, slot = _last_comment_slot_of(mapping[key])
+    return (holder, slot) if holder is not None else (mapping, key)
+
+
 def put_key(mapping: CommentedMap, key: Any, value: Any, *, before: Any = None) -> None:
     """Add `key` to a block mapping (before the key `before`, else at the end).
 
