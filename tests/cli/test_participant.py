@@ -65,11 +65,13 @@ def test_add_dry_run_shows_a_diff_and_writes_nothing(learn, data_dir):
     assert (data_dir / "cohorts" / "2026-autumn.yaml").read_bytes() == before
 
 
-def test_over_capacity_is_a_warning_not_a_refusal(learn, data_dir):
+def test_a_full_cohort_puts_newcomers_on_the_waiting_list_unless_told_otherwise(learn, data_dir):
     path = data_dir / "cohorts" / "2026-autumn.yaml"
     path.write_text(path.read_text().replace("facilitators: [gabriel, roger]\n", "facilitators: [gabriel, roger]\ncapacity: 9\n"))
     result = learn("participant", "add", "2026-autumn", "--name", "Kai", "--email", "kai@example.org")
-    assert result.exit_code == 0 and "capacity is 9" in result.stderr
+    assert result.exit_code == 0 and "to the waiting list of 2026-autumn" in result.stdout
+    forced = learn("participant", "add", "2026-autumn", "--name", "Lee", "--email", "lee@example.org", "--over-capacity")
+    assert forced.exit_code == 0 and "capacity is 9" in forced.stderr
 
 
 def test_withdraw_keeps_the_person_and_their_comment(learn, data_dir):

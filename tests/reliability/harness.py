@@ -281,6 +281,11 @@ def build_world(world: Path, big: int = 40) -> Path:
     assert result.exit_code == 0, result.output
     result = learn("participant", "withdraw", "2026-autumn", "zoe.hartmann@example.org", "--date", "2026-08-10")
     assert result.exit_code == 0, result.output
+    # Someone on the waiting list, as a facilitator might write them by hand.
+    autumn = data / "cohorts" / "2026-autumn.yaml"
+    text = autumn.read_text(encoding="utf-8")
+    waiting = "  - name: Wren Waiting\n    email: wren.waiting@example.org\n    registered: 2026-08-20\n    status: waitlisted\n\n"
+    autumn.write_text(text.replace("# Attendance per session", waiting + "# Attendance per session", 1), encoding="utf-8")
     inputs = world / "inputs"
     inputs.mkdir()
     (inputs / "registrations.csv").write_text(registrations_csv(30), encoding="utf-8")
@@ -324,6 +329,8 @@ WRITING_COMMANDS: tuple[Command, ...] = (
     Command("participant import", ("participant", "import", "big", "{w}/inputs/registrations.csv")),
     Command("participant withdraw", ("participant", "withdraw", "2026-autumn", "priya.raman@example.org")),
     Command("participant reinstate", ("participant", "reinstate", "2026-autumn", "tom.whitfield@example.org")),
+    Command("participant promote", ("participant", "promote", "2026-autumn")),
+    Command("participant edit", ("participant", "edit", "2026-autumn", "sian.evans@example.org", "--email", "sian.evans@vale.example.org", "--po", "VHA-1")),
     Command("calendar export", ("calendar", "export", "2026-autumn", "--per-participant", "{w}/elsewhere/invitations")),
     Command("invoice run", ("invoice", "run", "big")),
     # Zoë withdrew after she was invoiced, so her invoice is voided. A void killed after

@@ -56,7 +56,7 @@ def attend_mark(
         for email in emails:
             person = find_participant(cohort, email)
             if not person.active:
-                raise Refused(f"{person.email} has withdrawn from {cohort_id}; nothing was written")
+                raise Refused(f"{person.email} {person.no_place(cohort_id)}; nothing was written")
             old = existing.get(person.email)
             kept_note = note if note is not None else (old.note if old is not None else None)
             marks[person.email] = {"status": wanted, "note": kept_note} if kept_note else wanted

@@ -106,7 +106,7 @@ def calendar_export(
                 if cancel:
                     for event in events.cancelled:
                         tx.output(_cancel_name(base, event.number), cancel_ics(events, event.number, person, stamp=stamp))
-            leaving = [(p, sessions_to_drop(events, p, app_state.today)) for p in events.cohort.participants if not p.active]
+            leaving = [(p, sessions_to_drop(events, p, app_state.today)) for p in events.cohort.withdrawn_people]
             leaving = [(person, dropped) for person, dropped in leaving if dropped]
             if cancel:
                 for person, dropped in leaving:
@@ -158,7 +158,7 @@ def _explain(
     if cancel and not cancelled and not leaving:
         note(f"no session of {cohort_id} is cancelled and nobody has withdrawn, so there are no cancellation notices to write")
     if per_participant is not None:
-        withdrawn = [p.name for p in cohort.participants if not p.active]
+        withdrawn = [p.name for p in cohort.withdrawn_people]
         if not cohort.registered:
             note(f"{cohort_id} has no registered participants, so there are no invitations to write")
         elif not events.active:

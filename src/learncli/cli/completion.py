@@ -97,7 +97,7 @@ def completion_certificates(
         people = [find_participant(cohort, email) for email in participant]
         for person in people:
             if not person.active:
-                raise Refused(f"{person.name} withdrew from {cohort.id}; only people who completed it get a certificate")
+                raise Refused(f"{person.name} {person.no_place(cohort.id)}; only people who completed it get a certificate")
         chosen = {person.email for person in people}
         for line in report.lines:
             if line.email in chosen and not line.complete:

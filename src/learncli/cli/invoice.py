@@ -122,6 +122,7 @@ def invoice_run(ctx: typer.Context, cohort_id: CohortArg, dry_run: DryRunOpt = F
                 "due_on_receipt": plan.due_on_receipt,
                 "already_invoiced": [a.number for a in plan.already],
                 "withdrawn_skipped": [p.email for p in plan.withdrawn],
+                "waiting_skipped": [p.email for p in plan.waiting],
                 "rendered": [str(c.path) for c in tx.changes if not c.data],
             }
         )
@@ -141,6 +142,8 @@ def invoice_run(ctx: typer.Context, cohort_id: CohortArg, dry_run: DryRunOpt = F
         note(f"{len(plan.already)} participant(s) already invoiced")
     if plan.withdrawn:
         note(f"{len(plan.withdrawn)} withdrawn participant(s) skipped: {', '.join(p.name for p in plan.withdrawn)}")
+    if plan.waiting:
+        note(f"{len(plan.waiting)} on the waiting list, invoiced once given a place: {', '.join(p.name for p in plan.waiting)}")
     if plan.new:
         print_changes([c for c in tx.changes if c.data], folder.root, dry_run=dry_run)
     pages = [c for c in tx.changes if not c.data]

@@ -179,7 +179,7 @@ def build_brief(
         previous_theme=before.theme if before else None,
         previous_recorded=recorded,
         people=people,
-        withdrawn=[p.name for p in cohort.participants if not p.active],
+        withdrawn=[p.name for p in cohort.withdrawn_people],
         unpaid=None if unpaid is None else list(unpaid),
         notes=cohort.notes,
     )

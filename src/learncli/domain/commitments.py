@@ -127,7 +127,7 @@ def check_new(cohort: Cohort, email: str, session: int, text: str) -> tuple[Part
     if cohort.sessions[find_session(cohort, session)].cancelled:
         raise Refused(f"session {session} of {cohort.id} was cancelled; a commitment belongs after a session that ran")
     if not person.active:
-        raise Refused(f"{person.email} has withdrawn from {cohort.id}")
+        raise Refused(f"{person.email} {person.no_place(cohort.id)}")
     for existing in cohort.commitments:
         if existing.email == person.email and existing.session == session:
             if " ".join(existing.text.split()) == " ".join(text.split()):
@@ -240,7 +240,7 @@ def read_csv(
             problem("I002", f"email: {commitment.email} is not a participant of {cohort.id}", line, col("email"))
             continue
         if not person.active:
-            problem("I002", f"email: {commitment.email} has withdrawn from {cohort.id}", line, col("email"))
+            problem("I002", f"email: {commitment.email} {person.no_place(cohort.id)}", line, col("email"))
             continue
         key = (commitment.email, after)
         if key in seen:

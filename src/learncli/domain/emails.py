@@ -136,7 +136,7 @@ def plan_emails(
     times = session_times(cohort, course, config.timezone)
     plan = EmailPlan(kind, cohort.id, session, named=bool(participants))
     people = _selected(cohort, participants)
-    plan.withdrawn = [p.name for p in cohort.participants if not p.active] if not participants else []
+    plan.withdrawn = [p.name for p in cohort.withdrawn_people] if not participants else []
     base = _Base(kind, cohort, course, config, times, today)
 
     if kind == "joining":
@@ -161,7 +161,7 @@ def _selected(cohort: Cohort, emails: Sequence[str]) -> list[Participant]:
     for email in emails:
         person = find_participant(cohort, email)
         if not person.active:
-            raise Refused(f"{person.name} <{person.email}> has withdrawn from {cohort.id}; withdrawn participants get no emails")
+            raise Refused(f"{person.name} <{person.email}> {person.no_place(cohort.id)}; only registered participants get this email")
         if person not in chosen:
             chosen.append(person)
     return chosen
@@ -177,8 +177,8 @@ def _joining(plan: EmailPlan, base: _Base, people: list[Participant], ledger: Le
     if all(t.cancelled for t in base.times):
         raise Refused(f"every session of {base.cohort.id} is cancelled; there is nothing to invite anyone to")
     for person in people:
-        owed = unpaid(ledger, cohort=base.cohort.id, participant=person.email)
-        invoiced = invoice_for(ledger, base.cohort.id, person.email) is not None
+        owed = unpaid(ledger, cohort=base.cohort.id, participant=person)
+        invoiced = invoice_for(ledger, base.cohort.id, person) is not None
         if (owed or not invoiced) and not include_unpaid:
             if owed:
                 reason = "unpaid: " + "; ".join(_owed_text(a, base.today) for a in owed)
@@ -216,9 +216,9 @@ def _payment_reminder(plan: EmailPlan, base: _Base, people: list[Participant], l
     from learncli.domain.invoicing import how_to_pay, invoice_for, unpaid
 
     for person in people:
-        owed = unpaid(ledger, cohort=base.cohort.id, participant=person.email)
+        owed = unpaid(ledger, cohort=base.cohort.id, participant=person)
         if not owed:
-            if invoice_for(ledger, base.cohort.id, person.email) is None:
+            if invoice_for(ledger, base.cohort.id, person) is None:
                 reason = "not invoiced yet (learn invoice run issues the invoice)"
             else:
                 reason = "nothing unpaid"

@@ -97,7 +97,7 @@ def payment_gate(cohort: Cohort, course: Course, config: Config, ledger: Ledger,
 
 
 def _line(person: Participant, cohort: Cohort, course: Course, fee: Decimal, ledger: Ledger, today: date) -> GateLine:
-    account = ledger.live(cohort.id, person.email)
+    account = ledger.live(cohort.id, person)
     if account is None:
         employer = bool(person.billing_email) and person.billing_email != person.email
         line = GateLine(

@@ -197,6 +197,7 @@ class Ledger:
         # and a scan of every account each time made it quadratic in the ledger's size.
         self._by_cohort: dict[str, list[Account]] = defaultdict(list)
         self._by_participant: dict[str, list[Account]] = defaultdict(list)
+        self._order = {number: index for index, number in enumerate(self.accounts)}
         for account in self.accounts.values():
             self._by_cohort[account.cohort].append(account)
             self._by_participant[account.participant].append(account)
@@ -227,18 +228,26 @@ class Ledger:
             return entry
         return self.account(number).invoice
 
-    def all(self, *, cohort: str | None = None, participant: str | None = None) -> list[Account]:
-        """Accounts in the order the invoices were recorded, optionally of one cohort / person."""
-        wanted = participant.strip().lower() if participant else None
+    def all(self, *, cohort: str | None = None, participant: str | Participant | None = None) -> list[Account]:
+        """Accounts in the order the invoices were recorded, optionally of one cohort / person.
+
+        A person given as a `Participant` is found under every address they have had: an
+        invoice keeps the email it was issued to when `participant edit` changes it."""
+        if participant is None:
+            wanted: frozenset[str] | None = None
+        elif isinstance(participant, str):
+            wanted = frozenset({participant.strip().lower()})
+        else:
+            wanted = frozenset(participant.emails)
         if cohort is not None:
             pool = self._by_cohort.get(cohort, [])
         elif wanted is not None:
-            pool = self._by_participant.get(wanted, [])
+            pool = sorted((a for email in wanted for a in self._by_participant.get(email, [])), key=lambda a: self._order[a.number])
         else:
             pool = list(self.accounts.values())
-        return [a for a in pool if (cohort is None or a.cohort == cohort) and (wanted is None or a.participant == wanted)]
+        return [a for a in pool if (cohort is None or a.cohort == cohort) and (wanted is None or a.participant in wanted)]
 
-    def live(self, cohort: str, participant: str) -> Account | None:
+    def live(self, cohort: str, participant: str | Participant) -> Account | None:
         """The participant's invoice for the cohort that has not been voided, if any."""
         return next((a for a in self.all(cohort=cohort, participant=participant) if not a.void), None)
 
@@ -380,6 +389,8 @@ class RunPlan:
     already: list[Account]
     #: Withdrawn participants, who are never invoiced by a run.
     withdrawn: list[Participant]
+    #: People on the waiting list: invoiced when they are given a place.
+    waiting: list[Participant] = field(default_factory=list)
 
 
 def course_of(config: Config, cohort: Cohort) -> Course:
@@ -397,15 +408,14 @@ def plan_invoice_run(ledger: Ledger, config: Config, cohort: Cohort, today: date
     needing = []
     already = []
     for person in cohort.registered:
-        existing = ledger.live(cohort.id, person.email)
+        existing = ledger.live(cohort.id, person)
         if existing is None:
             needing.append(person)
         else:
             already.append(existing)
     numbers = next_numbers(ledger, config.invoicing, today, len(needing))
     new = [build_invoice(n, p, cohort, course, config, today, due) for n, p in zip(numbers, needing)]
-    withdrawn = [p for p in cohort.participants if not p.active]
-    return RunPlan(cohort.id, today, due, on_receipt, new, already, withdrawn)
+    return RunPlan(cohort.id, today, due, on_receipt, new, already, cohort.withdrawn_people, cohort.waiting_list)
 
 
 def plan_payment(
@@ -453,24 +463,24 @@ def plan_void(ledger: Ledger, invoicing: Invoicing, number: str, reason: str, to
 # --- what reminders and emails need -------------------------------------------------
 
 
-def unpaid(ledger: Ledger, *, cohort: str | None = None, participant: str | None = None) -> list[Account]:
+def unpaid(ledger: Ledger, *, cohort: str | None = None, participant: str | Participant | None = None) -> list[Account]:
     """Invoices (not void) with something still owed, of one cohort and/or one participant."""
     return [a for a in ledger.all(cohort=cohort, participant=participant) if a.balance > 0]
 
 
-def overdue(ledger: Ledger, today: date, *, cohort: str | None = None, participant: str | None = None) -> list[Account]:
+def overdue(ledger: Ledger, today: date, *, cohort: str | None = None, participant: str | Participant | None = None) -> list[Account]:
     """Unpaid invoices whose due date has passed by `today`."""
     return [a for a in unpaid(ledger, cohort=cohort, participant=participant) if a.overdue(today)]
 
 
-def invoice_for(ledger: Ledger, cohort: str, participant: str) -> Account | None:
+def invoice_for(ledger: Ledger, cohort: str, participant: str | Participant) -> Account | None:
     """The participant's live (not void) invoice for the cohort, if one was issued."""
     return ledger.live(cohort, participant)
 
 
 def not_invoiced(ledger: Ledger, cohort: Cohort) -> list[Participant]:
     """Registered participants of `cohort` with no live invoice yet."""
-    return [p for p in cohort.registered if ledger.live(cohort.id, p.email) is None]
+    return [p for p in cohort.registered if ledger.live(cohort.id, p) is None]
 
 
 @dataclass
@@ -696,9 +706,10 @@ def check_ledger(ledger: Ledger, config: Config | None, cohorts: dict[str, Cohor
     for account in ledger.accounts.values():
         invoice, at = account.invoice, account.at
         cohort = cohorts.get(invoice.cohort)
+        person = cohort.participant(invoice.participant) if cohort is not None else None
         if invoice.cohort not in cohorts:
             out.append(at.diagnostic("R003", f"{invoice.invoice} is for cohort {invoice.cohort!r}, which has no file in cohorts/", "cohort"))
-        elif cohort is not None and cohort.participant(invoice.participant) is None:
+        elif cohort is not None and person is None:
             out.append(at.diagnostic("R004", f"{invoice.invoice} is for {invoice.participant}, who is not a participant of {invoice.cohort}", "participant"))
         if account.overdue(today):
             out.append(
@@ -710,7 +721,8 @@ def check_ledger(ledger: Ledger, config: Config | None, cohorts: dict[str, Cohor
                 )
             )
         if not account.void:
-            key = (invoice.cohort, invoice.participant)
+            # One person, whatever address each invoice was issued to.
+            key = (invoice.cohort, person.email if person is not None else invoice.participant)
             if key in live:
                 out.append(
                     at.diagnostic(

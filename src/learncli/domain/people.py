@@ -14,9 +14,21 @@ from learncli.domain import regforms
 from learncli.domain.csvsheet import Column, Sheet, missing_columns, open_sheet
 from learncli.errors import Refused
 from learncli.models.cohort import Cohort, Participant
+from learncli.models.course import Config
 
 #: Order of keys in a participant entry written by learn.
-FIELD_ORDER = ("name", "email", "organisation", "role", "po", "billing_name", "billing_email", "registered")
+FIELD_ORDER = ("name", "email", "organisation", "role", "po", "billing_name", "billing_email", "registered", "status")
+
+#: The keys of a participant entry in the order learn writes them, for `participant edit`
+#: to put a new key among those a person already has.
+ENTRY_ORDER = (
+    "name", "display_name", "email", "previous_emails", "organisation", "role", "po",
+    "billing_name", "billing_email", "billing_address", "status", "registered", "withdrawn", "aliases", "notes",
+)
+
+#: What `participant edit` may change, and which of those may be cleared.
+EDITABLE = ("name", "email", "organisation", "role", "po", "billing_name", "billing_email", "billing_address")
+CLEARABLE = ("organisation", "role", "po", "billing_name", "billing_email", "billing_address")
 
 #: Registration CSV headers, normalised (lower case, letters and digits only) -> field.
 HEADER_ALIASES = regforms.ALIASES
@@ -37,8 +49,24 @@ def check_new(cohort: Cohort, email: str) -> None:
         state = "registered" if existing.active else "withdrawn"
         raise Refused(
             f"{existing.email} is already in {cohort.id} ({existing.name}, {state})",
-            hint=None if existing.active else "edit the cohort file to set their status back to registered",
+            hint=None if existing.active else f"to give them their place back: learn participant reinstate {cohort.id} {existing.email}",
         )
+
+
+def capacity_of(cohort: Cohort, config: Config) -> int | None:
+    """The cohort's own capacity, else its course's; None: no limit."""
+    course = config.course(cohort.course)
+    return cohort.capacity or (course.capacity if course else None)
+
+
+def places_free(cohort: Cohort, capacity: int | None) -> int | None:
+    """How many more people can be given a place (never below 0); None: no limit."""
+    return None if not capacity else max(capacity - len(cohort.registered), 0)
+
+
+def places(registered: int, capacity: int | None) -> str:
+    """'5 of 16' places taken, or '5 registered' when the course sets no capacity."""
+    return f"{registered} of {capacity}" if capacity else f"{registered} registered"
 
 
 def over_capacity(cohort: Cohort, capacity: int | None, adding: int) -> str | None:
@@ -46,6 +74,71 @@ def over_capacity(cohort: Cohort, capacity: int | None, adding: int) -> str | No
         return f"{cohort.id} will have {len(cohort.registered) + adding} participants; capacity is {capacity}"
     return None
 
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def assign_places(rows: list[ImportRow], free: int | None) -> tuple[list[ImportRow], list[ImportRow]]:
+    """Split new registrations into those given a place and those who wait: the earliest
+    registered (then the earliest in the file) first; `free` None is no limit."""
+    if free is None:
+        return list(rows), []
+    order = sorted(rows, key=lambda r: (r.values.get("registered") or date.max, r.line))
+    lucky = {id(r) for r in order[:free]}
+    return [r for r in rows if id(r) in lucky], [r for r in rows if id(r) not in lucky]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What `participant edit` changes: the person after, and each field's old and new value."""
+
+    before: Participant
+    after: Participant
+    #: (field, old, new) for every field whose value changes; None is "not set".
+    changes: list[tuple[str, Any, Any]]
+    #: The values to write (None: remove the key), in the file's key names.
+    values: dict[str, Any]
+
+    @property
+    def new_email(self) -> str | None:
+        return self.after.email if self.after.email != self.before.email else None
+
+
+def plan_edit(cohort: Cohort, person: Participant, given: dict[str, Any], clear: list[str]) -> Edit:
+    """Check an edit of `person`: `given` maps fields to their new values, `clear` names
+    fields to remove. Refused, naming the option, if the result is not a valid entry or
+    the new email belongs to someone else in the cohort."""
+    from learncli.errors import UsageProblem
+
+    for name in clear:
+        if name not in CLEARABLE:
+            raise UsageProblem(f"--clear {name}: choose one of {', '.join(CLEARABLE)} (a name and an email cannot be cleared)")
+        if name in given:
+            raise UsageProblem(f"--clear {name} and --{name.replace('_', '-')} together: give one of them")
+    for name, value in given.items():
+        if value in ("", []):
+            raise UsageProblem(f"--{name.replace('_', '-')} is empty; to remove it, use --clear {name}")
+    values: dict[str, Any] = {**given, **{name: None for name in clear}}
+    entry = person.model_dump(mode="python", exclude_defaults=True)
+    entry.update({k: v for k, v in values.items() if v is not None})
+    for name in clear:
+        entry.pop(name, None)
+    try:
+        after = Participant.model_validate(entry)
+    except ValidationError as exc:
+        problems = "; ".join(f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg']}" for e in exc.errors(include_url=False))
+        raise Refused(f"cannot change {person.email} this way: {problems}") from None
+    if after.email != person.email:
+        other = cohort.participant(after.email)
+        if other is not None and other is not person:
+            raise Refused(f"{after.email} is already in {cohort.id} ({other.name}); nothing was written")
+    changes = [(name, getattr(person, name) or None, getattr(after, name) or None) for name in EDITABLE if name in values]
+    changes = [c for c in changes if c[1] != c[2]]
+    if after.email != person.email:
+        values["email"] = after.email
+    return Edit(person, after, changes, {k: v for k, v in values.items() if any(c[0] == k for c in changes)})
 
 @dataclass
 class ImportRow:

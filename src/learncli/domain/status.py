@@ -38,6 +38,7 @@ class CohortStatus:
     next: NextSession | None
     registered: int
     withdrawn: int
+    waiting: int
     capacity: int | None
     #: Attended over expected (registered people x recorded sessions, excused left
     #: out), in percent; the same figure as `learn attend report`.
@@ -74,7 +75,8 @@ def cohort_status(cohort: Cohort, config: Config, today: date, ledger: Ledger | 
         sessions_done=len(done),
         next=_next(upcoming, today),
         registered=len(cohort.registered),
-        withdrawn=len(cohort.participants) - len(cohort.registered),
+        withdrawn=len(cohort.withdrawn_people),
+        waiting=len(cohort.waiting_list),
         capacity=cohort.capacity or (course.capacity if course else None),
         attendance_percent=grid.rate,
         sessions_without_attendance=sum(1 for t in done if not cohort.attendance.get(t.number)),

@@ -20,7 +20,7 @@ from learncli.models.types import (
     Url,
 )
 
-ParticipantStatus = Literal["registered", "withdrawn"]
+ParticipantStatus = Literal["registered", "waitlisted", "withdrawn"]
 AttendanceStatus = Literal["present", "late", "left-early", "absent", "excused"]
 ATTENDANCE_STATUSES: tuple[str, ...] = ("present", "late", "left-early", "absent", "excused")
 #: Statuses that count as having taken part in the session.
@@ -62,11 +62,32 @@ class Participant(StrictModel):
     withdrawn: Date | None = None
     #: Other names this person appears under in Zoom reports ("Ann's iPad").
     aliases: list[Line] = Field(default_factory=list)
+    #: Addresses this person had before `learn participant edit --email` changed it; the
+    #: ledger's invoices, fixed when issued, still name the old one.
+    previous_emails: list[Email] = Field(default_factory=list)
     notes: Text | None = None
 
     @property
     def active(self) -> bool:
+        """Has a place: registered, neither waiting for one nor withdrawn."""
         return self.status == "registered"
+
+    @property
+    def waiting(self) -> bool:
+        return self.status == "waitlisted"
+
+    @property
+    def has_withdrawn(self) -> bool:
+        return self.status == "withdrawn"
+
+    def no_place(self, cohort_id: str) -> str:
+        """Why someone without a place gets no mark, email or invoice, as a phrase."""
+        return f"is on the waiting list of {cohort_id}" if self.waiting else f"has withdrawn from {cohort_id}"
+
+    @property
+    def emails(self) -> tuple[str, ...]:
+        """Every address this person is known by in the cohort, the current one first."""
+        return (self.email, *self.previous_emails)
 
 
 def _mark(value: Any) -> Any:
@@ -118,12 +139,25 @@ class Cohort(StrictModel):
         return self._id
 
     def participant(self, email: str) -> Participant | None:
+        """The participant with this address, or who had it before an edit."""
         wanted = email.strip().lower()
-        return next((p for p in self.participants if p.email == wanted), None)
+        found = next((p for p in self.participants if p.email == wanted), None)
+        return found or next((p for p in self.participants if wanted in p.previous_emails), None)
 
     @property
     def registered(self) -> list[Participant]:
         return [p for p in self.participants if p.active]
+
+    @property
+    def waiting_list(self) -> list[Participant]:
+        """Who waits for a place, first come first served: by registration date, then
+        by their place in the file (a date-less entry waits behind the dated ones)."""
+        waiting = [(p.registered or date.max, index, p) for index, p in enumerate(self.participants) if p.waiting]
+        return [p for _, _, p in sorted(waiting, key=lambda item: item[:2])]
+
+    @property
+    def withdrawn_people(self) -> list[Participant]:
+        return [p for p in self.participants if p.has_withdrawn]
 
     def facilitator_ids(self, course: Course | None) -> list[str]:
         if self.facilitators is not None:

@@ -82,6 +82,8 @@ def _rows(status: CohortStatus) -> list[tuple[str, str]]:
     else:
         rows.append(("sessions", f"all {status.sessions} done; last on {fmt_day(status.last)}"))
     people = f"{status.registered} registered"
+    if status.waiting:
+        people += f", {status.waiting} on the waiting list"
     if status.withdrawn:
         people += f", {status.withdrawn} withdrawn"
     if status.capacity:

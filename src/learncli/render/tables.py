@@ -111,16 +111,17 @@ def cohort_detail(cohort: Cohort, course: Course | None, config: Config, times: 
             grid.add_row("", details)
     else:
         grid.add_row("zoom", "no link yet (add zoom: url: to the cohort file)")
-    registered = len(cohort.registered)
-    withdrawn = len(cohort.participants) - registered
-    grid.add_row("participants", f"{registered} registered" + (f", {withdrawn} withdrawn" if withdrawn else ""))
+    counts = [(len(cohort.registered), "registered"), (len(cohort.waiting_list), "on the waiting list"), (len(cohort.withdrawn_people), "withdrawn")]
+    grid.add_row("participants", ", ".join(f"{n} {what}" for i, (n, what) in enumerate(counts) if n or not i))
     parts: list[Any] = [Text(cohort.display_title(course), style="bold"), grid, Text(""), session_table(times)]
     if cohort.notes:
         parts += [Text(cohort.notes)]
     return Group(*parts)
 
 
-def participant_table(people: list[Participant], title: str | None = None) -> Table:
+def participant_table(people: list[Participant], title: str | None = None, waiting: list[Participant] | None = None) -> Table:
+    """People as rows; those in `waiting` show their place on the waiting list."""
+    place = {p.email: n for n, p in enumerate(waiting or [], start=1)}
     table = new_table("name", "email", "organisation", "role", "PO", "bill to", "status", title=title)
     for p in people:
         bill_to = p.billing_email or ""
@@ -131,7 +132,7 @@ def participant_table(people: list[Participant], title: str | None = None) -> Ta
             p.role or "",
             p.po or "",
             bill_to,
-            p.status,
-            style=None if p.active else "dim",
+            f"waiting ({place[p.email]})" if p.email in place else p.status,
+            style="dim" if p.has_withdrawn else None,
         )
     return table

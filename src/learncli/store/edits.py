@@ -12,7 +12,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from learncli.errors import DataError
-from learncli.store.roundtrip import append, drop_key, plain, put_key, text_scalar
+from learncli.store.roundtrip import append, drop_key, plain, put_key, rename_key, text_scalar
 
 
 def _list(doc: CommentedMap, key: str) -> CommentedSeq:
@@ -40,7 +40,7 @@ def _mapping(doc: CommentedMap, key: str) -> CommentedMap:
     return fresh
 
 
-def _find_person(doc: CommentedMap, email: str) -> CommentedMap:
+def find_person(doc: CommentedMap, email: str) -> CommentedMap:
     wanted = email.strip().lower()
     for item in doc.get("participants") or []:
         if isinstance(item, dict) and str(item.get("email", "")).strip().lower() == wanted:
@@ -64,8 +64,43 @@ def set_values(item: CommentedMap, values: dict[str, Any]) -> None:
             put_key(item, key, value)
 
 
+def edit_participant(doc: CommentedMap, email: str, values: dict[str, Any], order: tuple[str, ...]) -> None:
+    """Set or remove (None) a participant's keys in place; a key they did not have yet
+    goes where `order` puts it among the keys they have (else at the end)."""
+    item = find_person(doc, email)
+    for key, value in values.items():
+        if value is None or key in item:
+            set_values(item, {key: value})
+            continue
+        later = order[order.index(key) + 1 :] if key in order else ()
+        before = next((k for k in item if k in later), None)
+        put_key(item, key, value, before=before)
+
+
+def change_email(doc: CommentedMap, old: str, new: str, order: tuple[str, ...]) -> None:
+    """Move everything filed under `old` to `new`: the participant's own entry (the old
+    address kept in `previous_emails`, which the ledger's invoices still name), their
+    marks under `attendance:` (each keeps its place and comments) and their
+    commitments."""
+    wanted = old.strip().lower()
+    item = find_person(doc, old)
+    earlier = [str(e) for e in item.get("previous_emails") or [] if str(e).strip().lower() != new]
+    item["email"] = text_scalar(new)
+    previous = plain([*earlier, wanted])
+    previous.fa.set_flow_style()  # one line, like `aliases: [Zoe H]`
+    edit_participant(doc, new, {"previous_emails": previous}, order)
+    attendance = doc.get("attendance")
+    for table in attendance.values() if isinstance(attendance, CommentedMap) else ():
+        if isinstance(table, CommentedMap):
+            for key in [k for k in table if str(k).strip().lower() == wanted]:
+                rename_key(table, key, new)
+    for entry in doc.get("commitments") or []:
+        if isinstance(entry, CommentedMap) and str(entry.get("email", "")).strip().lower() == wanted:
+            entry["email"] = text_scalar(new)
+
+
 def withdraw_participant(doc: CommentedMap, email: str, on: date) -> None:
-    set_values(_find_person(doc, email), {"status": "withdrawn", "withdrawn": on})
+    set_values(find_person(doc, email), {"status": "withdrawn", "withdrawn": on})
 
 
 def session_item(doc: CommentedMap, number: int) -> CommentedMap:
@@ -93,9 +128,10 @@ def reinstate_session(doc: CommentedMap, number: int) -> None:
     set_values(session_item(doc, number), {"cancelled": None, "note": None})
 
 
-def reinstate_participant(doc: CommentedMap, email: str) -> None:
-    """Undo a withdrawal: the person is registered again, as if never withdrawn."""
-    set_values(_find_person(doc, email), {"status": None, "withdrawn": None})
+def reinstate_participant(doc: CommentedMap, email: str, *, waiting: bool = False) -> None:
+    """Undo a withdrawal: the person is registered again, as if never withdrawn (or,
+    `waiting`, back on the waiting list)."""
+    set_values(find_person(doc, email), {"status": "waitlisted" if waiting else None, "withdrawn": None})
 
 
 def remove_marks(doc: CommentedMap, session: int, emails: list[str]) -> None:
@@ -241,7 +277,7 @@ def add_alias(item: CommentedMap, alias: str) -> bool:
 
 
 def find_participant_item(doc: CommentedMap, email: str) -> CommentedMap:
-    return _find_person(doc, email)
+    return find_person(doc, email)
 
 
 def find_facilitator_item(config_doc: CommentedMap, email: str) -> CommentedMap:

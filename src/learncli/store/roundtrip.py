@@ -209,6 +209,18 @@ def drop_key(mapping: CommentedMap, key: Any) -> None:
     _set_token(holder, slot, (before.value if before is not None else "\n") + rest)
 
 
+def rename_key(mapping: CommentedMap, old: Any, new: Any) -> None:
+    """Give a key of a block mapping a new name, keeping its place, its value and the
+    comments on and after its line."""
+    index = list(mapping.keys()).index(old)
+    comment = mapping.ca.items.pop(old, None)
+    value = mapping[old]
+    del mapping[old]
+    mapping.insert(index, new, value)
+    if comment is not None:
+        mapping.ca.items[new] = comment
+
+
 def _key_slot(mapping: CommentedMap, key: Any) -> tuple[Any, Any]:
     holder, slot = _last_comment_slot_of(mapping[key])
     return (holder, slot) if holder is not None else (mapping, key)
