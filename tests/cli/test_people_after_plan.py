@@ -233,3 +233,26 @@ def test_a_new_email_carries_marks_commitments_and_the_send_log_and_invoices_sta
     # The old address still finds her, so a command typed from an old email works.
     assert learn("attend", "mark", COHORT, "6", old, "--status", "excused").exit_code == 0
     assert yaml.safe_load(cohort_file(data_dir).read_text())["attendance"][6][new] == "excused"
+
+
+def test_email_log_says_who_was_sent_what_and_when(learn, data_dir, monkeypatch):
+    empty = learn("email", "log", COHORT)
+    assert empty.exit_code == 0 and "nothing sent to anyone for 2026-autumn yet" in empty.stderr
+    with smtp_server() as server:
+        for name, value in server.env(LEARN_FROM="Courses <courses@example.org>").items():
+            monkeypatch.setenv(name, value)
+        assert learn("email", "send", "joining", COHORT, "--include-unpaid", "--participant", "sian.evans@example.org").exit_code == 0
+        assert learn("email", "send", "joining", COHORT, "--include-unpaid", "--participant", "ann.oneil@example.org").exit_code == 0
+        delivered = {m.rcpt_tos[0]: m for m in server.handler.messages}
+    logged = json.loads(learn("email", "log", COHORT, "--json").stdout)
+    assert [(m["kind"], m["to"], m["status"]) for m in logged] == [
+        ("joining", "sian.evans@example.org", "sent"), ("joining", "ann.oneil@example.org", "sent")
+    ]
+    assert logged[0]["name"] == "Siân Evans"
+    # The Message-ID is the one the server received.
+    for record in logged:
+        assert delivered[record["to"]].message["Message-ID"].strip("<>") == record["message_id"].strip("<>")
+    only = json.loads(learn("email", "log", COHORT, "--participant", "ANN.ONEIL@example.org", "--json").stdout)
+    assert [m["to"] for m in only] == ["ann.oneil@example.org"]
+    text = learn("email", "log", COHORT)
+    assert text.exit_code == 0 and "sian.evans@example.org" in text.stdout and "joining" in text.stdout

@@ -556,3 +556,48 @@ def _refuse_data_dir(folder: DataFolder, path: Path) -> None:
             raise Refused(f"{path} is among the data files; write emails elsewhere (default: out/emails/)")
     if resolved == root:
         raise Refused(f"{path} is the data folder itself; write emails into a folder of their own (default: out/emails/)")
+
+
+@app.command("log")
+def email_log(
+    ctx: typer.Context,
+    cohort_id: CohortArg,
+    participant: ParticipantOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Who was sent what, and when: the cohort's send log, oldest first.
+
+    One line per attempt `learn email send` made: the kind (and session), the
+    recipient, whether the server took it (sent), refused it (failed) or the run stopped
+    before its answer was recorded (sending), when, the subject and the Message-ID (to
+    find the message in a mailbox or a server's log).
+
+    Example: learn email log 2026-autumn --participant ann.oneil@example.org
+    """
+    from learncli.cli._output import console, note, print_json
+    from learncli.render.tables import email_log_table
+    from learncli.store.email_log import read_log
+
+    folder = state(ctx).folder
+    cohort = folder.cohort(cohort_id)
+    wanted: set[str] = set()
+    for email in participant or []:
+        person = cohort.participant(email)
+        wanted |= set(person.emails) if person is not None else {email.strip().lower()}
+    log = read_log(folder, cohort_id)
+    records = [m for m in log.messages if not wanted or m.to in wanted]
+    names = {address: p.name for p in cohort.participants for address in p.emails}
+    if json_output:
+        print_json(
+            [
+                {"kind": m.kind, "session": m.session, "to": m.to, "name": names.get(m.to), "cc": m.cc, "status": m.status,
+                 "started": m.started, "finished": m.finished, "subject": m.subject, "message_id": m.message_id, "error": m.error}
+                for m in records
+            ]
+        )
+        return
+    if not records:
+        note(f"nothing sent to {'them' if wanted else 'anyone'} for {cohort_id} yet" + ("" if wanted else " (`learn email send` keeps this log)"))
+        return
+    zone = folder.config().timezone
+    console().print(email_log_table(records, names, zone, title=f"{cohort_id}: {len(records)} message(s)"))

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from learncli.domain.schedule import ProposedDate
     from learncli.models.cohort import Cohort, Participant
     from learncli.models.course import Config, Course
+    from learncli.models.email_log import LoggedMessage
 
 
 def course_table(courses: list[Course]) -> Table:
@@ -134,5 +135,21 @@ def participant_table(people: list[Participant], title: str | None = None, waiti
             bill_to,
             f"waiting ({place[p.email]})" if p.email in place else p.status,
             style="dim" if p.has_withdrawn else None,
+        )
+    return table
+
+
+def email_log_table(records: list[LoggedMessage], names: dict[str, str], zone: str, title: str | None = None) -> Table:
+    """The send log: one row per attempt, times in the course's zone."""
+    from zoneinfo import ZoneInfo
+
+    local = ZoneInfo(zone)
+    table = new_table("sent", "kind", "email", "name", "status", "subject", "message id", title=title)
+    for m in records:
+        kind = f"{m.kind} {m.session}" if m.session is not None else m.kind
+        status = m.status + (f": {m.error}" if m.error else "")
+        table.add_row(
+            f"{m.started.astimezone(local):%a %d %b %Y %H:%M}", kind, m.to, names.get(m.to, ""), status, m.subject or "", m.message_id,
+            style="red" if m.status == "failed" else ("yellow" if m.status == "sending" else None),
         )
     return table
