@@ -256,3 +256,35 @@ def test_email_log_says_who_was_sent_what_and_when(learn, data_dir, monkeypatch)
     assert [m["to"] for m in only] == ["ann.oneil@example.org"]
     text = learn("email", "log", COHORT)
     assert text.exit_code == 0 and "sian.evans@example.org" in text.stdout and "joining" in text.stdout
+
+
+def test_the_waiting_list_gets_only_the_email_saying_so_and_the_joining_email_once_promoted(learn, full, monkeypatch, check_ics):
+    assert add(learn, "kai.late@example.org", "2026-08-20").exit_code == 0
+    with smtp_server() as server:
+        for name, value in server.env(LEARN_FROM="Courses <courses@example.org>").items():
+            monkeypatch.setenv(name, value)
+        first = learn("--today", "2026-08-21", "email", "send", "joining", COHORT, "--include-unpaid")
+        assert first.exit_code == 0, first.output
+        by_person = {m.rcpt_tos[0]: m.message for m in server.handler.messages}
+        waiting = by_person["kai.late@example.org"]
+        assert "waiting list" in waiting["Subject"]
+        text = waiting.get_body(("plain",)).get_content()
+        assert "number 1 of 1" in text
+        # No Zoom link, no calendar, no invoice talk for someone without a place.
+        assert "zoom.us" not in waiting.as_string() and not [p for p in waiting.walk() if p.get_content_type() == "text/calendar"]
+        assert "zoom.us" in by_person["last.place@example.org"].get_body(("plain",)).get_content()
+
+        assert learn("participant", "withdraw", COHORT, "chidi.okafor@example.org").exit_code == 0
+        assert learn("participant", "promote", COHORT).exit_code == 0
+        server.handler.messages.clear()
+        second = learn("--today", "2026-08-22", "email", "send", "joining", COHORT, "--include-unpaid")
+        assert second.exit_code == 0, second.output
+        assert [m.rcpt_tos for m in server.handler.messages] == [["kai.late@example.org"]]
+        joining = server.handler.messages[0].message
+        assert "Welcome" in joining["Subject"]
+        calendars = [p for p in joining.walk() if p.get_content_type() == "text/calendar"]
+        assert calendars
+        for part in calendars:
+            check_ics(part.get_payload(decode=True))
+    kinds = [(m["kind"], m["to"]) for m in json.loads(learn("email", "log", COHORT, "--json").stdout) if m["to"] == "kai.late@example.org"]
+    assert kinds == [("waiting-list", "kai.late@example.org"), ("joining", "kai.late@example.org")]

@@ -108,7 +108,7 @@ def _prepare(
             if attachments:
                 context["invitation_files"] = [a.filename for a in attachments[:-1]]
                 context["all_sessions_file"] = attachments[-1].filename
-            rendered = render_email(templates, kind, context)
+            rendered = render_email(templates, draft.kind, context)
             item = outgoing(draft, rendered, sender or organisation, reply_to, organisation.domain, attachments)
             data = compose(item, when=when)
         except HeaderRefused as exc:

@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from learncli.domain.invoicing import Account, Ledger
 
 KINDS: tuple[str, ...] = EMAIL_KINDS
+#: What a joining run sends to someone on the waiting list instead.
+WAITING_LIST = "waiting-list"
 #: Kinds that are about one session and need `--session N`.
 SESSION_KINDS = frozenset({"reminder", "follow-up"})
 #: Kinds that need the invoice ledger.
@@ -135,13 +137,14 @@ def plan_emails(
         raise ValueError(f"{kind} emails need the invoice ledger")
     times = session_times(cohort, course, config.timezone)
     plan = EmailPlan(kind, cohort.id, session, named=bool(participants))
-    people = _selected(cohort, participants)
+    people = _selected(cohort, participants, waiting=kind == "joining")
     plan.withdrawn = [p.name for p in cohort.withdrawn_people] if not participants else []
     base = _Base(kind, cohort, course, config, times, today)
 
     if kind == "joining":
         assert ledger is not None
-        _joining(plan, base, people, ledger, include_unpaid)
+        _joining(plan, base, [p for p in people if p.active], ledger, include_unpaid)
+        _waiting_list(plan, base, [p for p in people if p.waiting])
     elif kind == "reminder":
         assert session is not None
         _reminder(plan, base, people, session)
@@ -154,13 +157,15 @@ def plan_emails(
     return plan
 
 
-def _selected(cohort: Cohort, emails: Sequence[str]) -> list[Participant]:
+def _selected(cohort: Cohort, emails: Sequence[str], *, waiting: bool = False) -> list[Participant]:
+    """The people named (all registered ones when none is), and with `waiting` also those
+    on the waiting list."""
     if not emails:
-        return list(cohort.registered)
+        return list(cohort.registered) + (cohort.waiting_list if waiting else [])
     chosen: list[Participant] = []
     for email in emails:
         person = find_participant(cohort, email)
-        if not person.active:
+        if not (person.active or (waiting and person.waiting)):
             raise Refused(f"{person.name} <{person.email}> {person.no_place(cohort.id)}; only registered participants get this email")
         if person not in chosen:
             chosen.append(person)
@@ -192,6 +197,17 @@ def _joining(plan: EmailPlan, base: _Base, people: list[Participant], ledger: Le
             "unpaid": [_invoice_values(a, base.today) for a in owed],
         }
         plan.drafts.append(Draft("joining", base.cohort.id, None, person, context, invitation=True))
+
+
+def _waiting_list(plan: EmailPlan, base: _Base, people: list[Participant]) -> None:
+    """The one email someone on the waiting list gets from a joining run: that they wait,
+    and where in the queue. Its own kind in the send log, so that once they are given a
+    place the joining email still goes to them."""
+    queue = base.cohort.waiting_list
+    for person in people:
+        context = base.context(person)
+        context["waiting"] = {"place": queue.index(person) + 1, "of": len(queue)}
+        plan.drafts.append(Draft(WAITING_LIST, base.cohort.id, None, person, context))
 
 
 def _reminder(plan: EmailPlan, base: _Base, people: list[Participant], number: int) -> None:

@@ -17,7 +17,8 @@ from pydantic import BeforeValidator, Field
 
 from learncli.models.types import Email, Id, Line, StrictModel, invalid, kind_of
 
-EmailKind = Literal["joining", "reminder", "payment-reminder", "follow-up"]
+#: "waiting-list" is what `email send joining` sends to people on the waiting list.
+EmailKind = Literal["joining", "reminder", "payment-reminder", "follow-up", "waiting-list"]
 EMAIL_KINDS: tuple[str, ...] = ("joining", "reminder", "payment-reminder", "follow-up")
 SendStatus = Literal["sending", "sent", "failed"]
 
