@@ -16,18 +16,20 @@ from learncli.errors import Refused
 from learncli.models.cohort import Cohort, Participant
 
 #: Order of keys in a participant entry written by learn.
-FIELD_ORDER = ("name", "email", "organisation", "role", "po", "billing_name", "billing_email", "registered")
+FIELD_ORDER = ("name", "email", "organisation", "role", "po", "billing_name", "billing_email", "billing_address", "registered")
 
 #: Registration CSV headers, normalised (lower case, letters and digits only) -> field.
 HEADER_ALIASES = regforms.ALIASES
 
 #: The fields `--map FIELD=HEADER` may name.
-MAP_FIELDS = ("name", "first_name", "last_name", "email", "organisation", "role", "po", "billing_name", "billing_email", "registered", "status")
+MAP_FIELDS = (
+    "name", "first_name", "last_name", "email", "organisation", "role", "po", "billing_name", "billing_email", "billing_address", "registered", "status",
+)
 
 
 def participant_entry(values: dict[str, Any]) -> dict[str, Any]:
     """The keys of a new participant in file order, without empty ones."""
-    return {key: values[key] for key in FIELD_ORDER if values.get(key) not in (None, "")}
+    return {key: values[key] for key in FIELD_ORDER if values.get(key) not in (None, "", [])}
 
 
 def check_new(cohort: Cohort, email: str) -> None:
@@ -144,6 +146,7 @@ def _registration_dates(sheet: Sheet, zone: str, result: ImportResult) -> dict[i
 
 def _row_values(sheet: Sheet, row: list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {key: sheet.cell(row, key) for key in ("name", "email", "organisation", "role", "po", "billing_email", "billing_name")}
+    values["billing_address"] = sheet.lines(row, "billing_address")
     if not values["name"]:
         values["name"] = " ".join(p for p in (sheet.cell(row, "first_name"), sheet.cell(row, "last_name")) if p)
     return values
