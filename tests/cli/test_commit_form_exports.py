@@ -1,6 +1,7 @@
 """`commit import` reads the form a facilitator sends after a session as the form tool
-exports it (issue 19): Google Forms, Microsoft Forms and Typeform layouts, built here from
-each tool's column order with made-up answers; every field of every commitment is checked."""
+exports it (issue 19): Google Forms, Microsoft Forms, Typeform, Jotform and Tally layouts,
+built here from each tool's column order with made-up answers; every field of every
+commitment is checked."""
 
 from __future__ import annotations
 
@@ -66,6 +67,50 @@ def test_typeform_export_with_its_own_columns(learn, write, data_dir):
     assert result.exit_code == 0, result.output
     assert _after_4(data_dir) == {
         "fatima.alsayed@example.org": {"email": "fatima.alsayed@example.org", "session": 4, "text": "Pair with a colleague on a report"},
+    }
+
+
+def test_a_question_about_the_last_commitment_is_not_the_new_one(learn, write, data_dir):
+    # "Did you try the action you committed to last time?" says "try" too, and is left of
+    # the new commitment; its answers review the last one and are not read.
+    rows = [["Timestamp", "Email address", "Did you try the action you committed to last time?", "What will you try before the next session?",
+             "Which COMB factor does it address?"],
+            ["18/11/2026 17:02:11", "peggy.lowe@example.org", "Partly - ran out of time", "Run a ten-minute retro with my team", "Capability"],
+            ["18/11/2026 17:30:40", "donal.obriain@example.org", "Yes", "Book a learning hour in the diary", "Opportunity"]]
+    result = _import(learn, write, rows, "--session", "4")
+    assert result.exit_code == 0, result.output
+    assert _after_4(data_dir) == {
+        "peggy.lowe@example.org": {"email": "peggy.lowe@example.org", "session": 4, "text": "Run a ten-minute retro with my team", "factor": "capability"},
+        "donal.obriain@example.org": {"email": "donal.obriain@example.org", "session": 4, "text": "Book a learning hour in the diary", "factor": "opportunity"},
+    }
+    assert "columns not used: Timestamp, Did you try the action you committed to last time?" in result.stderr
+
+
+def test_jotform_export_with_a_session_question(learn, write, data_dir):
+    # Jotform: Submission Date first, then the questions, its Submission ID last.
+    rows = [["Submission Date", "Full Name", "E-mail", "Which session was this after?", "What will you try before the next session?",
+             "Which COM-B factor does it work on?", "Submission ID"],
+            ["Nov 18, 2026", "Fatima Al-Sayed", "fatima.alsayed@example.org", "Session 4", "Pair with a colleague on a report", "Motivation", "5912345678"],
+            ["2026-11-19 08:15:00", "Peggy Lowe", "peggy.lowe@example.org", "4", "Write a one-page guide", "", "5912345679"]]
+    result = _import(learn, write, rows)
+    assert result.exit_code == 0, result.output
+    assert _after_4(data_dir) == {
+        "fatima.alsayed@example.org": {"email": "fatima.alsayed@example.org", "session": 4, "text": "Pair with a colleague on a report", "factor": "motivation"},
+        "peggy.lowe@example.org": {"email": "peggy.lowe@example.org", "session": 4, "text": "Write a one-page guide"},
+    }
+
+
+def test_tally_export_with_its_own_columns_and_a_review_question(learn, write, data_dir):
+    # Tally: Submission ID, Respondent ID, Submitted at, then the questions.
+    rows = [["Submission ID", "Respondent ID", "Submitted at", "Your email", "Did you do what you planned last time?",
+             "What's one thing you will try before the next session?", "COM-B factor"],
+            ["mJ8xQ", "w4Zk2", "2026-11-18 17:40:02", "donal.obriain@example.org", "No", "Ask for ten minutes at the team meeting", "opportunity"],
+            ["nK9yR", "x5Al3", "2026-11-18 18:01:45", "fatima.alsayed@example.org", "Yes", "Keep a learning log for a week", "Capability"]]
+    result = _import(learn, write, rows, "--session", "4")
+    assert result.exit_code == 0, result.output
+    assert _after_4(data_dir) == {
+        "donal.obriain@example.org": {"email": "donal.obriain@example.org", "session": 4, "text": "Ask for ten minutes at the team meeting", "factor": "opportunity"},
+        "fatima.alsayed@example.org": {"email": "fatima.alsayed@example.org", "session": 4, "text": "Keep a learning log for a week", "factor": "capability"},
     }
 
 

@@ -105,19 +105,24 @@ def test_microsoft_forms_with_a_day_over_twelve_reads_month_first(learn, write):
     assert _person(found, "chris.p@example.org") == {"name": "Chris Pike", "email": "chris.p@example.org", "registered": "2026-11-05"}
 
 
-def test_eventbrite_attendee_report_skips_refunded_and_not_attending(learn, write):
-    header = ["Order #", "Order Date", "First Name", "Last Name", "Email", "Quantity", "Ticket Type", "Attendee #", "Group",
+def test_eventbrite_attendee_report_skips_refunded_transferred_and_not_attending(learn, write):
+    # The attendee report's columns in its order: order and ticket columns, Attendee
+    # Status, the organiser's questions, then Job Title and Company; Order Date written
+    # month first with a two-digit year and no seconds ("11/29/24 22:28").
+    header = ["Order #", "Order Date", "First Name", "Last Name", "Email", "Quantity", "Price Tier", "Ticket Type", "Attendee #", "Group",
               "Order Type", "Currency", "Total Paid", "Fees Paid", "Eventbrite Fees", "Eventbrite Payment Processing",
-              "Attendee Status", "Job Title", "Company", "Purchase order number"]
+              "Attendee Status", "How did you hear about this event?", "Purchase order number", "Job Title", "Company"]
+
+    def order(number, when, first, last, email, status, heard, po, job, company):
+        return [number, when, first, last, email, "1", "", "Employer-funded", "98" + number[-8:], "", "Eventbrite Completed", "GBP",
+                "575.00", "0.00", "0.00", "0.00", status, heard, po, job, company]
+
     rows = [header,
-            ["1234567890", "2026-10-28 10:15:03", "Kai", "Nakamura", "kai.n@example.org", "1", "Employer-funded", "9876543210", "",
-             "Eventbrite Completed", "GBP", "575.00", "0.00", "0.00", "0.00", "Attending", "Policy Analyst", "Westvale District Council", "PO-9"],
-            ["1234567891", "2026-10-30 08:00:00", "Bo", "Brown", "bo.b@example.org", "1", "Self-funded", "9876543211", "",
-             "Eventbrite Completed", "GBP", "575.00", "0.00", "0.00", "0.00", "Refunded", "Consultant", "Brown Ltd", ""],
-            ["1234567892", "2026-11-02 12:30:59", "Siân", "Price-Jones", "sian.pj@example.org", "1", "Self-funded", "9876543212", "",
-             "Eventbrite Completed", "GBP", "575.00", "0.00", "0.00", "0.00", "Checked In", "Manager", "Valley Housing", ""],
-            ["1234567893", "2026-11-03 12:30:59", "Al", "Cole", "al.c@example.org", "1", "Self-funded", "9876543213", "",
-             "Eventbrite Completed", "GBP", "575.00", "0.00", "0.00", "0.00", "Not Attending", "Officer", "Cole & Co", ""]]
+            order("1234567890", "10/28/26 10:15", "Kai", "Nakamura", "kai.n@example.org", "Attending", "Colleague", "PO-9", "Policy Analyst", "Westvale District Council"),
+            order("1234567891", "10/30/26 08:00", "Bo", "Brown", "bo.b@example.org", "Refunded", "Newsletter", "", "Consultant", "Brown Ltd"),
+            order("1234567892", "11/2/26 12:30", "Siân", "Price-Jones", "sian.pj@example.org", "Checked In", "", "", "Manager", "Valley Housing"),
+            order("1234567893", "11/3/26 12:30", "Al", "Cole", "al.c@example.org", "Not Attending", "", "", "Officer", "Cole & Co"),
+            order("1234567894", "11/4/26 09:05", "Cy", "Loe", "cy.loe@example.org", "Transferred", "", "", "Analyst", "Loe Ltd")]
     result = _import(learn, write, _csv(rows))
     found = _added(learn)
     assert _person(found, "kai.n@example.org") == {
@@ -127,9 +132,11 @@ def test_eventbrite_attendee_report_skips_refunded_and_not_attending(learn, writ
     assert _person(found, "sian.pj@example.org") == {
         "name": "Siân Price-Jones", "email": "sian.pj@example.org", "organisation": "Valley Housing", "role": "Manager", "registered": "2026-11-02",
     }
-    assert "bo.b@example.org" not in found and "al.c@example.org" not in found
+    assert not {"bo.b@example.org", "al.c@example.org", "cy.loe@example.org"} & set(found)
+    assert "registration dates from column 'Order Date', read month/day/year" in result.stderr
     assert "export.csv:3: skipped: bo.b@example.org: Attendee Status is 'Refunded'" in result.stderr
     assert "export.csv:5: skipped: al.c@example.org: Attendee Status is 'Not Attending'" in result.stderr
+    assert "export.csv:6: skipped: cy.loe@example.org: Attendee Status is 'Transferred'" in result.stderr
 
 
 def test_zoom_registration_report_with_its_report_block_and_approval_status(learn, write):
@@ -139,11 +146,12 @@ def test_zoom_registration_report_with_its_report_block_and_approval_status(lear
         ["Topic", "ID", "Scheduled Time", "Duration (Minutes)"],
         ["Leading with Learning", "812 3456 7890", "Dec 2, 2026 09:30 AM", "180"],
         [],
-        ["First Name", "Last Name", "Email", "Job Title", "Organization", "Registration Time", "Approval Status"],
-        ["Kai", "Nakamura", "kai.n@example.org", "Policy Analyst", "Westvale District Council", "Nov 18, 2026 09:28:12 AM", "approved"],
-        ["Pat", "Lee", "pat.l@example.org", "Officer", "Hill Trust", "Nov 19, 2026 11:00:00 PM", "denied"],
-        ["Jo", "Ng", "jo.n@example.org", "Analyst", "Dale Council", "Nov 20, 2026 10:00:00 AM", "pending"],
-        ["Remy", "Okoro", "remy.o@example.org", "Head of Policy", "Southbay Council", "Nov 21, 2026 11:45:00 PM", "approved"],
+        # Zoom's own columns first, then the registration questions.
+        ["First Name", "Last Name", "Email", "Registration Time", "Approval Status", "Job Title", "Organization"],
+        ["Kai", "Nakamura", "kai.n@example.org", "Nov 18, 2026 09:28:12 AM", "approved", "Policy Analyst", "Westvale District Council"],
+        ["Pat", "Lee", "pat.l@example.org", "Nov 19, 2026 11:00:00 PM", "denied", "Officer", "Hill Trust"],
+        ["Jo", "Ng", "jo.n@example.org", "Nov 20, 2026 10:00:00 AM", "pending", "Analyst", "Dale Council"],
+        ["Remy", "Okoro", "remy.o@example.org", "Nov 21, 2026 11:45:00 PM", "approved", "Head of Policy", "Southbay Council"],
     ])
     result = _import(learn, write, text)
     found = _added(learn)
@@ -155,6 +163,107 @@ def test_zoom_registration_report_with_its_report_block_and_approval_status(lear
     }
     assert "pat.l@example.org: Approval Status is 'denied'" in result.stderr
     assert "jo.n@example.org: Approval Status is 'pending'" in result.stderr
+
+
+def test_zoom_webinar_report_reads_the_attendees_header_not_the_hosts(learn, write):
+    # A webinar report: a report block, the host's block and the panelists' block (each
+    # with a header naming an email), then the attendees' header and rows.
+    text = _csv([
+        ["Attendee Report"],
+        ["Report Generated:", "Nov 20, 2026 02:31 PM"],
+        ["Topic", "Webinar ID", "Actual Start Time", "Actual Duration (minutes)", "# Registrants", "Unique Viewers", "Total Users"],
+        ["Leading with Learning", "812 3456 7890", "Nov 20, 2026 10:45 AM", "226", "3", "2", "4"],
+        ["Host Details"],
+        ["Attended", "User Name (Original Name)", "Email", "Join Time", "Leave Time", "Time in Session (minutes)", "Is Guest", "Country/Region Name"],
+        ["Yes", "Facilitator", "host@example.org", "Nov 20, 2026 10:45:00", "Nov 20, 2026 14:30:00", "225", "No", "United Kingdom"],
+        ["Panelist Details"],
+        ["Attended", "User Name (Original Name)", "Email", "Join Time", "Leave Time", "Time in Session (minutes)", "Is Guest", "Country/Region Name"],
+        ["Yes", "Guest Speaker", "speaker@example.org", "Nov 20, 2026 11:00:00", "Nov 20, 2026 12:00:00", "60", "Yes", "Ireland"],
+        ["Attendee Details"],
+        ["Attended", "User Name (Original Name)", "First Name", "Last Name", "Email", "Phone", "Registration Time", "Approval Status",
+         "Job Title", "Organization", "Join Time", "Leave Time", "Time in Session (minutes)", "Is Guest", "Country/Region Name"],
+        ["Yes", "Kai's iPad", "Kai", "Nakamura", "kai.n@example.org", "", "Nov 18, 2026 09:28:12", "approved", "Analyst", "Westvale",
+         "Nov 20, 2026 10:50:00", "Nov 20, 2026 14:29:00", "219", "No", "United Kingdom"],
+        ["No", "Pat Lee", "Pat", "Lee", "pat.l@example.org", "", "Nov 19, 2026 21:00:00", "denied", "Officer", "Hill", "--", "--", "--", "--", ""],
+    ])
+    result = _import(learn, write, text)
+    found = _added(learn)
+    assert _person(found, "kai.n@example.org") == {
+        "name": "Kai Nakamura", "email": "kai.n@example.org", "organisation": "Westvale", "role": "Analyst", "registered": "2026-11-18",
+    }
+    assert not {"host@example.org", "speaker@example.org", "pat.l@example.org"} & set(found)
+    assert "export.csv:14: skipped: pat.l@example.org: Approval Status is 'denied'" in result.stderr
+    assert "User Name (Original Name)" in result.stderr and "Country/Region Name" in result.stderr  # columns not used
+
+
+def test_google_forms_an_exact_header_beats_a_yes_no_question_that_mentions_the_field(learn, write):
+    # Questions that only mention a field ("Is your organisation paying...?", "Will your
+    # organisation raise a purchase order?"), answered yes or no, never win it, even left
+    # of the real column or with more answers; a manager's details are not the person's.
+    rows = [
+        ["Timestamp", "Email address", "Full name", "Is your organisation paying for your place?", "Organisation", "Job title",
+         "Purchase order number (if your organisation needs one)", "Will your organisation raise a purchase order?",
+         "Line manager's name", "Line manager's email"],
+        ["18/11/2026 09:28:12", "kai.n@example.org", "Kai Nakamura", "Yes", "Westvale District Council", "Policy Analyst", "PO-4471", "Yes",
+         "Sam Lead", "sam.lead@example.org"],
+        ["19/11/2026 10:02:51", "bo.b@example.org", "Bo Brown", "No", "Brown Ltd", "Owner", "", "No", "", ""],
+    ]
+    result = _import(learn, write, _csv(rows))
+    found = _added(learn)
+    assert _person(found, "kai.n@example.org") == {
+        "name": "Kai Nakamura", "email": "kai.n@example.org", "organisation": "Westvale District Council", "role": "Policy Analyst",
+        "po": "PO-4471", "registered": "2026-11-18",
+    }
+    assert _person(found, "bo.b@example.org") == {
+        "name": "Bo Brown", "email": "bo.b@example.org", "organisation": "Brown Ltd", "role": "Owner", "registered": "2026-11-19",
+    }
+    assert ("columns not used: Is your organisation paying for your place?, Will your organisation raise a purchase order?, "
+            "Line manager's name, Line manager's email") in result.stderr
+
+
+def test_ranking_through_the_domain_api(tmp_path):
+    # Exact header over question title whatever the count; a yes/no question alone is not read.
+    data = _csv([["Email", "Company name (if different from your employer)", "Company", "Do you need a PO?"],
+                 ["a@example.org", "Acme Holdings", "Acme", "yes"],
+                 ["b@example.org", "Bee Group", "", "no"]]).encode()
+    sheet, problems = open_sheet(tmp_path / "x.csv", data, regforms.rules(), "name,email", anchor="email")
+    assert not problems and sheet is not None
+    assert sheet.columns == {"email": 0, "organisation": 2}
+    assert [c.why for c in sheet.mapping][1:] == [
+        "not used: column 3 names organisation more exactly (header)",
+        "header, 1 value(s): chosen over column 2",
+        "not used: no real po in any row",
+    ]
+
+
+def test_a_billing_address_is_the_address_in_lines_never_the_billing_name(learn, write):
+    # One question answered on several lines, and an address asked for in parts.
+    google = [["Timestamp", "Email address", "Full name", "Name to put on the invoice", "Billing address"],
+              ["18/11/2026 09:28:12", "kai.n@example.org", "Kai Nakamura", "Westvale Accounts Payable", "Westvale District Council\n1 High St\nWestvale WV1 1AA"]]
+    _import(learn, write, _csv(google))
+    parts = [["Submitted at", "Your name", "Email", "Billing address line 1", "Billing address line 2", "Billing city", "Billing postcode"],
+             ["2026-11-20 16:40:02", "Renée Dubois", "renee.d@example.org", "Riverside Trust", "", "Riverton", "RV2 2BB"]]
+    _import(learn, write, _csv(parts))
+    found = _added(learn)
+    assert _person(found, "kai.n@example.org") == {
+        "name": "Kai Nakamura", "email": "kai.n@example.org", "billing_name": "Westvale Accounts Payable",
+        "billing_address": ["Westvale District Council", "1 High St", "Westvale WV1 1AA"], "registered": "2026-11-18",
+    }
+    assert _person(found, "renee.d@example.org") == {
+        "name": "Renée Dubois", "email": "renee.d@example.org", "billing_address": ["Riverside Trust", "Riverton", "RV2 2BB"], "registered": "2026-11-20",
+    }
+    assert "billing_address" in people.MAP_FIELDS
+
+
+def test_a_plain_status_column_drops_no_registration(learn, write):
+    # "Status" may say anything ("invoice pending"); only an approval, attendee,
+    # registration or order status decides whether a registration stands.
+    rows = [["Name", "Email", "Status"], ["Kai Nakamura", "kai.n@example.org", "invoice pending"], ["Bo Brown", "bo.b@example.org", "paid"]]
+    result = _import(learn, write, _csv(rows))
+    found = _added(learn)
+    assert _person(found, "kai.n@example.org") == {"name": "Kai Nakamura", "email": "kai.n@example.org", "registered": "2026-12-01"}
+    assert _person(found, "bo.b@example.org") == {"name": "Bo Brown", "email": "bo.b@example.org", "registered": "2026-12-01"}
+    assert "columns not used: Status" in result.stderr and "skipped" not in result.stderr
 
 
 def test_typeform_submit_date_in_utc_is_moved_into_the_course_zone(learn, write, data_dir):

@@ -85,7 +85,7 @@ def participant_import(
     cohort_id: CohortArg,
     file: Annotated[Path, typer.Argument(help="CSV with a header: name, email, organisation, role, PO number, billing email.", show_default=False)],
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the good rows even when some rows are invalid.")] = False,
-    map_options: Annotated[list[str] | None, typer.Option("--map", metavar="FIELD=HEADER", help="Read FIELD from the column headed HEADER (repeatable; FIELD= reads it from none). Fields: name, first_name, last_name, email, organisation, role, po, billing_name, billing_email, registered, status.", show_default=False)] = None,
+    map_options: Annotated[list[str] | None, typer.Option("--map", metavar="FIELD=HEADER", help="Read FIELD from the column headed HEADER (repeatable; FIELD= reads it from none). Fields: name, first_name, last_name, email, organisation, role, po, billing_name, billing_email, billing_address, registered, status.", show_default=False)] = None,
     over_capacity: OverCapacityOpt = False,
     dry_run: DryRunOpt = False,
 ) -> None:
@@ -94,10 +94,11 @@ def participant_import(
     Google Forms, Microsoft Forms, Eventbrite, Zoom registration, Typeform, Jotform and
     Tally exports load as they come: headers and question titles are matched loosely
     ("Email address", "Organization", "Purchase order number (if any)", "First name" +
-    "Surname" ...), and where two columns could hold a field the one with real values
-    wins. The registration date is the file's timestamp, order date or registration
-    time. Rows whose approval or attendee status is denied, pending, cancelled or
-    refunded are skipped and listed. People already on the cohort are skipped, so
+    "Surname", "Billing address" ...). Where two columns could hold a field, the one
+    with real values wins (a yes/no answer is no organisation or PO), then the one whose
+    header names the field most exactly. The registration date is the file's timestamp,
+    order date or registration time. Rows whose approval or attendee status is denied,
+    pending, cancelled, refunded or transferred are skipped and listed. People already on the cohort are skipped, so
     importing the same export again adds only the new rows. Any invalid row stops the
     whole import (nothing is written) unless --skip-invalid is given; --dry-run also
     shows how each column was read. Past the cohort's capacity, the latest registrations

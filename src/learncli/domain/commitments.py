@@ -36,10 +36,18 @@ _SESSION = re.compile(r"^\s*(?:session\s*)?(\d{1,3})(?:\.0+)?\s*$", re.IGNORECAS
 #: factor although it says "action"; "What will you try before the next session?" is
 #: the text although it says "session").
 COMMIT_KEYWORDS: tuple[tuple[str, str], ...] = (
-    (r"\bcomb\b|\bfactor\b", "factor"),
+    (r"\bcomb\b|\bcom b\b|\bfactor\b", "factor"),
     (r"\bcommit|\bwill you\b|\btry\b|\baction\b|\bplan\b|\bgoing to\b", "text"),
     (r"\be ?mail\b", "email"),
     (r"\bsession\b", "session"),
+)
+
+#: A question about how the last commitment went ("Did you try the action you committed
+#: to last time?"): it says "try" too, but its answers are a review, not a new commitment.
+#: Such a column is not read (a review is recorded with `learn commit review`).
+REVIEW_QUESTION = (
+    r"^(did|have|has) you\b|^how (did|far|well)\b"
+    r"|^(?!.*\b(will you|going to|next|commit to)\b).*\b(last time|last session|previous|so far)\b"
 )
 
 #: The fields `commit import --map FIELD=HEADER` may name.
@@ -59,6 +67,8 @@ def header_rules() -> HeaderRules:
         HEADER_ALIASES,
         COMMIT_KEYWORDS,
         real={"email": lambda v: "@" in v, "session": lambda v: _SESSION.match(v) is not None, "factor": lambda v: factor_of(v) is not None},
+        elsewhere=((REVIEW_QUESTION, "asks how the last commitment went (record that with `learn commit review`)"),),
+        text_fields=frozenset({"text"}),
     )
 
 

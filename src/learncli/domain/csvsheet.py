@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -56,17 +57,18 @@ def decode_csv(data: bytes) -> tuple[str, str]:
 #: nothing else is special. Only the delimiter is chosen per file.
 RFC4180: dict[str, Any] = {"quotechar": '"', "doublequote": True, "escapechar": None, "skipinitialspace": False, "strict": False}
 DELIMITERS = (",", ";", "\t")
-_DELIMITER_SAMPLE_ROWS = 50
-#: How far down a file its header row is looked for (Zoom puts a report block above it).
-HEADER_SEARCH_ROWS = 20
+#: How far down a file its header row is looked for: Zoom puts a report block above it,
+#: and a webinar report lists the host and every panelist before the attendees.
+HEADER_SEARCH_ROWS = 100
+_DELIMITER_SAMPLE_ROWS = HEADER_SEARCH_ROWS + 50
 
 
-def choose_delimiter(text: str, is_header: Callable[[list[str]], bool] | None = None) -> str:
+def choose_delimiter(text: str, pick_header: Callable[[list[list[str]]], int] | None = None) -> str:
     """Comma, semicolon or tab: the one that splits the header row into the most fields
     with the following rows the same width, each tried by reading the file as RFC 4180
     (so a delimiter inside a quoted field never counts). Ties go to the comma, then the
-    semicolon. The header row is the first, or with `is_header` the first of the top
-    rows it accepts, so that a report block above the header (Zoom's) does not decide.
+    semicolon. The header row is the first, or with `pick_header` the one it picks from
+    the top rows, so that a report block above the header (Zoom's) does not decide.
 
     csv.Sniffer is not used: it also guesses quoting rules, and a wrong guess (doubled
     quotes read as two fields) silently moves values into the wrong columns."""
@@ -84,9 +86,7 @@ def choose_delimiter(text: str, is_header: Callable[[list[str]], bool] | None = 
             continue
         if not rows:
             continue
-        start = 0
-        if is_header is not None:
-            start = next((n for n, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if is_header(row)), 0)
+        start = pick_header(rows) if pick_header is not None else 0
         width = len(rows[start])
         score = (int(width > 1), sum(len(row) == width for row in rows[start + 1 :]), width)
         if score > best_score:
@@ -106,37 +106,68 @@ _NOT_AN_ANSWER = {"", "anonymous", "anon", "n/a", "na", "-", "--", "none", "null
 #: A column holding only these is never read; one holding "-" or "n/a" alone still is,
 #: because then someone typed exactly that and it is theirs to keep.
 _NOBODY = {"", "anonymous", "anon"}
+#: Answers to a yes/no question: never the value of a text field (a name, an organisation,
+#: a PO), so "Will your organisation raise a purchase order?" never wins the PO.
+_YES_NO = {"yes", "no", "y", "n", "true", "false", "maybe", "not sure", "don't know", "dont know"}
+#: A question answered yes or no: it starts as one and ends with a question mark.
+_YES_NO_QUESTION = re.compile(r"^(is|are|was|were|will|would|do|does|did|can|could|should|shall|has|have|may)\b")
+
+#: How exactly a header names its field, best first: the whole header is the field's name;
+#: a question title contains its keyword; a yes/no question only mentions it.
+HEADER, QUESTION, YES_NO_QUESTION = "header", "question title", "yes/no question"
+_RANK = {HEADER: 2, QUESTION: 1, YES_NO_QUESTION: 0}
+
+
+def words_of(title: str) -> str:
+    """`Line manager's e-mail?` -> `line manager s e mail`: how keyword patterns see a header."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", title.lower()).split())
+
+
+def is_yes_no(value: str) -> bool:
+    return " ".join(value.lower().replace(".", "").split()) in _YES_NO
 
 
 @dataclass
 class HeaderRules:
     """How a sheet's headers name fields: exact `aliases` (normalised headers), then
-    `keywords` (regular expressions tried in order on the header in lower case, for
-    question titles such as "Purchase order number (if your organisation needs one)"),
+    `keywords` (regular expressions tried in order on the header's words in lower case,
+    for question titles such as "Purchase order number (if your organisation needs one)"),
     and per field a test of whether a cell holds a real value (`real`)."""
 
     aliases: dict[str, str]
     keywords: tuple[tuple[str, str], ...] = ()
     real: dict[str, Callable[[str], bool]] = field(default_factory=dict)
-    #: Headers starting with one of these are never taken for a field unless --map says so.
-    not_the_person: tuple[str, ...] = ()
+    #: (pattern, why): headers that hold no field of this sheet whatever keyword they
+    #: contain (a buyer's or a manager's details, a place's name), unless --map says so.
+    elsewhere: tuple[tuple[str, str], ...] = ()
+    #: Fields of free text, which a yes/no answer never fills.
+    text_fields: frozenset[str] = frozenset()
+    #: Fields read from every column that names them, in order, one line each (an address
+    #: given as "Billing Address 1", "Billing City", "Billing Postcode").
+    multi: frozenset[str] = frozenset()
+    #: field -> the fields it is made of: a whole name gives way to first and last name
+    #: when those headers name the person more exactly (Zoom's "User Name (Original Name)").
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def field_of(self, title: str) -> tuple[str | None, str]:
-        """(field, how it was recognised) for one header."""
+        """(field, how it was recognised: HEADER, QUESTION or YES_NO_QUESTION) for one
+        header; (None, why) when it names no field."""
         key = header_key(title)
         if key in self.aliases:
-            return self.aliases[key], "header"
-        text = " ".join(re.sub(r"[^a-z0-9]+", " ", title.lower()).split())
-        if any(text.startswith(prefix) for prefix in self.not_the_person):
-            return None, ""
+            return self.aliases[key], HEADER
+        text = words_of(title)
+        for pattern, why in self.elsewhere:
+            if re.search(pattern, text):
+                return None, why
         for pattern, name in self.keywords:
             if re.search(pattern, text):
-                return name, "question title"
+                weak = title.strip().endswith("?") and _YES_NO_QUESTION.match(text)
+                return name, YES_NO_QUESTION if weak else QUESTION
         return None, ""
 
     def is_real(self, name: str, value: str) -> bool:
         value = value.strip()
-        if value.lower() in _NOT_AN_ANSWER:
+        if value.lower() in _NOT_AN_ANSWER or (name in self.text_fields and is_yes_no(value)):
             return False
         test = self.real.get(name)
         return test(value) if test else True
@@ -168,6 +199,15 @@ class Sheet:
     #: Every column of the header, with the field it was taken for and why.
     mapping: list[Column] = field(default_factory=list)
 
+    @cached_property
+    def groups(self) -> dict[str, list[int]]:
+        """field -> every column read for it, left to right (several for a `multi` field)."""
+        out: dict[str, list[int]] = {}
+        for column in self.mapping:
+            if column.field:
+                out.setdefault(column.field, []).append(column.index)
+        return out
+
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(line where the row starts, its cells), blank rows left out."""
         yield from self.records
@@ -176,11 +216,15 @@ class Sheet:
         index = self.columns.get(key)
         return row[index].strip() if index is not None and index < len(row) else ""
 
+    def lines(self, row: list[str], key: str) -> list[str]:
+        """The lines of every column read for `key`, in order: a cell written on several
+        lines gives each of them, and empty lines are left out."""
+        cells = (row[index] for index in self.groups.get(key, []) if index < len(row))
+        return [line.strip() for cell in cells for line in cell.splitlines() if line.strip()]
+
     def col(self, key: str) -> int:
         """The 1-based column of `key` (1 when the sheet has no such column)."""
         return self.columns.get(key, 0) + 1
-
-
 
 
 def open_sheet(
@@ -210,8 +254,8 @@ def open_sheet(
     text, encoding = decode_csv(data)
     if "\x00" in text:
         return fail("the file contains NUL bytes; is it really a CSV file?", text.count("\n", 0, text.index("\x00")) + 1, 1)
-    names_anchor = None if anchor is None else (lambda row: any(rules.field_of(title)[0] == anchor for title in row))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=choose_delimiter(text, names_anchor), **RFC4180)
+    pick = None if anchor is None else (lambda rows: _header_row(rules, anchor, rows))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=choose_delimiter(text, pick), **RFC4180)
     records: list[tuple[int, list[str]]] = []
     problems: list[Diagnostic] = []
     while True:
@@ -229,29 +273,44 @@ def open_sheet(
             records.append((line, row))
     if not records or not any(h.strip() for h in records[0][1]):
         return fail(f"the file is empty: expected a header row such as {example}", 1, 1)
-    start = 0
-    if anchor is not None:
-        for position, (_, row) in enumerate(records[:HEADER_SEARCH_ROWS]):
-            if names_anchor(row):
-                start = position
-                break
+    start = 0 if pick is None else pick([row for _, row in records])
     header = records[start][1]
     body = [(line, row) for line, row in records[start + 1 :] if any(cell.strip() for cell in row)]
     mapping, problem = _resolve(rules, header, body, mapped or {}, path)
     if problem is not None:
         return None, [problem]
-    columns = {c.field: c.index for c in mapping if c.field}
+    columns: dict[str, int] = {}
+    for column in mapping:
+        if column.field:
+            columns.setdefault(column.field, column.index)
     ignored = [c.header.strip() for c in mapping if not c.field and c.header.strip()]
     return Sheet(path, encoding, header, columns, ignored, problems, body, mapping), []
 
 
+def _header_row(rules: HeaderRules, anchor: str, rows: list[list[str]]) -> int:
+    """Which of the top `rows` is the header: of those naming the `anchor` field, the one
+    naming the most fields (ties: the first), so that a Zoom webinar report's host block
+    (a name and an email) gives way to its attendees' header below; 0 when none names it."""
+    best, most = 0, 0
+    for position, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        named = {rules.field_of(title)[0] for title in row if title.strip()}
+        if anchor in named and len(named - {None}) > most:
+            best, most = position, len(named - {None})
+    return best
+
+
 def _resolve(rules: HeaderRules, header: list[str], body: list[tuple[int, list[str]]], mapped: dict[str, str], path: Path) -> tuple[list[Column], Diagnostic | None]:
-    """Which column holds which field. --map first; then for each field the column whose
-    header names it and that holds the most real values (ties: the leftmost). A column
-    with no real value in any row never wins while the file has rows; alone, it is still
-    read if anyone wrote anything but a form's "anonymous" in it, so that what was
-    written is kept and a bad value is reported, not lost."""
+    """Which column holds which field. --map first; then for each field, of the columns
+    whose headers name it, the one that holds real values, then names it most exactly
+    (a whole header, a question title, a yes/no question), then holds the most real
+    values, then is leftmost. A column with no real value in any row never wins while
+    the file has rows; alone, it is still read if anyone wrote anything but a form's
+    "anonymous" in it (unless it asks a yes/no question), so that what was written is
+    kept and a bad value is reported, not lost. A `multi` field reads every column with
+    real values; a whole field gives way to its `parts` when they are named more exactly."""
     mapping = [Column(index, title, None, "not used") for index, title in enumerate(header)]
+    #: index of a column read -> how exactly its header names its field (--map: above all).
+    rank: dict[int, int] = {}
     taken: dict[str, int] = {}
     for name, wanted in mapped.items():
         if not wanted.strip():
@@ -263,12 +322,14 @@ def _resolve(rules: HeaderRules, header: list[str], body: list[tuple[int, list[s
             return mapping, Diagnostic.make("I001", f"--map {name}={wanted}: no such column in the header ({shown})", path, 1, 1)
         taken[name] = index
         mapping[index].field, mapping[index].why = name, "--map"
+        rank[index] = len(_RANK)
     candidates: dict[str, list[tuple[int, str]]] = {}
     for column in mapping:
         if column.field is not None:
             continue
         name, how = rules.field_of(column.header)
         if name is None:
+            column.why = f"not used: {how}" if how else column.why
             continue
         if name in taken:
             column.why = f"not used: {name} is set by --map" if taken[name] >= 0 else f"not used: --map {name}= leaves it out"
@@ -276,16 +337,27 @@ def _resolve(rules: HeaderRules, header: list[str], body: list[tuple[int, list[s
         candidates.setdefault(name, []).append((column.index, how))
     for name, found in candidates.items():
         counts = {index: sum(rules.is_real(name, row[index]) for _, row in body if index < len(row)) for index, _ in found}
-        best = max(found, key=lambda item: (counts[item[0]], -item[0]))
+        best, best_how = max(found, key=lambda item: (counts[item[0]] > 0, _RANK[item[1]], counts[item[0]], -item[0]))
         for index, how in found:
             column = mapping[index]
             answered = any(index < len(row) and row[index].strip().lower() not in _NOBODY for _, row in body)
-            if body and counts[index] == 0 and (len(found) > 1 or not answered):
+            lone = len(found) == 1 and answered and how != YES_NO_QUESTION
+            if body and counts[index] == 0 and not lone:
                 column.why = f"not used: no real {name} in any row"
-            elif index == best[0]:
-                column.field, column.why = name, f"{how}" + (f" ({counts[index]} value(s), more than the other {name} column)" if len(found) > 1 else "")
+            elif name in rules.multi or index == best:
+                column.field, rank[index] = name, _RANK[how]
+                others = [str(i + 1) for i, _ in found if i != index]
+                column.why = how if not others or name in rules.multi else f"{how}, {counts[index]} value(s): chosen over column {', '.join(others)}"
+            elif _RANK[how] < _RANK[best_how]:
+                column.why = f"not used: column {best + 1} names {name} more exactly ({best_how})"
             else:
-                column.why = f"not used: column {best[0] + 1} has more {name} values"
+                column.why = f"not used: column {best + 1} has more {name} values"
+    for whole, parts in rules.parts.items():
+        read = [c for c in mapping if c.field == whole]
+        better = [c for c in mapping if c.field in parts and read and rank[c.index] > rank[read[0].index]]
+        if read and better:
+            read[0].field = None
+            read[0].why = f"not used: {whole} is made of {' and '.join(c.header.strip() for c in better)}, which name it more exactly"
     return mapping, None
 
 

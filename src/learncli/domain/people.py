@@ -17,13 +17,13 @@ from learncli.models.cohort import Cohort, Participant
 from learncli.models.course import Config
 
 #: Order of keys in a participant entry written by learn.
-FIELD_ORDER = ("name", "email", "organisation", "role", "po", "billing_name", "billing_email", "registered", "status")
+FIELD_ORDER = ("name", "email", "organisation", "role", "po", "billing_name", "billing_email", "billing_address", "registered", "status")
 
 #: The keys of a participant entry in the order learn writes them, for `participant edit`
 #: to put a new key among those a person already has.
 ENTRY_ORDER = (
     "name", "display_name", "email", "previous_emails", "organisation", "role", "po",
-    "billing_name", "billing_email", "billing_address", "status", "registered", "withdrawn", "aliases", "notes",
+    "billing_name", "billing_email", "billing_address", "registered", "status", "withdrawn", "aliases", "notes",
 )
 
 #: What `participant edit` may change, and which of those may be cleared.
@@ -34,12 +34,14 @@ CLEARABLE = ("organisation", "role", "po", "billing_name", "billing_email", "bil
 HEADER_ALIASES = regforms.ALIASES
 
 #: The fields `--map FIELD=HEADER` may name.
-MAP_FIELDS = ("name", "first_name", "last_name", "email", "organisation", "role", "po", "billing_name", "billing_email", "registered", "status")
+MAP_FIELDS = (
+    "name", "first_name", "last_name", "email", "organisation", "role", "po", "billing_name", "billing_email", "billing_address", "registered", "status",
+)
 
 
 def participant_entry(values: dict[str, Any]) -> dict[str, Any]:
     """The keys of a new participant in file order, without empty ones."""
-    return {key: values[key] for key in FIELD_ORDER if values.get(key) not in (None, "")}
+    return {key: values[key] for key in FIELD_ORDER if values.get(key) not in (None, "", [])}
 
 
 def check_new(cohort: Cohort, email: str) -> None:
@@ -237,6 +239,7 @@ def _registration_dates(sheet: Sheet, zone: str, result: ImportResult) -> dict[i
 
 def _row_values(sheet: Sheet, row: list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {key: sheet.cell(row, key) for key in ("name", "email", "organisation", "role", "po", "billing_email", "billing_name")}
+    values["billing_address"] = sheet.lines(row, "billing_address")
     if not values["name"]:
         values["name"] = " ".join(p for p in (sheet.cell(row, "first_name"), sheet.cell(row, "last_name")) if p)
     return values

@@ -11,7 +11,10 @@ facilitators export from, and how their registration times are written.
   organiser's own questions.
 - Zoom registration reports: a report block, then `First Name`, `Last Name`, `Email`,
   `Registration Time`, `Approval Status`, and the registration questions (`Job Title`,
-  `Organization`, ...).
+  `Organization`, ...). A webinar attendee report puts the host's and the panelists'
+  blocks (each under a header with `User Name (Original Name)` and `Email`) above the
+  attendees' (`Attended`, `User Name (Original Name)`, `First Name`, `Last Name`,
+  `Email`, ..., `Registration Time`, `Approval Status`, ..., `Country/Region Name`).
 - Typeform: `#`, the questions, `Start Date (UTC)`, `Submit Date (UTC)`, `Network ID`;
   Jotform: `Submission Date` then the questions; Tally: `Submission ID`, `Respondent ID`,
   `Submitted at`, then the questions.
@@ -47,18 +50,22 @@ ALIASES: dict[str, str] = {
     "billingcontactemail": "billing_email", "invoiceto": "billing_email",
     "billingname": "billing_name", "billingcontact": "billing_name", "billingcontactname": "billing_name",
     "financecontact": "billing_name",
+    "billingaddress": "billing_address", "invoiceaddress": "billing_address", "invoicingaddress": "billing_address",
     "timestamp": "registered", "completiontime": "registered", "orderdate": "registered",
     "registrationtime": "registered", "registrationdate": "registered", "submitdate": "registered",
     "submitdateutc": "registered", "submissiondate": "registered", "submittedat": "registered",
     "submittedatutc": "registered", "dateregistered": "registered", "registered": "registered",
-    "approvalstatus": "status", "attendeestatus": "status", "registrationstatus": "status", "status": "status",
+    # Only a status that says whether the registration stands: a bare "Status" may be
+    # anything ("invoice pending"), so it is read only with --map status=Status.
+    "approvalstatus": "status", "attendeestatus": "status", "registrationstatus": "status", "orderstatus": "status",
 }
 
 #: Question titles, in lower case with punctuation as spaces, tried in this order.
 KEYWORDS: tuple[tuple[str, str], ...] = (
     (r"\bpurchase order\b|\bpo\b(?! box)|\bp o (number|no|ref)", "po"),
     (r"\b(invoice|invoices|invoicing|billing|finance|accounts)\b.*\be ?mail\b|\be ?mail\b.*\b(invoice|invoices|invoicing|billing|finance|accounts)\b", "billing_email"),
-    (r"\b(billing|invoice|finance)\b.*\b(name|contact|addressed)\b|\bbilling\b", "billing_name"),
+    (r"\b(billing|invoice|invoicing)\b.*\b(address|street|city|town|county|state|province|region|zip|post ?code|postal code|country)\b", "billing_address"),
+    (r"\b(billing|invoice|finance)\b.*\b(name|contact|addressed)\b|\b(name|contact)\b.*\b(billing|invoice|finance)\b", "billing_name"),
     (r"\be ?mail\b", "email"),
     (r"\b(first|given) name\b|\bforename\b", "first_name"),
     (r"\b(last|family) name\b|\bsurname\b", "last_name"),
@@ -68,7 +75,17 @@ KEYWORDS: tuple[tuple[str, str], ...] = (
 )
 
 #: Statuses of a registration that did not become a place: skipped and listed.
-_NOT_A_PLACE = re.compile(r"cancel|refund|denied|deny|reject|declin|pending|not approved|unapproved|not attending|deleted|blocked|waitlist")
+#: ("Transferred": Eventbrite moved the ticket to someone else, who has a row of their own.)
+_NOT_A_PLACE = re.compile(r"cancel|refund|transfer|denied|deny|reject|declin|pending|not approved|unapproved|not attending|deleted|blocked|waitlist")
+
+#: Headers that hold no field of the participant whatever they contain: someone else's
+#: details (who bought the ticket, who answered for them, their manager), or the name of
+#: a place ("Country/Region Name" in a Zoom report).
+ELSEWHERE: tuple[tuple[str, str], ...] = (
+    (r"^(buyer|purchaser|respondent)\b", "the buyer's or the form's respondent column, not the participant's"),
+    (r"\bmanager s\b|\bof (your )?(line )?manager\b", "someone else's (a manager)"),
+    (r"\b(country|region|city|town|county|state|province|venue|event|course|school)\b.*\bname\b", "the name of a place or event, not a person"),
+)
 
 
 def _looks_like_email(value: str) -> bool:
@@ -80,13 +97,16 @@ def rules() -> HeaderRules:
         ALIASES,
         KEYWORDS,
         real={"email": _looks_like_email, "billing_email": _looks_like_email, "registered": lambda v: split_time(v) is not None},
-        not_the_person=("buyer", "purchaser", "respondent"),
+        elsewhere=ELSEWHERE,
+        text_fields=frozenset({"name", "first_name", "last_name", "organisation", "role", "po", "billing_name", "billing_address"}),
+        multi=frozenset({"billing_address"}),
+        parts={"name": ("first_name", "last_name")},
     )
 
 
 def not_a_place(status: str) -> bool:
     """Whether an `Approval Status`/`Attendee Status` value means no place (denied,
-    pending, cancelled, refunded, not attending ...)."""
+    pending, cancelled, refunded, transferred, not attending ...)."""
     return bool(_NOT_A_PLACE.search(status.lower()))
 
 
