@@ -51,8 +51,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "R004": (E, "invoice names a participant not in its cohort"),
     "R005": (E, "duplicate id"),
     # D: dates and schedule
-    "D001": (E, "number of sessions differs from the course"),
-    "D002": (E, "session dates not strictly increasing"),
+    "D001": (E, "fewer sessions than the course, and none of them cancelled"),
+    "D002": (E, "dates of the planned sessions (make-ups aside) not strictly increasing"),
     "D003": (E, "session on a weekend"),
     "D004": (E, "session on a public holiday"),
     "D005": (W, "sessions closer together than the course's minimum gap"),
@@ -62,6 +62,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "D009": (E, "facilitator booked into two overlapping sessions"),
     "D010": (E, "session ends before it starts"),
     "D011": (W, "a cancelled session has not been made up"),
+    "D012": (I, "more sessions will run than the course has (an extra session)"),
+    "D013": (E, "a make-up session that names no cancelled session, one already made up, or meets before it or on another session's day"),
     # P: people
     "P001": (E, "duplicate participant email in a cohort"),
     "P002": (W, "cohort over capacity"),

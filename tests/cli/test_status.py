@@ -26,7 +26,7 @@ def test_status_json_has_next_session_and_days(learn):
     assert autumn["state"] == "running"
     assert autumn["next"] == {
         "number": 6, "date": "2026-12-02", "start": "09:30", "end": "12:30",
-        "theme": "Making learning a habit", "days": 9,
+        "theme": "Making learning a habit", "days": 9, "makes_up": None,
     }
     assert autumn["registered"] == 9 and autumn["withdrawn"] == 1
     assert payload["hidden_finished"] == 1

@@ -325,6 +325,8 @@ WRITING_COMMANDS: tuple[Command, ...] = (
     Command("cohort add", ("cohort", "add", "leading-with-learning", "--start", "2027-04-13", "--id", "2027-spring")),
     Command("cohort reschedule", ("cohort", "reschedule", "2026-autumn", "6", "2026-12-09")),
     Command("cohort cancel-session", ("cohort", "cancel-session", "2026-autumn", "6", "--note", "facilitator ill")),
+    # An extra session (the world has no cancelled one to make up); run again, it is refused: D002.
+    Command("cohort add-session", ("cohort", "add-session", "2026-autumn", "2026-12-16", "--theme", "Looking back")),
     Command("participant add", ("participant", "add", "2026-autumn", "--name", "Kai Crash", "--email", "kai.crash@example.org", "--po", "PO-9")),
     Command("participant import", ("participant", "import", "big", "{w}/inputs/registrations.csv")),
     Command("participant withdraw", ("participant", "withdraw", "2026-autumn", "priya.raman@example.org")),

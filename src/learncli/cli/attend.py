@@ -139,7 +139,7 @@ def attend_import(
     from learncli.domain.attendance import plan_import
     from learncli.domain.csvsheet import decode_csv
     from learncli.domain.lookup import find_session
-    from learncli.domain.schedule import fmt_day, session_times
+    from learncli.domain.schedule import by_number, fmt_day, session_times
     from learncli.domain.zoom import MAX_REPORT_BYTES, parse_report
     from learncli.errors import DataError, Refused, UsageProblem
     from learncli.models.cohort import Cohort
@@ -157,7 +157,7 @@ def attend_import(
         cohort = folder.cohort(cohort_id)
         course = folder.course_for(config, cohort)
         find_session(cohort, session)
-        times = session_times(cohort, course, config.timezone)[session - 1]
+        times = by_number(session_times(cohort, course, config.timezone), session)
         if times.cancelled:
             raise Refused(f"session {session} of {cohort_id} is cancelled; there is no attendance to import")
         if times.end <= times.start:
@@ -257,7 +257,8 @@ def grid_json(grid: AttendanceGrid, today: Any) -> dict[str, Any]:
         "today": today,
         "rate": grid.rate,
         "sessions": [
-            {"number": s.number, "date": s.date, "theme": s.theme, "cancelled": s.cancelled, "recorded": s.recorded, "counted": s.counted}
+            {"number": s.number, "date": s.date, "theme": s.theme, "cancelled": s.cancelled, "recorded": s.recorded, "counted": s.counted,
+             "makes_up": s.makes_up}
             for s in grid.sessions
         ],
         "unrecorded_sessions": grid.unrecorded,

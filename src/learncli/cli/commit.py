@@ -52,7 +52,8 @@ def commit_add(
         edits.add_commitment(tx.edit(folder.cohort_path(cohort_id), Cohort), commitments.entry(person.email, session, clean, chosen))
         if cohort.sessions[session - 1].date > app_state.today:
             note(f"note: session {session} is on {cohort.sessions[session - 1].date}, still to come")
-    review = f", to review at session {session + 1}" if session < len(cohort.sessions) else ""
+    review_at = commitments.review_session(cohort, session)
+    review = f", to review at session {review_at}" if review_at else ""
     done = did("recorded", "record", f"the commitment of {person.name} after session {session} of {cohort_id}{review}: \"{clean}\"")
     print_changes(tx.changes, folder.root, dry_run=dry_run, done=done)
 

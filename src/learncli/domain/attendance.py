@@ -249,6 +249,8 @@ class SessionColumn:
     counted: bool
     #: Past, not cancelled, and nothing recorded: a gap in the record.
     unrecorded: bool
+    #: The cancelled session this one makes up, if it is a make-up.
+    makes_up: int | None = None
 
 
 @dataclass
@@ -309,6 +311,7 @@ def attendance_grid(cohort: Cohort, course: Course | None, zone: str, today: dat
                 recorded=recorded,
                 counted=recorded and not t.cancelled,
                 unrecorded=not recorded and not t.cancelled and t.date < today,
+                makes_up=t.session.makes_up,
             )
         )
     people = []

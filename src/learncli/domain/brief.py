@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from learncli.domain.commitments import previous_session
 from learncli.domain.lookup import find_session
-from learncli.domain.schedule import session_times
+from learncli.domain.schedule import by_number, planned_count, session_times
 from learncli.models.cohort import ATTENDED, AttendanceMark, Cohort, Commitment
 from learncli.models.course import Config
 
@@ -80,6 +80,15 @@ class SessionBrief:
     #: says so instead of claiming that everyone has paid.
     unpaid: list[Unpaid] | None
     notes: str | None
+    #: The cancelled session this one makes up, if it is a make-up.
+    makes_up: int | None = None
+
+    @property
+    def label(self) -> str:
+        """`session 5 of 6`; for a make-up, `session 7, making up session 3`."""
+        if self.makes_up:
+            return f"session {self.number}, making up session {self.makes_up}"
+        return f"session {self.number} of {self.of}"
 
     @property
     def days(self) -> int:
@@ -125,9 +134,9 @@ def build_brief(
     find_session(cohort, number)
     course = config.course(cohort.course)
     times = session_times(cohort, course, config.timezone)
-    this = times[number - 1]
+    this = by_number(times, number)
     previous = previous_session(cohort, number)
-    before = times[previous - 1] if previous else None
+    before = by_number(times, previous) if previous else None
     marks = cohort.attendance.get(previous, {}) if previous else {}
     recorded = bool(marks)
     owed: dict[str, list[Unpaid]] = {}
@@ -161,7 +170,7 @@ def build_brief(
         title=cohort.display_title(course),
         course=course.title if course else cohort.course,
         number=number,
-        of=len(times),
+        of=planned_count(cohort),
         date=this.date,
         start=this.start,
         end=this.end,
@@ -182,4 +191,5 @@ def build_brief(
         withdrawn=[p.name for p in cohort.withdrawn_people],
         unpaid=None if unpaid is None else list(unpaid),
         notes=cohort.notes,
+        makes_up=this.session.makes_up,
     )

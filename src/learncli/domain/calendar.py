@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from learncli.domain.schedule import SessionTimes, fmt_day, session_times
+from learncli.domain.commitments import previous_session, review_session
+from learncli.domain.schedule import SessionTimes, fmt_day, planned_count, session_times
 from learncli.errors import Refused
 from learncli.models.calendar_state import MAX_SEQUENCE, SessionRecord
 from learncli.models.cohort import Cohort, Participant
@@ -130,6 +131,7 @@ def plan_events(cohort: Cohort, course: Course, config: Config) -> list[SessionE
     domain = organizer.email.rpartition("@")[2]
     times = session_times(cohort, course, config.timezone)
     facilitators = _facilitator_line(cohort, course, config)
+    total = planned_count(cohort)
     out = []
     for slot in times:
         out.append(
@@ -140,7 +142,7 @@ def plan_events(cohort: Cohort, course: Course, config: Config) -> list[SessionE
                 end=slot.end,
                 cancelled=slot.cancelled,
                 summary=_summary(course, slot),
-                description=_description(cohort, course, slot, len(times), facilitators, config.timezone),
+                description=_description(cohort, course, slot, total, facilitators, config.timezone),
                 location=_location(cohort),
                 url=cohort.zoom.url if cohort.zoom and cohort.zoom.url else None,
                 organizer=organizer,
@@ -235,7 +237,8 @@ def _facilitator_line(cohort: Cohort, course: Course, config: Config) -> str | N
 
 
 def _description(cohort: Cohort, course: Course, slot: SessionTimes, total: int, facilitators: str | None, zone: str) -> str:
-    heading = f"Session {slot.number} of {total}"
+    made_up = slot.session.makes_up
+    heading = f"Session {slot.number} (making up session {made_up})" if made_up else f"Session {slot.number} of {total}"
     if slot.theme:
         heading += f": {slot.theme}"
     lines = [heading, cohort.display_title(course)]
@@ -260,22 +263,29 @@ def _description(cohort: Cohort, course: Course, slot: SessionTimes, total: int,
     else:
         lines.append("The Zoom link will follow; this event is updated when it does.")
 
-    lines += ["", _commitment_line(slot.number, total)]
+    if made_up:
+        # Between the sessions it meets between, whatever their numbers.
+        around = previous_session(cohort, slot.number), review_session(cohort, slot.number)
+    else:
+        # By number, so that cancelling or adding one session leaves the others' events as they were.
+        around = (slot.number - 1 or None), (slot.number + 1 if slot.number < total else None)
+    lines += ["", _commitment_line(*around)]
     return "\n".join(lines)
 
 
-def _commitment_line(number: int, total: int) -> str:
-    """The course asks everyone to try out one action between sessions."""
-    if total == 1:
+def _commitment_line(previous: int | None, following: int | None) -> str:
+    """The course asks everyone to try out one action between sessions: the one chosen at
+    the session that met before (not cancelled) is talked through, and the next chosen."""
+    if previous is None and following is None:
         return "Before we close, each of us chooses one action to try out afterwards."
-    if number == 1:
-        return "Between sessions: before we close, each of us chooses one action to try out before session 2."
-    if number < total:
+    if previous is None:
+        return f"Between sessions: before we close, each of us chooses one action to try out before session {following}."
+    if following is not None:
         return (
-            f"Between sessions: come ready to tell the group how your action from session {number - 1} went; "
-            f"before we close, each of us chooses the next one to try out before session {number + 1}."
+            f"Between sessions: come ready to tell the group how your action from session {previous} went; "
+            f"before we close, each of us chooses the next one to try out before session {following}."
         )
     return (
-        f"Between sessions: come ready to tell the group how your action from session {number - 1} went; "
+        f"Between sessions: come ready to tell the group how your action from session {previous} went; "
         "in this last session each of us chooses how to keep the learning going after the course."
     )

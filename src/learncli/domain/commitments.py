@@ -1,7 +1,7 @@
 """Commitments: the action each participant commits to in the gap after a session.
 
 A commitment made after session N is reviewed at the next session that runs (N+1,
-unless that one is cancelled). One commitment per person per gap: that is what the
+unless that one is cancelled; a make-up session meeting in between comes first). One commitment per person per gap: that is what the
 review asks about, and what `learn commit review` finds by email and session.
 """
 
@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from learncli.diagnostics import Diagnostic
 from learncli.domain.lookup import find_participant, find_session
 from learncli.domain.csvsheet import Column, HeaderRules, missing_columns, open_sheet
+from learncli.domain.schedule import meeting_order
 from learncli.errors import NotFound, Refused
 from learncli.models.cohort import FACTORS, Cohort, Commitment, Participant
 
@@ -73,19 +74,23 @@ def header_rules() -> HeaderRules:
 
 
 def review_session(cohort: Cohort, session: int) -> int | None:
-    """The session at which a commitment made after `session` is reviewed."""
-    for number in range(session + 1, len(cohort.sessions) + 1):
-        if not cohort.sessions[number - 1].cancelled:
-            return number
-    return None
+    """The session at which a commitment made after `session` is reviewed: the next one
+    to meet that is not cancelled."""
+    return _neighbour(cohort, session, 1)
 
 
 def previous_session(cohort: Cohort, session: int) -> int | None:
-    """The last session before `session` that was not cancelled."""
-    for number in range(session - 1, 0, -1):
-        if not cohort.sessions[number - 1].cancelled:
-            return number
-    return None
+    """The last session to meet before `session` that was not cancelled."""
+    return _neighbour(cohort, session, -1)
+
+
+def _neighbour(cohort: Cohort, session: int, step: int) -> int | None:
+    order = meeting_order(cohort)
+    if session not in order:
+        return None
+    at = order.index(session)
+    around = order[at + 1 :] if step > 0 else reversed(order[:at])
+    return next((n for n in around if not cohort.sessions[n - 1].cancelled), None)
 
 
 @dataclass

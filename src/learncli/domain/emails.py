@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from learncli.domain.commitments import previous_session, review_session
 from learncli.domain.lookup import find_course, find_participant, find_session
-from learncli.domain.schedule import SessionTimes, fmt_day, session_times
+from learncli.domain.schedule import SessionTimes, by_number, fmt_day, session_times
 from learncli.errors import Refused, UsageProblem
 from learncli.models.cohort import Cohort, Commitment, Participant
 from learncli.models.course import Config, Course
@@ -222,7 +222,7 @@ def _reminder(plan: EmailPlan, base: _Base, people: list[Participant], number: i
     for person in people:
         context = base.context(person)
         context["session"] = base.session_values(slot)
-        context["previous"] = base.session_values(base.times[previous - 1]) if previous else None
+        context["previous"] = base.session_values(by_number(base.times, previous)) if previous else None
         found = _commitment(base.cohort, person, previous) if previous else None
         context["commitment"] = _commitment_values(found)
         plan.drafts.append(Draft("reminder", base.cohort.id, number, person, context))
@@ -298,7 +298,7 @@ def _follow_up(plan: EmailPlan, base: _Base, people: list[Participant], number: 
         context = base.context(person)
         context["session"] = base.session_values(slot)
         context["commitment"] = _commitment_values(found)
-        context["next"] = base.session_values(base.times[following - 1]) if following else None
+        context["next"] = base.session_values(by_number(base.times, following)) if following else None
         plan.drafts.append(Draft("follow-up", base.cohort.id, number, person, context))
 
 
@@ -323,7 +323,8 @@ class _Base:
             )
 
     def session(self, number: int, what: str) -> SessionTimes:
-        slot = self.times[find_session(self.cohort, number)]
+        find_session(self.cohort, number)
+        slot = by_number(self.times, number)
         if slot.cancelled:
             raise Refused(f"session {number} of {self.cohort.id} is cancelled; there is no {what.split()[-1]} to send for it")
         return slot
@@ -337,6 +338,7 @@ class _Base:
             "theme": slot.theme,
             "note": slot.session.note.strip() if slot.session.note else None,
             "cancelled": slot.cancelled,
+            "makes_up": slot.session.makes_up,
         }
 
     def context(self, person: Participant) -> dict[str, Any]:

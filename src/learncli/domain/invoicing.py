@@ -314,7 +314,7 @@ def next_numbers(ledger: Ledger, invoicing: Invoicing, issued: date, count: int)
 
 def first_session(cohort: Cohort) -> date:
     running = [s.date for s in cohort.sessions if not s.cancelled]
-    return running[0] if running else cohort.first_date
+    return min(running) if running else cohort.first_date
 
 
 def due_date(cohort: Cohort, invoicing: Invoicing, issued: date) -> tuple[date, bool]:
@@ -338,7 +338,7 @@ def bill_to(person: Participant) -> BillTo:
 def describe(cohort: Cohort, course: Course) -> str:
     """The invoice line: course, cohort and its span."""
     running = [s.date for s in cohort.sessions if not s.cancelled] or [cohort.first_date]
-    first, last = running[0], running[-1]
+    first, last = min(running), max(running)  # a make-up listed last may meet earlier
     return f"{cohort.display_title(course)}, {len(running)} sessions from {first.day} {first:%b %Y} to {last.day} {last:%b %Y}"
 
 

@@ -80,21 +80,27 @@ def _check_schedule(check: Checker, item: CohortInput, config: Config, course: C
     active = [t for t in times if not t.cancelled]
     if course is not None:
         expected = course.session_count
-        cancelled = len(times) - len(active)
-        if len(active) > expected or (len(active) < expected and not cancelled):
-            check.at(
-                source,
-                ("sessions",),
-                "D001",
-                f"{len(active)} session(s) scheduled; {course.title} has {expected}",
-            )
+        made_up = {t.session.makes_up for t in active}
+        missing = [t.number for t in times if t.cancelled and t.session.makes_up is None and t.number not in made_up]
+        if len(active) < expected and not missing:
+            check.at(source, ("sessions",), "D001", f"{len(active)} session(s) scheduled; {course.title} has {expected}")
         elif len(active) < expected:
             check.at(
                 source,
                 ("sessions",),
                 "D011",
-                f"{cancelled} session(s) cancelled and not made up: {len(active)} of {expected} will run",
+                f"session {_numbers(missing)} cancelled and not made up: {len(active)} of {expected} will run "
+                f"(learn cohort add-session ... --makes-up N adds a make-up)",
             )
+        elif len(active) > expected:
+            check.at(
+                source,
+                ("sessions",),
+                "D012",
+                f"{len(active)} sessions will run; {course.title} has {expected}, so {len(active) - expected} is an extra "
+                "(a session that replaces a cancelled one says which with makes_up)",
+            )
+    _check_make_ups(check, item)
 
     holidays = Holidays(config.holidays)
     for t in times:
@@ -109,7 +115,9 @@ def _check_schedule(check: Checker, item: CohortInput, config: Config, course: C
         if name:
             check.at(source, loc, "D004", f"session {t.number} is on {fmt_day(t.date)}, a public holiday ({name})")
 
-    for previous, current in zip(times, times[1:]):
+    # The planned sessions meet in the order they are listed; make-ups are placed by date.
+    planned = sorted((t for t in times if t.session.makes_up is None), key=lambda t: t.number)
+    for previous, current in zip(planned, planned[1:]):
         if current.date <= previous.date:
             check.at(
                 source,
@@ -158,6 +166,53 @@ def _check_schedule(check: Checker, item: CohortInput, config: Config, course: C
             "D008",
             f"the clocks change on {when} during this cohort: sessions stay at {local} {config.timezone} time, so their UTC time moves",
         )
+
+
+def _check_make_ups(check: Checker, item: CohortInput) -> None:
+    """A make-up (`makes_up: N`) replaces a cancelled session N that no other make-up
+    replaces; it meets after N, and not on the day of another session of the cohort."""
+    cohort, source = item.cohort, item.source
+    sessions = cohort.sessions
+    replaced_by: dict[int, int] = {}
+    for number, session in enumerate(sessions, start=1):
+        target = session.makes_up
+        if target is None:
+            continue
+        loc = ("sessions", number - 1, "makes_up")
+        if target == number or target > len(sessions):
+            why = "a session cannot make up itself" if target == number else f"the cohort has sessions 1 to {len(sessions)}"
+            check.at(source, loc, "D013", f"session {number} makes up session {target}, but {why}")
+            continue
+        original = sessions[target - 1]
+        if original.makes_up is not None:
+            check.at(source, loc, "D013", f"session {number} makes up session {target}, itself a make-up; name the session both replace ({original.makes_up})")
+            continue
+        if not original.cancelled:
+            check.at(source, loc, "D013", f"session {number} makes up session {target}, which is not cancelled")
+            continue
+        if session.cancelled:
+            continue  # a cancelled make-up replaces nothing; another may take its place
+        if target in replaced_by:
+            check.at(source, loc, "D013", f"session {number} makes up session {target}, which session {replaced_by[target]} already makes up")
+            continue
+        replaced_by[target] = number
+        if session.date <= original.date:
+            check.at(
+                source,
+                ("sessions", number - 1, "date"),
+                "D013",
+                f"session {number} ({fmt_day(session.date)}) makes up session {target} but does not come after it ({fmt_day(original.date)}); "
+                "to hold a session earlier, reschedule it",
+            )
+        same_day = [n for n, other in enumerate(sessions, start=1) if n != number and not other.cancelled and other.date == session.date]
+        if same_day:
+            check.at(source, ("sessions", number - 1, "date"), "D013", f"session {number} is on {fmt_day(session.date)}, the day of session {same_day[0]}")
+
+
+def _numbers(numbers: list[int]) -> str:
+    """`3`, `3 and 5`, `2, 3 and 5`."""
+    text = [str(n) for n in numbers]
+    return text[0] if len(text) == 1 else ", ".join(text[:-1]) + " and " + text[-1]
 
 
 def _usual_weekday(configured: str | None, weekdays: Counter[int]) -> int | None:

@@ -33,24 +33,68 @@ class SessionTimes:
 
 
 def session_times(cohort: Cohort, course: Course | None, zone_name: str) -> list[SessionTimes]:
-    """Every session of `cohort`, numbered from 1, with per-session overrides applied."""
+    """Every session of `cohort` with per-session overrides applied, in the order they
+    meet (`meeting_order`); find one by its number with `by_number`.
+
+    A make-up session without a theme of its own has the theme of the session it makes up.
+    """
     zone = ZoneInfo(zone_name)
     themes = course.themes if course else []
+
+    def theme_of(number: int) -> str | None:
+        session = cohort.sessions[number - 1]
+        if session.theme:
+            return session.theme
+        if session.makes_up is not None and session.makes_up != number and 1 <= session.makes_up <= len(cohort.sessions):
+            made_up = cohort.sessions[session.makes_up - 1]
+            if made_up.makes_up is None:  # not a chain of make-ups (validate reports one)
+                return theme_of(session.makes_up)
+        return themes[number - 1] if number <= len(themes) else None
+
     out = []
-    for number, session in enumerate(cohort.sessions, start=1):
+    for number in meeting_order(cohort):
+        session = cohort.sessions[number - 1]
         start: time = session.start or (course.start if course else time(9, 30))
         end: time = session.end or (course.end if course else time(12, 30))
-        theme = session.theme or (themes[number - 1] if number <= len(themes) else None)
         out.append(
             SessionTimes(
                 number=number,
                 session=session,
-                theme=theme,
+                theme=theme_of(number),
                 start=datetime.combine(session.date, start, tzinfo=zone),
                 end=datetime.combine(session.date, end, tzinfo=zone),
             )
         )
     return out
+
+
+def meeting_order(cohort: Cohort) -> list[int]:
+    """Session numbers in the order the sessions meet.
+
+    The planned sessions keep the order of the list (validate checks that their dates
+    increase); a make-up session, appended at the end of the list, takes its place after
+    the last session that meets on or before its day. Everything that speaks of the
+    "previous" or "next" session goes by this order, not by the numbers.
+    """
+    order = [n for n, s in enumerate(cohort.sessions, start=1) if s.makes_up is None]
+    for number, session in enumerate(cohort.sessions, start=1):
+        if session.makes_up is None:
+            continue
+        at = len(order)
+        while at and cohort.sessions[order[at - 1] - 1].date > session.date:
+            at -= 1
+        order.insert(at, number)
+    return order
+
+
+def planned_count(cohort: Cohort) -> int:
+    """How many sessions the cohort has, make-ups aside: the N in "session 4 of N"."""
+    return sum(1 for s in cohort.sessions if s.makes_up is None)
+
+
+def by_number(times: list[SessionTimes], number: int) -> SessionTimes:
+    """The session numbered `number` among `times` (which are in meeting order)."""
+    return next(t for t in times if t.number == number)
 
 
 def next_session(times: list[SessionTimes], today: date) -> SessionTimes | None:

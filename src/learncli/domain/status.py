@@ -23,6 +23,8 @@ class NextSession:
     end: str
     theme: str | None
     days: int
+    #: The cancelled session this one makes up, if it is a make-up.
+    makes_up: int | None = None
 
 
 @dataclass
@@ -109,6 +111,7 @@ def _next(upcoming: SessionTimes | None, today: date) -> NextSession | None:
         end=upcoming.end.strftime("%H:%M"),
         theme=upcoming.theme,
         days=(upcoming.date - today).days,
+        makes_up=upcoming.session.makes_up,
     )
 
 

@@ -46,6 +46,8 @@ class Session(StrictModel):
     theme: Line | None = None
     note: Text | None = None
     cancelled: bool = False
+    #: The number of the cancelled session this one replaces (a make-up session).
+    makes_up: int | None = Field(None, ge=1)
 
 
 class Participant(StrictModel):
@@ -175,4 +177,5 @@ class Cohort(StrictModel):
 
     @property
     def last_date(self) -> date:
-        return self.sessions[-1].date
+        # A make-up listed last may meet before the session listed before it.
+        return max(s.date for s in self.sessions)

@@ -35,7 +35,7 @@ def brief_view(out: Console, brief: SessionBrief) -> None:
         out.print()
         out.print(Text(title, style="bold underline"))
 
-    heading = Text(f"{brief.title}: session {brief.number} of {brief.of}", style="bold")
+    heading = Text(f"{brief.title}: {brief.label}", style="bold")
     if brief.cancelled:
         heading.append("  CANCELLED", style="bold red")
     out.print(heading)
@@ -142,6 +142,7 @@ def brief_json(brief: SessionBrief) -> dict[str, Any]:
         "course": brief.course,
         "session": brief.number,
         "of": brief.of,
+        "makes_up": brief.makes_up,
         "date": brief.date,
         "start": f"{brief.start:%H:%M}",
         "end": f"{brief.end:%H:%M}",

@@ -76,7 +76,7 @@ def _rows(status: CohortStatus) -> list[tuple[str, str]]:
         rows.append(
             (
                 "next",
-                f"session {nxt.number} of {status.sessions}: {fmt_day(nxt.date)}, {nxt.start}–{nxt.end}{theme} ({days_phrase(nxt.days)})",
+                f"session {nxt.number} {f'(making up session {nxt.makes_up})' if nxt.makes_up else f'of {status.sessions}'}: {fmt_day(nxt.date)}, {nxt.start}–{nxt.end}{theme} ({days_phrase(nxt.days)})",
             )
         )
     else:

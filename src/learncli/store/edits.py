@@ -123,6 +123,13 @@ def reschedule_session(doc: CommentedMap, number: int, day: date, start: time | 
     set_values(item, values)
 
 
+def add_session(doc: CommentedMap, values: dict[str, Any]) -> int:
+    """Append a session to `sessions:` (keys whose value is None are left out); its number."""
+    sessions = _list(doc, "sessions")
+    append(sessions, values)
+    return len(sessions)
+
+
 def reinstate_session(doc: CommentedMap, number: int) -> None:
     """A cancelled session runs after all: `cancelled` and the cancellation's note go."""
     set_values(session_item(doc, number), {"cancelled": None, "note": None})
