@@ -12,6 +12,9 @@ import json
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
+
+from tests.layout import boxes_with_class, margins, render
 
 AFTER = ("--today", "2026-12-03")  # the day after session 6 (Wed 2 Dec 2026)
 ADA, BEN, CLEO = (f"person00{i}@trio.example.org" for i in (1, 2, 3))
@@ -127,6 +130,34 @@ def test_certificates_as_pdf_and_dry_run(learn, trio, tmp_path):
     assert learn(*AFTER, "completion", "certificates", "trio", "--format", "pdf", "-o", target).exit_code == 0
     [pdf] = target.iterdir()
     assert pdf.name == f"{ADA}.pdf" and pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_each_certificate_is_one_landscape_a4_page_with_its_frame_in_the_middle(learn, trio, data_dir, tmp_path):
+    cohort = data_dir / "cohorts" / "trio.yaml"
+    cohort.write_text(cohort.read_text().replace(
+        f"    email: {CLEO}\n", f"    email: {CLEO}\n    organisation: Northshire County Council Children's Services Directorate\n"))
+    for fmt in ("pdf", "html"):
+        result = learn(*AFTER, "completion", "certificates", "trio", "--made-up", "--format", fmt, "-o", tmp_path / fmt)
+        assert result.exit_code == 0, result.output
+    pdfs = sorted((tmp_path / "pdf").iterdir())
+    assert [p.name for p in pdfs] == [f"{ADA}.pdf", f"{CLEO}.pdf"]
+    for path in pdfs:
+        pages = PdfReader(path).pages
+        assert len(pages) == 1
+        assert (round(float(pages[0].mediabox.width)), round(float(pages[0].mediabox.height))) == (842, 595)
+
+    for path in sorted((tmp_path / "html").iterdir()):
+        document = render(path.read_text(encoding="utf-8"), data_dir)
+        [page] = document.pages
+        [frame] = boxes_with_class(page, "frame")
+        around = margins(page, frame)
+        assert around.left > 20  # inside the sheet, clear of the printer's edge
+        for side in (around.right, around.top, around.bottom):
+            assert abs(side - around.left) < 1, around
+        # and what it frames sits halfway down it
+        [inside] = boxes_with_class(page, "inside")
+        content = margins(page, inside)
+        assert abs(content.top - content.bottom) < 1, content
 
 
 def test_a_certificate_template_in_the_data_folder_replaces_the_default(learn, trio, data_dir):

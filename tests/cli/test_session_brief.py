@@ -6,12 +6,15 @@ import json
 from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
+from io import BytesIO
 
 import yaml
+from pypdf import PdfReader
 
 from learncli.domain.brief import Unpaid, build_brief
 from learncli.render.templating import Templates
 from learncli.store.folder import DataFolder
+from tests.layout import boxes_with_class, lines, render, text
 
 TODAY = ("--today", "2026-11-30")
 
@@ -155,3 +158,108 @@ def test_the_brief_says_payments_are_unknown_when_the_ledger_is_broken(learn, da
     assert result.exit_code == 0
     assert json.loads(result.stdout)["unpaid"] is None
     assert "ledger has errors" in result.stderr
+
+
+# A full cohort, as long as the brief gets: sixteen people (the course's capacity) with
+# long names, organisations and roles, session 4 of 6, and every section of the brief
+# filled: missed session 3 with reasons, a long commitment from nearly everyone (some
+# already reviewed, with a note), commitments still open from earlier, unpaid invoices,
+# someone withdrawn, notes on the cohort and on people.
+FULL_TODAY = ("--today", "2026-11-02")
+ORGANISATIONS = (
+    "Northshire County Council Children's Services Directorate",
+    "Eastbridge City Council",
+    "Lowmoor and District NHS Foundation Trust",
+    "Riverside Community Trust for Learning and Wellbeing",
+    "Greenfields Voluntary Action",
+    "Westvale District Council Adult Social Care",
+    "Vale Housing Association",
+)
+ROLES = (
+    "Head of Workforce Development and Learning",
+    "Policy and Strategy Officer",
+    "Learning and Development Business Partner",
+    "Team Manager, Children in Care",
+    "Organisation development consultant",
+)
+FIRST = ("Anne-Marie", "Oluwaseun", "Siobhán", "Maximilian", "Bartholomew", "Krystyna", "Jean-Baptiste", "Precious")
+LAST = ("Fitzgerald-Montgomery", "Adeyemi-Whitehouse", "Ní Dhomhnaill", "Vandenberghe", "Wojciechowska", "Richardson")
+COMMITMENTS = (
+    "Hold a fortnightly learning review with the locality team leads, using the questions from session 3, "
+    "and write up what we change as a result so the service board can see it",
+    "Ask two frontline practitioners what gets in the way of them trying something new, then take one of "
+    "those obstacles to the directorate management team with a proposal to remove it",
+    "Redesign the induction for new social workers around a learning cycle: plan, try, reflect and share, "
+    "and pilot it with the three people starting in November",
+)
+REVIEWS = {3: ("done", None), 7: ("partly", "Started with the managers; the practitioners' sessions move to January"), 11: ("not-done", None)}
+
+
+def full_cohort(learn, data_dir) -> str:
+    """Writes cohorts/full.yaml as above, invoices it, and records who paid: its id."""
+    people = [
+        {
+            "name": f"{FIRST[i % len(FIRST)]} {LAST[i % len(LAST)]}",
+            "email": f"person{i:02d}@full.example.org",
+            "organisation": ORGANISATIONS[i % len(ORGANISATIONS)],
+            "role": ROLES[i % len(ROLES)],
+        }
+        for i in range(1, 17)
+    ]
+    people[2]["notes"] = "Joins from a shared office: may need to move rooms at the break."
+    people[9]["notes"] = "Asked for the slides in advance (screen reader); sent on Friday."
+    people.append({"name": "Wilhelmina Ashworth-Pemberton", "email": "left@full.example.org", "organisation": ORGANISATIONS[0],
+                   "status": "withdrawn", "withdrawn": date(2026, 10, 1)})
+    emails = [p["email"] for p in people[:16]]
+    attendance: dict[int, dict] = {n: dict.fromkeys(emails, "present") for n in (1, 2, 3)}
+    attendance[3][emails[4]] = {"status": "absent", "note": "Called into a safeguarding strategy meeting at short notice"}
+    attendance[3][emails[8]] = {"status": "excused", "note": "Annual leave, booked before the course dates were set"}
+    attendance[3][emails[12]] = "absent"
+    commitments = [
+        {"email": e, "session": 3, "text": COMMITMENTS[i % len(COMMITMENTS)], "factor": ("capability", "motivation", "opportunity")[i % 3],
+         **({"status": REVIEWS[i][0]} if i in REVIEWS else {}), **({"note": REVIEWS[i][1]} if i in REVIEWS and REVIEWS[i][1] else {})}
+        for i, e in enumerate(emails)
+        if i != 5
+    ]
+    commitments += [{"email": emails[i], "session": 2, "text": COMMITMENTS[(i + 1) % len(COMMITMENTS)]} for i in (1, 6)]
+    cohort = {
+        "course": "leading-with-learning",
+        "title": "Leading with Learning — Autumn 2026, Northshire and Eastbridge partnership cohort",
+        "notes": "Breakout rooms in threes today: mix the councils with the health and voluntary sector people. "
+        "Gabriel opens, Roger runs the second half; leave ten minutes at the end for the commitments.",
+        "sessions": [{"date": date.fromisoformat(d)} for d in ("2026-09-23", "2026-10-07", "2026-10-21", "2026-11-04", "2026-11-18", "2026-12-02")],
+        "zoom": {"url": "https://us02web.zoom.us/j/87654321098?pwd=ExAmPlE2", "meeting_id": "876 5432 1098", "passcode": "LwL; autumn"},
+        "participants": people,
+        "attendance": attendance,
+        "commitments": commitments,
+    }
+    (data_dir / "cohorts" / "full.yaml").write_text(yaml.safe_dump(cohort, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert learn("--today", "2026-08-01", "invoice", "run", "full").exit_code == 0
+    issued = json.loads(learn("invoice", "list", "--cohort", "full", "--json").stdout)
+    for invoice in (issued["invoices"] if isinstance(issued, dict) else issued)[3:]:
+        paid = learn("payment", "record", invoice["number"], "--amount", "575.00", "--date", "2026-09-01", "--method", "bank")
+        assert paid.exit_code == 0, paid.output
+    return "full"
+
+
+def test_a_full_cohort_brief_prints_on_one_a4_page_with_each_review_on_one_line(learn, data_dir):
+    cohort = full_cohort(learn, data_dir)
+    result = learn(*FULL_TODAY, "session", "brief", cohort, "4", "--format", "html")
+    assert result.exit_code == 0, result.output
+    html = (data_dir / "out" / "briefs" / f"{cohort}-session-4.html").read_text(encoding="utf-8")
+    for section in ("Registered (16)", "Withdrawn:", "Missed session 3", "Commitments from after session 3",
+                    "No commitment recorded", "Still open from earlier gaps", "LWL-2026-0012", "Notes", "sent on Friday"):
+        assert section in html  # every part of the brief is there to take its room
+
+    document = render(html, data_dir)
+    pdf = PdfReader(BytesIO(document.write_pdf()))
+    assert len(pdf.pages) == 1
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 portrait, in points
+
+    [page] = document.pages
+    reviews = [cell for cell in boxes_with_class(page, "review") if cell.element.tag == "td"]
+    assert [lines(cell) for cell in reviews] == [1] * 15
+    assert sorted(text(cell) for cell in reviews) == sorted(["to ask about"] * 12 + ["done", "partly", "not-done"])
+    # The review's note goes with the commitment, where it can wrap.
+    assert "Started with the managers" in pdf.pages[0].extract_text()
