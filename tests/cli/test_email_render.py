@@ -304,6 +304,8 @@ def test_emails_without_the_zoom_details_pass_the_gate_and_never_show_them(learn
     reminders = rendered(data_dir / "out" / "emails" / "2026-autumn" / "payment-reminder")
     for each in (message, *reminders.values()):
         assert "zoom.us" not in text_of(each) and "zoom.us" not in html_of(each) and "876 5432 1098" not in text_of(each)
+    # Written after the start, it speaks of the first session in the past.
+    assert "before the first session, which was on Wednesday 23 September 2026." in text_of(reminders["sian.evans@example.org"])
 
 
 # --- reminders -------------------------------------------------------------------------
