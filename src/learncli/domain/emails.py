@@ -193,13 +193,13 @@ def _joining(plan: EmailPlan, base: _Base, people: list[Participant]) -> None:
             "a joining email would have nothing left to invite anyone to",
             hint="check the cohort (and --today)",
         )
-    held = sum(1 for t in running if t.date < base.today)
+    taken_place = sum(1 for t in running if t.date < base.today)
     for person in people:
         context = base.context(person)
         context["upcoming"] = [base.session_values(t) for t in upcoming]
         context["next_session"] = base.session_values(ahead[0])
-        context["joined_late"] = held > 0
-        context["sessions_held"] = held
+        context["joined_late"] = taken_place > 0
+        context["sessions_held"] = taken_place
         if base.admit(plan, person, context):
             plan.drafts.append(Draft("joining", base.cohort.id, None, person, context, invitation=tuple(t.number for t in ahead)))
 
