@@ -104,6 +104,17 @@ def test_alias_option_adds_the_name_to_the_file_and_marks_the_person(learn, data
     assert "nothing to change" in learn(*TODAY, "attend", "import", "2026-autumn", "6", report).stdout
 
 
+def test_a_display_name_is_recognised_in_the_report(learn, data_dir, zoom):
+    path = cohort_file(data_dir)
+    text = path.read_text(encoding="utf-8")
+    assert text.count("  - name: Fatima Al-Sayed\n") == 1
+    path.write_text(text.replace("  - name: Fatima Al-Sayed\n", "  - name: Fatima Al-Sayed\n    display_name: Tima Al-Sayed\n"), encoding="utf-8")
+    joins = [row if row[0] != "Galaxy S21" else ("Tima Al-Sayed", "", *row[2:]) for row in JOINS]
+    result, _ = import_report(learn, data_dir, zoom, joins=joins)
+    assert result.exit_code == 0, result.output
+    assert marks(data_dir, 6)["fatima.alsayed@example.org"] == {"status": "present", "minutes": 178}
+
+
 def test_a_mark_set_by_hand_is_kept_unless_replace(learn, data_dir, zoom):
     assert learn(*TODAY, "attend", "mark", "2026-autumn", "6", "chidi.okafor@example.org", "--status", "excused", "--note", "train cancelled").exit_code == 0
     result, report = import_report(learn, data_dir, zoom)

@@ -110,6 +110,23 @@ def test_certificates_for_those_who_completed(learn, trio, data_dir):
     assert "1 participant(s) did not complete" in result.stderr
 
 
+def test_a_certificate_names_the_person_as_a_sentence_would(learn, trio, data_dir):
+    path = data_dir / "cohorts" / "trio.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('name: "Ada Lovelace"', 'name: "Lovelace, Ada"')
+    text = text.replace('name: "Cleo Ó Súilleabháin"', 'name: "Ó Súilleabháin, Cleo"\n    display_name: Cleo O\'Sullivan')
+    path.write_text(text, encoding="utf-8")
+    assert learn(*AFTER, "completion", "certificates", "trio", "--made-up").exit_code == 0
+    folder = data_dir / "out" / "certificates" / "trio"
+    ada = (folder / f"{ADA}.html").read_text(encoding="utf-8")
+    assert '<h1 class="name">Ada Lovelace</h1>' in ada and "Lovelace, Ada" not in ada
+    cleo = (folder / f"{CLEO}.html").read_text(encoding="utf-8")
+    assert '<h1 class="name">Cleo O&#39;Sullivan</h1>' in cleo and "Súilleabháin" not in cleo
+    # The report, a table, keeps the name as written.
+    lines = {line["email"]: line["name"] for line in report(learn, *AFTER)["lines"]}
+    assert lines[ADA] == "Lovelace, Ada"
+
+
 def test_a_certificate_escapes_the_name_and_refuses_who_did_not_complete(learn, trio, data_dir):
     refused = learn(*AFTER, "completion", "certificates", "trio", "--participant", BEN)
     assert refused.exit_code == 1 and "has not completed" in refused.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -67,7 +68,7 @@ def invoiced(learn):
 
 
 def test_every_joining_email_parses_with_the_right_headers_parts_and_invitations(learn, data_dir, check_ics):
-    result = learn("email", "render", "joining", "2026-autumn", "--include-unpaid")
+    result = learn("--today", "2026-09-16", "email", "render", "joining", "2026-autumn", "--include-unpaid")
     assert result.exit_code == 0, result.output
     folder = data_dir / "out" / "emails" / "2026-autumn" / "joining"
     messages = rendered(folder)
@@ -125,8 +126,8 @@ def test_message_ids_are_the_same_on_every_render_and_differ_between_people_and_
     first = ids("joining", "2026-autumn", "--include-unpaid")
     assert ids("joining", "2026-autumn", "--include-unpaid") == first
     assert len(set(first.values())) == 9
-    reminder_5 = ids("reminder", "2026-autumn", "--session", "5")
-    reminder_6 = ids("reminder", "2026-autumn", "--session", "6")
+    reminder_5 = ids("reminder", "2026-autumn", "--session", "5", "--include-unpaid")
+    reminder_6 = ids("reminder", "2026-autumn", "--session", "6", "--include-unpaid")
     assert not set(reminder_5.values()) & set(reminder_6.values()) and not set(reminder_5.values()) & set(first.values())
     # The files hold the same ids.
     files = rendered(data_dir / "out" / "emails" / "2026-autumn" / "joining")
@@ -152,14 +153,14 @@ def test_the_payment_gate_holds_joining_emails_for_people_who_have_not_paid(lear
 
 
 def test_joining_before_invoicing_says_the_invoice_will_follow(learn, data_dir):
-    assert learn("email", "render", "joining", "2026-autumn", "--include-unpaid").exit_code == 0
+    assert learn("--today", "2026-09-16", "email", "render", "joining", "2026-autumn", "--include-unpaid").exit_code == 0
     message = rendered(data_dir / "out" / "emails" / "2026-autumn" / "joining")["chidi.okafor@example.org"]
     assert "Your invoice will follow separately." in text_of(message)
 
 
 def test_a_cancelled_session_is_marked_in_the_table_and_gets_no_invitation(learn, data_dir, check_ics):
     assert learn("cohort", "cancel-session", "2026-autumn", "3").exit_code == 0
-    assert learn("email", "render", "joining", "2026-autumn", "--include-unpaid", "--participant", "sian.evans@example.org").exit_code == 0
+    assert learn("--today", "2026-09-16", "email", "render", "joining", "2026-autumn", "--include-unpaid", "--participant", "sian.evans@example.org").exit_code == 0
     message = rendered(data_dir / "out" / "emails" / "2026-autumn" / "joining")["sian.evans@example.org"]
     assert "  3  Wed 21 Oct 2026  09:30-12:30  cancelled" in text_of(message)
     calendars = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
@@ -179,11 +180,139 @@ def test_no_zoom_link_yet_refuses_the_joining_and_reminder_emails(learn, data_di
     assert not (data_dir / "out" / "emails").exists()
 
 
+def test_a_display_name_overrides_how_the_email_speaks_to_someone(learn, data_dir):
+    path = data_dir / "cohorts" / "2026-autumn.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("  - name: O'Neil, Ann\n") == 1
+    path.write_text(text.replace("  - name: O'Neil, Ann\n", "  - name: O'Neil, Ann\n    display_name: Annie O'Neil-Byrne  # what she goes by\n"), encoding="utf-8")
+    assert learn("validate").exit_code == 0
+    args = ("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "--include-unpaid", "--participant", "ann.oneil@example.org")
+    assert learn(*args).exit_code == 0
+    message = rendered(data_dir / "out" / "emails" / "2026-autumn" / "reminder-session-5")["ann.oneil@example.org"]
+    assert "Dear Annie," in text_of(message) and "Dear Annie," in html_of(message)
+    assert message["To"].addresses[0].display_name == "O'Neil, Ann"  # headers keep the name as written
+
+
+# --- late joiners ---------------------------------------------------------------------
+
+
+def _days_named(day: date) -> tuple[str, str]:
+    """The two ways an email writes a date: `Wed 4 Nov 2026`, `Wednesday 4 November 2026`."""
+    return f"{day:%a} {day.day} {day:%b %Y}", f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def test_a_late_joiner_is_welcomed_to_the_next_session_and_invited_to_what_is_left(learn, data_dir, tmp_path, check_ics):
+    today = date(2026, 11, 10)
+    dates = [s["date"] for s in yaml.safe_load((data_dir / "cohorts" / "2026-autumn.yaml").read_text())["sessions"]]
+    past, left = [d for d in dates if d < today], [d for d in dates if d >= today]
+    assert (len(past), len(left)) == (4, 2)  # sessions 1-4 are over; 5 and 6 to come
+    added = learn("--today", str(today), "participant", "add", "2026-autumn", "--name", "Nakamura, Kenji", "--email", "kenji.nakamura@example.org")
+    assert added.exit_code == 0, added.output
+    out = tmp_path / "mail"
+    result = learn(
+        "--today", str(today), "email", "render", "joining", "2026-autumn",
+        "--participant", "kenji.nakamura@example.org", "--include-unpaid", "-o", str(out),
+    )
+    assert result.exit_code == 0, result.output
+    message = read(out / "kenji.nakamura@example.org.eml")
+    text, html = text_of(message), html_of(message)
+    short, long = _days_named(left[0])
+    assert "Dear Kenji," in text and "Dear Kenji," in html
+    for body in (text, html):
+        assert f"looking forward to meeting you at session 5" in body and f"on {long}" in body
+        assert "4 of its 6 sessions have taken place" in body
+        assert "Nakamura, Kenji" not in body  # addressed as a sentence names him
+        for day in past:  # no past session is spoken of, least of all as still to come
+            for written in _days_named(day):
+                assert written not in body
+    assert f"  5  {short:<16} 09:30-12:30  Connecting learning cycles" in text
+    assert f"  6  {_days_named(left[1])[0]:<16} 09:30-12:30  Making learning a habit" in text
+    assert not any(line.startswith(f"  {n}  ") for n in range(1, 5) for line in text.splitlines())
+
+    calendars = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    names = [p.get_filename() for p in calendars]
+    assert names == ["leading-with-learning-session-5.ics", "leading-with-learning-session-6.ics", "leading-with-learning-all-sessions.ics"]
+    invited = []
+    for part in calendars:
+        strict, _ = check_ics(part.get_payload(decode=True))
+        invited.append(sorted(e.dtstart.date() for e in strict.events))
+    assert invited == [[left[0]], [left[1]], left]
+
+
+def test_a_joining_email_before_the_start_is_unchanged_by_the_late_rule(learn, data_dir):
+    assert learn("--today", "2026-09-23", "email", "render", "joining", "2026-autumn", "--include-unpaid", "--participant", "zoe.hartmann@example.org").exit_code == 0
+    text = text_of(rendered(data_dir / "out" / "emails" / "2026-autumn" / "joining")["zoe.hartmann@example.org"])
+    # On the day of session 1 it is still to come.
+    assert "We are looking forward to meeting you on Wednesday 23 September 2026." in text
+    assert "taken place" not in text and "  1  Wed 23 Sep 2026" in text
+
+
+def test_no_joining_email_once_every_session_has_taken_place(learn, data_dir):
+    result = learn("--today", "2026-12-03", "email", "render", "joining", "2026-autumn", "--include-unpaid")
+    assert result.exit_code == 1
+    assert "every session of 2026-autumn has taken place" in result.stderr
+    assert not (data_dir / "out" / "emails").exists()
+
+
+# --- the payment gate on every email with the Zoom details ---------------------------------
+
+
+def test_reminders_are_held_for_people_who_have_not_paid(learn, data_dir, invoiced):
+    # Kenji registers after the invoice run: not invoiced yet.
+    assert learn("--today", "2026-10-01", "participant", "add", "2026-autumn", "--name", "Kenji Nakamura", "--email", "kenji.nakamura@example.org").exit_code == 0
+    folder = data_dir / "out" / "emails" / "2026-autumn" / "reminder-session-5"
+    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5")
+    assert result.exit_code == 0, result.output
+    assert sorted(rendered(folder)) == ["ann.oneil@example.org", "zoe.hartmann@example.org"]
+    assert "HELD: Siân Evans <sian.evans@example.org>: unpaid: LWL-2026-0013 £375.00 due Wed 9 Sep 2026, 62 days overdue" in result.stderr
+    assert "HELD: Kenji Nakamura <kenji.nakamura@example.org>: not invoiced yet" in result.stderr
+    assert "--include-unpaid" in result.stderr
+    assert "still open" not in text_of(rendered(folder)["ann.oneil@example.org"])
+
+    everyone = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "--include-unpaid")
+    assert everyone.exit_code == 0, everyone.output
+    messages = rendered(folder)
+    assert len(messages) == 10 and "HELD" not in everyone.stderr
+    sian = messages["sian.evans@example.org"]
+    assert "Invoice LWL-2026-0013 for £375.00 is still open (due Wednesday 9 September 2026)" in text_of(sian)
+    assert "Invoice LWL-2026-0013 for £375.00 is still open" in html_of(sian)
+    assert "Your invoice will follow separately." in text_of(messages["kenji.nakamura@example.org"])
+
+
+def test_follow_ups_with_the_zoom_details_are_held_for_people_who_have_not_paid(learn, data_dir, invoiced):
+    args = ("--today", "2026-11-19", "email", "render", "follow-up", "2026-autumn", "--session", "5", "--json")
+    held = json.loads(learn(*args).stdout)
+    # Ann (paid) was excused and Chidi absent: skipped for that, not held. Zoë paid.
+    assert [m["email"] for m in held["messages"]] == ["zoe.hartmann@example.org"]
+    assert {h["email"] for h in held["held"]} == set(AUTUMN) - {"ann.oneil@example.org", "zoe.hartmann@example.org", "chidi.okafor@example.org", "fatima.alsayed@example.org"}
+    assert next(h for h in held["held"] if h["email"] == "sian.evans@example.org")["reason"].startswith("held, unpaid: LWL-2026-0013 £375.00")
+    result = learn(*args[:-1])
+    assert 'HELD: Margaret "Peggy" Lowe <peggy.lowe@example.org>: unpaid: LWL-2026-0017' in result.stderr
+    everyone = json.loads(learn(*args, "--include-unpaid").stdout)
+    assert len(everyone["messages"]) == 6 and everyone["held"] == []
+
+
+def test_emails_without_the_zoom_details_pass_the_gate_and_never_show_them(learn, data_dir, invoiced):
+    # After the last session a follow-up has no meeting to point to: no Zoom, no gate.
+    path = data_dir / "cohorts" / "2026-autumn.yaml"
+    path.write_text(path.read_text() + "  - email: sian.evans@example.org\n    session: 6\n    text: Keep a learning journal for a month\n", encoding="utf-8")
+    result = learn("--today", "2026-12-03", "email", "render", "follow-up", "2026-autumn", "--session", "6")
+    assert result.exit_code == 0, result.output
+    [message] = rendered(data_dir / "out" / "emails" / "2026-autumn" / "follow-up-session-6").values()
+    # A payment reminder goes to exactly the people the gate holds: never with the Zoom link.
+    assert learn("--today", "2026-11-10", "email", "render", "payment-reminder", "2026-autumn").exit_code == 0
+    reminders = rendered(data_dir / "out" / "emails" / "2026-autumn" / "payment-reminder")
+    for each in (message, *reminders.values()):
+        assert "zoom.us" not in text_of(each) and "zoom.us" not in html_of(each) and "876 5432 1098" not in text_of(each)
+    # Written after the start, it speaks of the first session in the past.
+    assert "before the first session, which was on Wednesday 23 September 2026." in text_of(reminders["sian.evans@example.org"])
+
+
 # --- reminders -------------------------------------------------------------------------
 
 
 def test_reminder_shows_the_session_and_the_action_from_the_session_before(learn, data_dir):
-    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5")
+    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "--include-unpaid")
     assert result.exit_code == 0, result.output
     messages = rendered(data_dir / "out" / "emails" / "2026-autumn" / "reminder-session-5")
     assert len(messages) == 9
@@ -198,7 +327,7 @@ def test_reminder_shows_the_session_and_the_action_from_the_session_before(learn
 
 
 def test_reminder_for_session_one_has_no_previous_action(learn, data_dir):
-    result = learn("--today", "2026-09-20", "email", "render", "reminder", "2026-autumn", "--session", "1", "--participant", "ann.oneil@example.org")
+    result = learn("--today", "2026-09-20", "email", "render", "reminder", "2026-autumn", "--session", "1", "--include-unpaid", "--participant", "ann.oneil@example.org")
     assert result.exit_code == 0, result.output
     text = text_of(rendered(data_dir / "out" / "emails" / "2026-autumn" / "reminder-session-1")["ann.oneil@example.org"])
     assert "action" not in text and "since session" not in text
@@ -227,7 +356,7 @@ def test_refusals_are_clear_and_write_nothing(learn, data_dir, args, code, says)
 
 def test_a_cancelled_session_gets_no_reminder(learn, data_dir):
     assert learn("cohort", "cancel-session", "2026-autumn", "6").exit_code == 0
-    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "6")
+    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "6", "--include-unpaid")
     assert result.exit_code == 1 and "is cancelled" in result.stderr
 
 
@@ -278,7 +407,7 @@ def test_payment_reminders_before_any_invoice_say_so(learn, data_dir):
 
 
 def test_follow_up_thanks_shows_the_commitment_and_the_next_session(learn, data_dir):
-    result = learn("--today", "2026-11-19", "email", "render", "follow-up", "2026-autumn", "--session", "5")
+    result = learn("--today", "2026-11-19", "email", "render", "follow-up", "2026-autumn", "--session", "5", "--include-unpaid")
     assert result.exit_code == 0, result.output
     messages = rendered(data_dir / "out" / "emails" / "2026-autumn" / "follow-up-session-5")
     # Ann was excused, Chidi absent, Fatima made no commitment: each skipped with the reason.
@@ -317,7 +446,7 @@ def test_a_data_folder_template_overrides_subject_and_text(learn, data_dir):
     (data_dir / "templates" / "email-reminder.txt").write_text(
         "{# ours #}\nSubject: Session {{ session.number }} is nearly here, {{ participant.first_name }}\n\nSee you soon.\n", encoding="utf-8"
     )
-    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "--participant", "zoe.hartmann@example.org")
+    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "--include-unpaid", "--participant", "zoe.hartmann@example.org")
     assert result.exit_code == 0, result.output
     message = rendered(data_dir / "out" / "emails" / "2026-autumn" / "reminder-session-5")["zoe.hartmann@example.org"]
     assert str(message["Subject"]) == "Session 5 is nearly here, Zoë"
@@ -328,7 +457,7 @@ def test_a_data_folder_template_overrides_subject_and_text(learn, data_dir):
 def test_a_template_without_a_subject_line_is_an_error_with_its_position(learn, data_dir):
     (data_dir / "templates").mkdir()
     (data_dir / "templates" / "email-reminder.txt").write_text("Hello {{ participant.first_name }}\n", encoding="utf-8")
-    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5")
+    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "--include-unpaid")
     assert result.exit_code == 1
     assert "templates/email-reminder.txt:1:1: T001" in result.stderr and "Subject:" in result.stderr
 
@@ -336,7 +465,7 @@ def test_a_template_without_a_subject_line_is_an_error_with_its_position(learn, 
 def test_a_template_that_reaches_for_python_internals_is_stopped(learn, data_dir):
     (data_dir / "templates").mkdir()
     (data_dir / "templates" / "email-reminder.html").write_text("{{ participant.__class__.__mro__ }}", encoding="utf-8")
-    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5")
+    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "--include-unpaid")
     assert result.exit_code == 1
     assert "T001" in result.stderr
 
@@ -344,7 +473,7 @@ def test_a_template_that_reaches_for_python_internals_is_stopped(learn, data_dir
 def test_html_escapes_names(learn, data_dir):
     path = data_dir / "cohorts" / "2026-autumn.yaml"
     path.write_text(path.read_text().replace("name: Priya Raman", "name: \"Priya <script>alert(1)</script> Raman\""), encoding="utf-8")
-    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "--participant", "priya.raman@example.org")
+    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "--include-unpaid", "--participant", "priya.raman@example.org")
     assert result.exit_code == 0, result.output
     message = rendered(data_dir / "out" / "emails" / "2026-autumn" / "reminder-session-5")["priya.raman@example.org"]
     assert message["To"].addresses[0].display_name == "Priya <script>alert(1)</script> Raman"
@@ -352,18 +481,18 @@ def test_html_escapes_names(learn, data_dir):
 
 
 def test_output_folder_and_dry_run(learn, data_dir, tmp_path):
-    dry = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "-o", str(tmp_path / "mail"), "--dry-run")
+    dry = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "--include-unpaid", "-o", str(tmp_path / "mail"), "--dry-run")
     assert dry.exit_code == 0
     assert "would write 9 reminder email(s)" in dry.stdout and "dry run: nothing was written" in dry.stdout
     assert not (tmp_path / "mail").exists()
-    real = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "-o", str(tmp_path / "mail"))
+    real = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "--include-unpaid", "-o", str(tmp_path / "mail"))
     assert real.exit_code == 0
     assert len(list((tmp_path / "mail").glob("*.eml"))) == 9
 
 
 @pytest.mark.parametrize("target", ["cohorts", "cohorts/x", "invoices", "email-log", "."])
 def test_output_among_the_data_files_is_refused(learn, data_dir, target):
-    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "-o", str(data_dir / target))
+    result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "--include-unpaid", "-o", str(data_dir / target))
     assert result.exit_code == 1
     assert "data" in result.stderr
     assert sorted(p.name for p in (data_dir / "cohorts").iterdir()) == ["2026-autumn.yaml", "2026-spring.yaml"]
@@ -371,7 +500,7 @@ def test_output_among_the_data_files_is_refused(learn, data_dir, target):
 
 def test_learn_from_sets_the_sender(learn, data_dir, monkeypatch):
     monkeypatch.setenv("LEARN_FROM", "Gabriel Eichsteller <gabriel@example.org>")
-    assert learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5").exit_code == 0
+    assert learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5", "--include-unpaid").exit_code == 0
     message = rendered(data_dir / "out" / "emails" / "2026-autumn" / "reminder-session-5")["ann.oneil@example.org"]
     [sender] = message["From"].addresses
     assert (sender.display_name, sender.addr_spec) == ("Gabriel Eichsteller", "gabriel@example.org")
@@ -380,7 +509,7 @@ def test_learn_from_sets_the_sender(learn, data_dir, monkeypatch):
 
 
 def test_json_shape(learn, data_dir):
-    result = learn("--today", "2026-11-19", "email", "render", "follow-up", "2026-autumn", "--session", "5", "--json")
+    result = learn("--today", "2026-11-19", "email", "render", "follow-up", "2026-autumn", "--session", "5", "--include-unpaid", "--json")
     assert result.exit_code == 0
     shown = json.loads(result.stdout)
     assert set(shown) == {"kind", "cohort", "session", "dry_run", "directory", "messages", "held", "skipped", "withdrawn", "failed"}
@@ -391,7 +520,7 @@ def test_json_shape(learn, data_dir):
 
 
 def test_joining_render_updates_the_calendar_state_like_an_export(learn, data_dir):
-    assert learn("email", "render", "joining", "2026-autumn", "--include-unpaid").exit_code == 0
+    assert learn("--today", "2026-09-16", "email", "render", "joining", "2026-autumn", "--include-unpaid").exit_code == 0
     state_file = data_dir / "calendar-state" / "2026-autumn.yaml"
     state = yaml.safe_load(state_file.read_text())
     assert sorted(state["sessions"]) == [1, 2, 3, 4, 5, 6]
@@ -411,6 +540,9 @@ def _normalise(data: bytes) -> bytes:
 
 def test_golden_reminder(learn, data_dir):
     """Byte for byte, but for the Date: boundaries come from the Message-ID, not chance."""
+    # Ann has paid, so the payment gate lets her reminder through as it is.
+    assert learn("--today", "2026-08-01", "invoice", "run", "2026-autumn").exit_code == 0
+    assert learn("payment", "record", "LWL-2026-0012", "--amount", "575", "--date", "2026-09-01", "--method", "bank").exit_code == 0
     assert learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5").exit_code == 0
     data = (data_dir / "out" / "emails" / "2026-autumn" / "reminder-session-5" / "ann.oneil@example.org.eml").read_bytes()
     assert _normalise(data) == (GOLDEN / "2026-autumn-reminder-s5-ann.oneil@example.org.eml").read_bytes()

@@ -31,8 +31,10 @@ AUTUMN = [
     "priya.raman@example.org",
     "fatima.alsayed@example.org",
 ]
-JOINING = ("email", "send", "joining", "2026-autumn", "--include-unpaid")
-REMINDER = ("--today", "2026-11-10", "email", "send", "reminder", "2026-autumn", "--session", "5")
+# Nobody in the bundled autumn cohort is invoiced yet: without --include-unpaid the
+# payment gate would hold every joining email and every reminder.
+JOINING = ("--today", "2026-09-16", "email", "send", "joining", "2026-autumn", "--include-unpaid")
+REMINDER = ("--today", "2026-11-10", "email", "send", "reminder", "2026-autumn", "--session", "5", "--include-unpaid")
 
 
 @pytest.fixture
@@ -110,6 +112,23 @@ def test_reminder_for_one_participant_then_the_rest(learn, data_dir, server, use
     assert rest.exit_code == 0, rest.output
     assert delivered_to(server) == sorted(AUTUMN)
     assert "already sent, not sent again: 1" in rest.stdout
+
+
+def test_the_payment_gate_holds_reminders_until_include_unpaid(learn, data_dir, server, use):
+    use(server)
+    assert learn("--today", "2026-08-01", "invoice", "run", "2026-autumn").exit_code == 0
+    assert learn("payment", "record", "LWL-2026-0012", "--amount", "575", "--date", "2026-09-01", "--method", "bank").exit_code == 0
+    gated = REMINDER[:-1]  # without --include-unpaid
+    first = learn(*gated)
+    assert first.exit_code == 0, first.output
+    assert delivered_to(server) == ["ann.oneil@example.org"]  # the only one who has paid
+    assert "HELD: Siân Evans <sian.evans@example.org>: unpaid: LWL-2026-0013 £575.00" in first.stderr
+    assert [m["to"] for m in log_of(data_dir)] == ["ann.oneil@example.org"]
+    rest = learn(*REMINDER)
+    assert rest.exit_code == 0, rest.output
+    assert delivered_to(server) == sorted(AUTUMN)  # the other eight, and Ann not twice
+    invoice = next(r for r in server.handler.messages if r.rcpt_tos == ["sian.evans@example.org"]).message
+    assert "Invoice LWL-2026-0013 for £575.00 is still open" in invoice.get_body(("plain",)).get_content()
 
 
 def test_payment_reminder_goes_to_the_billing_contact_as_a_copy(learn, data_dir, server, use):
@@ -358,6 +377,12 @@ def _assert_clean(server) -> None:
 # --- settings, TLS, login, secrecy -----------------------------------------------------
 
 
+def _files(data_dir: Path) -> list[Path]:
+    """Every file and folder but learn's own cache (the payment gate reads the ledger,
+    which a dry run may cache, as the README allows)."""
+    return sorted(p.relative_to(data_dir) for p in data_dir.rglob("*") if ".learn-cache" not in p.parts)
+
+
 def test_dry_run_connects_to_nothing_and_writes_nothing(learn, data_dir, monkeypatch):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -367,14 +392,14 @@ def test_dry_run_connects_to_nothing_and_writes_nothing(learn, data_dir, monkeyp
         monkeypatch.setenv("LEARN_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("LEARN_SMTP_PORT", str(listener.getsockname()[1]))
         monkeypatch.setenv("LEARN_SMTP_STARTTLS", "no")
-        before = sorted(p.relative_to(data_dir) for p in data_dir.rglob("*"))
+        before = _files(data_dir)
         result = learn(*REMINDER, "--dry-run")
         assert result.exit_code == 0, result.output
         assert "would send 9 reminder email(s)" in result.stdout
         assert "nothing was sent" in result.stdout
         with pytest.raises(BlockingIOError):
             listener.accept()  # nobody knocked
-        assert sorted(p.relative_to(data_dir) for p in data_dir.rglob("*")) == before
+        assert _files(data_dir) == before
     finally:
         listener.close()
 

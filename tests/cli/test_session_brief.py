@@ -50,7 +50,8 @@ def test_brief_in_the_terminal(learn, data_dir):
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "session 6 of 6" in out and "Wednesday 2 December 2026, 09:30–12:30" in out and "in 2 days" in out
-    assert "Missed session 5" in out and "Chidi Okafor (absent)" in out and "O'Neil, Ann (excused)" in out
+    # Sentences name Ann as she is spoken of; the payments, like her invoice, as written.
+    assert "Missed session 5" in out and "Chidi Okafor (absent)" in out and "Ann O'Neil (excused)" in out
     assert "No commitment recorded: Fatima Al-Sayed" in out
     assert "O'Neil, Ann: not invoiced yet, £575.00 outstanding" in out
 
@@ -64,6 +65,28 @@ def test_brief_markdown_has_one_row_per_commitment(learn, data_dir):
     names = {"ann.oneil@example.org": "O'Neil, Ann", "peggy.lowe@example.org": 'Margaret "Peggy" Lowe'}
     for email, name in names.items():
         assert any(row.startswith(f"| {name} |") and texts[email] in row for row in rows)
+
+
+def test_the_briefs_sentences_name_people_as_spoken_and_its_tables_as_written(learn, data_dir):
+    path = data_dir / "cohorts" / "2026-autumn.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  - name: Chidi Okafor\n", "  - name: Okafor, Chidi\n    display_name: Dr Chidi Okafor\n")
+    text = text.replace("name: Tom Whitfield", "name: Whitfield, Tom")
+    path.write_text(text, encoding="utf-8")
+    md = learn(*TODAY, "session", "brief", "2026-autumn", "6", "--format", "md", "-o", "-")
+    assert md.exit_code == 0, md.output
+    lines = md.stdout.splitlines()
+    assert "- Ann O'Neil: excused" in lines and "- Dr Chidi Okafor: absent" in lines
+    assert "Withdrawn: Tom Whitfield." in lines
+    assert any(line.startswith("| O'Neil, Ann | ") for line in lines)  # the table of who is registered
+    assert any(line.startswith("| Okafor, Chidi | ") for line in lines)
+    assert "Ann O'Neil |" not in md.stdout
+    html = learn(*TODAY, "session", "brief", "2026-autumn", "6", "--format", "html", "-o", "-").stdout
+    assert "<li>Ann O&#39;Neil: excused</li>" in html and "<td>O&#39;Neil, Ann</td>" in html
+    terminal = learn(*TODAY, "session", "brief", "2026-autumn", "6").stdout
+    assert "Dr Chidi Okafor (absent)" in terminal and "Withdrawn: Tom Whitfield" in terminal
+    people = {p["email"]: p for p in json.loads(learn(*TODAY, "session", "brief", "2026-autumn", "6", "--json").stdout)["participants"]}
+    assert (people["ann.oneil@example.org"]["name"], people["ann.oneil@example.org"]["display_name"]) == ("O'Neil, Ann", "Ann O'Neil")
 
 
 class _Collect(HTMLParser):

@@ -78,6 +78,7 @@ def completion_certificates(
     from learncli.domain.schedule import fmt_day
     from learncli.errors import Refused, UsageProblem
     from learncli.names import file_names
+    from learncli.prose_names import display_name
     from learncli.render.invoices import to_pdf
     from learncli.render.templating import Templates
 
@@ -112,12 +113,14 @@ def completion_certificates(
     names = file_names([p.email for p in cohort.participants])
     with folder.transaction(dry_run=dry_run) as tx:
         for line in lines:
+            person = cohort.participant(line.email)
+            shown = person.prose_name if person is not None else display_name(line.name)
             html = templates.render(
                 "certificate.html",
-                participant={"name": line.name, "organisation": line.organisation, "email": line.email},
+                participant={"name": line.name, "display_name": shown, "organisation": line.organisation, "email": line.email},
                 course={"title": report.course, "themes": report.themes, "sessions": report.sessions},
                 cohort={"id": cohort.id, "title": report.title, "first": report.first, "last": report.last},
-                facilitators=[{"name": f.name, "organisation": f.organisation} for f in facilitators],
+                facilitators=[{"name": f.name, "display_name": display_name(f.name), "organisation": f.organisation} for f in facilitators],
                 organisation={"name": config.organisation.name},
                 attended=line.attended,
                 completed_on=report.last,

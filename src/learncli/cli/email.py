@@ -38,7 +38,7 @@ IncludeUnpaidOpt = Annotated[
     bool,
     typer.Option(
         "--include-unpaid",
-        help="Joining emails: also to people whose invoice is unpaid or not issued yet (held by default); their email says what is owed.",
+        help="Emails with the Zoom details (joining, reminder, follow-up): also to people whose invoice is unpaid or not issued yet (held by default); their email says what is owed.",
     ),
 ]
 
@@ -103,7 +103,7 @@ def _prepare(
         person = draft.participant
         try:
             mailbox(person.name, person.email, "the participant")
-            attachments = invitation_attachments(events, person, stamp=when) if draft.invitation and events else []
+            attachments = invitation_attachments(events, person, draft.invitation, stamp=when) if draft.invitation and events else []
             context = dict(draft.context)
             if attachments:
                 context["invitation_files"] = [a.filename for a in attachments[:-1]]
@@ -140,12 +140,14 @@ def email_render(
     """Write one .eml file per recipient, to preview (open it in a mail app) or send by hand.
 
     KIND is joining (welcome, dates, Zoom, what to expect, the calendar invitations
-    attached), reminder --session N (before session N, with the action each person
-    committed to after the session before), payment-reminder (to everyone with an unpaid
-    invoice) or follow-up --session N (after it: thanks, their commitment, the next
-    session). Withdrawn participants get nothing. Joining emails are held for anyone
-    unpaid or not invoiced, unless --include-unpaid. The files are exactly what
-    `learn email send` sends (From is LEARN_FROM when set).
+    attached; once the course has begun, only the sessions still to come), reminder
+    --session N (before session N, with the action each person committed to after the
+    session before), payment-reminder (to everyone with an unpaid invoice) or follow-up
+    --session N (after it: thanks, their commitment, the next session). Withdrawn
+    participants get nothing. Every email with the Zoom details (joining, reminder, a
+    follow-up with a session to come) is held for anyone unpaid or not invoiced, unless
+    --include-unpaid. The files are exactly what `learn email send` sends (From is
+    LEARN_FROM when set).
 
     Example: learn email render joining 2026-autumn --include-unpaid
     """

@@ -133,7 +133,7 @@ def build_matcher(cohort: Cohort, config: Config, extra_aliases: dict[str, str] 
         extra.setdefault(email.strip().lower(), []).append(alias)
     matcher = Matcher()
     for person in cohort.participants:
-        matcher.add(person.email, emails=[person.email], aliases=[*person.aliases, *extra.get(person.email, [])], names=[person.name])
+        matcher.add(person.email, emails=[person.email], aliases=[*person.aliases, *extra.get(person.email, [])], names=[person.name, *([person.display_name] if person.display_name else [])])
     for facilitator in config.facilitators:
         matcher.add(
             f"facilitator:{facilitator.id}",

@@ -33,7 +33,9 @@ class Unpaid:
 
 @dataclass
 class BriefPerson:
+    #: As written (the tables); `display_name` is how the brief's sentences name them.
     name: str
+    display_name: str
     email: str
     organisation: str | None
     role: str | None
@@ -76,6 +78,8 @@ class SessionBrief:
     previous_recorded: bool
     people: list[BriefPerson]
     withdrawn: list[str]
+    #: The same people as `withdrawn`, as a sentence names them.
+    withdrawn_display_names: list[str]
     #: None when no payment information was given (no invoice ledger): the brief then
     #: says so instead of claiming that everyone has paid.
     unpaid: list[Unpaid] | None
@@ -152,6 +156,7 @@ def build_brief(
         people.append(
             BriefPerson(
                 name=person.name,
+                display_name=person.prose_name,
                 email=person.email,
                 organisation=person.organisation,
                 role=person.role,
@@ -189,6 +194,7 @@ def build_brief(
         previous_recorded=recorded,
         people=people,
         withdrawn=[p.name for p in cohort.withdrawn_people],
+        withdrawn_display_names=[p.prose_name for p in cohort.withdrawn_people],
         unpaid=None if unpaid is None else list(unpaid),
         notes=cohort.notes,
         makes_up=this.session.makes_up,

@@ -8,10 +8,11 @@ Rendering the templates and building the MIME message is `render.emails`; sendin
 
 The four kinds, and what is missing data for each:
 
-* `joining` (before session 1): refused for the whole cohort without a Zoom link or
-  when every session is cancelled. The payment gate: someone whose invoice is unpaid,
-  or who has not been invoiced, is held (skipped, with the reason) unless
-  `include_unpaid`, in which case their email says what is owed.
+* `joining` (before session 1, or on joining later): refused for the whole cohort
+  without a Zoom link, when every session is cancelled, or when every session has
+  taken place. Sent once the course is under way (a session that runs is past), it
+  welcomes the person to the next session and lists, and invites them to, only the
+  sessions still to come.
 * `reminder --session N`: refused without a Zoom link, for a cancelled session, or
   for a session already past. The commitment made after the previous session is shown
   when there is one; none is not missing data (session 1 has no previous session).
@@ -19,14 +20,19 @@ The four kinds, and what is missing data for each:
   (nothing unpaid, or not invoiced yet). Copied to the invoice's billing contact.
 * `follow-up --session N`: refused before the session has taken place, for a
   cancelled session, or when no commitment at all is recorded after it (record them
-  first). Someone absent or excused, or with no commitment recorded, is skipped.
+  first). Someone absent or excused, or with no commitment recorded, is skipped. It
+  carries the Zoom details when a session follows; after the last one it does not.
+
+The payment gate: every email that carries the Zoom details (joining, reminder, and a
+follow-up with a session still to come) is held for someone whose invoice is unpaid,
+or who has not been invoiced (skipped, with the reason), unless `include_unpaid`, in
+which case their email says what is owed. The others never receive the Zoom details.
 
 Withdrawn participants get nothing, and naming one with `--participant` is refused.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +46,7 @@ from learncli.errors import Refused, UsageProblem
 from learncli.models.cohort import Cohort, Commitment, Participant
 from learncli.models.course import Config, Course
 from learncli.models.email_log import EMAIL_KINDS
+from learncli.prose_names import display_name
 
 if TYPE_CHECKING:
     from learncli.domain.invoicing import Account, Ledger
@@ -49,8 +56,11 @@ KINDS: tuple[str, ...] = EMAIL_KINDS
 WAITING_LIST = "waiting-list"
 #: Kinds that are about one session and need `--session N`.
 SESSION_KINDS = frozenset({"reminder", "follow-up"})
+#: Kinds whose emails carry the Zoom details (a follow-up only when a session follows
+#: it), and so pass the payment gate.
+ZOOM_KINDS = frozenset({"joining", "reminder", "follow-up"})
 #: Kinds that need the invoice ledger.
-LEDGER_KINDS = frozenset({"joining", "payment-reminder"})
+LEDGER_KINDS = ZOOM_KINDS | {"payment-reminder"}
 
 
 def check_kind(kind: str) -> str:
@@ -77,8 +87,8 @@ class Draft:
     context: dict[str, Any]
     #: Copied in: (name, email) of billing contacts, for payment reminders.
     cc: tuple[tuple[str, str], ...] = ()
-    #: Attach the participant's calendar invitations (joining emails).
-    invitation: bool = False
+    #: The sessions whose calendar invitations are attached (joining emails).
+    invitation: tuple[int, ...] = ()
 
     @property
     def key(self) -> tuple[str, int | None, str]:
@@ -125,7 +135,7 @@ def plan_emails(
 
     Raises `UsageProblem` for a missing or unwanted `session`, `NotFound` for a session
     or participant that does not exist, `Refused` when the whole run cannot go ahead.
-    `ledger` is needed for joining and payment-reminder emails.
+    `ledger` is needed for every kind in `LEDGER_KINDS`.
     """
     kind = check_kind(kind)
     course = find_course(config, cohort.course)
@@ -139,11 +149,10 @@ def plan_emails(
     plan = EmailPlan(kind, cohort.id, session, named=bool(participants))
     people = _selected(cohort, participants, waiting=kind == "joining")
     plan.withdrawn = [p.name for p in cohort.withdrawn_people] if not participants else []
-    base = _Base(kind, cohort, course, config, times, today)
+    base = _Base(kind, cohort, course, config, times, today, ledger, include_unpaid)
 
     if kind == "joining":
-        assert ledger is not None
-        _joining(plan, base, [p for p in people if p.active], ledger, include_unpaid)
+        _joining(plan, base, [p for p in people if p.active])
         _waiting_list(plan, base, [p for p in people if p.waiting])
     elif kind == "reminder":
         assert session is not None
@@ -175,28 +184,29 @@ def _selected(cohort: Cohort, emails: Sequence[str], *, waiting: bool = False) -
 # --- the kinds ----------------------------------------------------------------------
 
 
-def _joining(plan: EmailPlan, base: _Base, people: list[Participant], ledger: Ledger, include_unpaid: bool) -> None:
-    from learncli.domain.invoicing import invoice_for, unpaid
-
+def _joining(plan: EmailPlan, base: _Base, people: list[Participant]) -> None:
     base.require_zoom("joining")
-    if all(t.cancelled for t in base.times):
+    running = [t for t in base.times if not t.cancelled]
+    if not running:
         raise Refused(f"every session of {base.cohort.id} is cancelled; there is nothing to invite anyone to")
+    # A session on today's date is still to come (as for reminders).
+    upcoming = [t for t in base.times if t.date >= base.today]
+    ahead = [t for t in upcoming if not t.cancelled]
+    if not ahead:
+        raise Refused(
+            f"every session of {base.cohort.id} has taken place (the last on {fmt_day(running[-1].date)}); "
+            "a joining email would have nothing left to invite anyone to",
+            hint="check the cohort (and --today)",
+        )
+    taken_place = sum(1 for t in running if t.date < base.today)
     for person in people:
-        owed = unpaid(ledger, cohort=base.cohort.id, participant=person)
-        invoiced = invoice_for(ledger, base.cohort.id, person) is not None
-        if (owed or not invoiced) and not include_unpaid:
-            if owed:
-                reason = "unpaid: " + "; ".join(_owed_text(a, base.today) for a in owed)
-            else:
-                reason = "not invoiced yet (learn invoice run issues the invoice)"
-            plan.skipped.append(Skip(person.email, person.name, f"held, {reason}", held=True))
-            continue
         context = base.context(person)
-        context["payment"] = {
-            "invoiced": invoiced,
-            "unpaid": [_invoice_values(a, base.today) for a in owed],
-        }
-        plan.drafts.append(Draft("joining", base.cohort.id, None, person, context, invitation=True))
+        context["upcoming"] = [base.session_values(t) for t in upcoming]
+        context["next_session"] = base.session_values(ahead[0])
+        context["joined_late"] = taken_place > 0
+        context["sessions_held"] = taken_place
+        if base.admit(plan, person, context):
+            plan.drafts.append(Draft("joining", base.cohort.id, None, person, context, invitation=tuple(t.number for t in ahead)))
 
 
 def _waiting_list(plan: EmailPlan, base: _Base, people: list[Participant]) -> None:
@@ -225,7 +235,8 @@ def _reminder(plan: EmailPlan, base: _Base, people: list[Participant], number: i
         context["previous"] = base.session_values(by_number(base.times, previous)) if previous else None
         found = _commitment(base.cohort, person, previous) if previous else None
         context["commitment"] = _commitment_values(found)
-        plan.drafts.append(Draft("reminder", base.cohort.id, number, person, context))
+        if base.admit(plan, person, context):
+            plan.drafts.append(Draft("reminder", base.cohort.id, number, person, context))
 
 
 def _payment_reminder(plan: EmailPlan, base: _Base, people: list[Participant], ledger: Ledger) -> None:
@@ -240,7 +251,7 @@ def _payment_reminder(plan: EmailPlan, base: _Base, people: list[Participant], l
                 reason = "nothing unpaid"
             plan.skipped.append(Skip(person.email, person.name, reason))
             continue
-        context = base.context(person)
+        context = base.context(person, zoom=False)
         invoices = []
         for account in owed:
             values = _invoice_values(account, base.today)
@@ -295,11 +306,13 @@ def _follow_up(plan: EmailPlan, base: _Base, people: list[Participant], number: 
                 )
             )
             continue
-        context = base.context(person)
+        # After the last session there is no meeting left to join: no Zoom details, no gate.
+        context = base.context(person, zoom=following is not None)
         context["session"] = base.session_values(slot)
         context["commitment"] = _commitment_values(found)
         context["next"] = base.session_values(by_number(base.times, following)) if following else None
-        plan.drafts.append(Draft("follow-up", base.cohort.id, number, person, context))
+        if base.admit(plan, person, context):
+            plan.drafts.append(Draft("follow-up", base.cohort.id, number, person, context))
 
 
 # --- values for the templates -------------------------------------------------------
@@ -313,6 +326,32 @@ class _Base:
     config: Config
     times: list[SessionTimes]
     today: date
+    ledger: Ledger | None = None
+    include_unpaid: bool = False
+
+    def admit(self, plan: EmailPlan, person: Participant, context: dict[str, Any]) -> bool:
+        """The payment gate, for an email whose `context` carries the Zoom details:
+        someone unpaid or not invoiced is held (a `Skip` added to `plan`, False) unless
+        `include_unpaid`; `context["payment"]` then says what is owed. An email without
+        the Zoom details passes (`payment` None)."""
+        from learncli.domain.invoicing import invoice_for, unpaid
+
+        if context.get("zoom") is None:
+            context["payment"] = None
+            return True
+        if self.ledger is None:
+            raise ValueError(f"{self.kind} emails carry the Zoom details and need the invoice ledger for the payment gate")
+        owed = unpaid(self.ledger, cohort=self.cohort.id, participant=person)
+        invoiced = invoice_for(self.ledger, self.cohort.id, person) is not None
+        if (owed or not invoiced) and not self.include_unpaid:
+            if owed:
+                reason = "unpaid: " + "; ".join(_owed_text(a, self.today) for a in owed)
+            else:
+                reason = "not invoiced yet (learn invoice run issues the invoice)"
+            plan.skipped.append(Skip(person.email, person.name, f"held, {reason}", held=True))
+            return False
+        context["payment"] = {"invoiced": invoiced, "unpaid": [_invoice_values(a, self.today) for a in owed]}
+        return True
 
     def require_zoom(self, kind: str) -> None:
         zoom = self.cohort.zoom
@@ -341,24 +380,27 @@ class _Base:
             "makes_up": slot.session.makes_up,
         }
 
-    def context(self, person: Participant) -> dict[str, Any]:
+    def context(self, person: Participant, *, zoom: bool = True) -> dict[str, Any]:
+        """The values every kind receives; `zoom=False` leaves the Zoom details out (an
+        email that does not pass the payment gate must not be able to show them)."""
         cohort, course, config = self.cohort, self.course, self.config
-        zoom = cohort.zoom
         facilitators = []
         for facilitator_id in cohort.facilitator_ids(course):
             found = config.facilitator(facilitator_id)
             if found is not None:
-                facilitators.append({"name": found.name, "organisation": found.organisation, "email": found.email})
+                facilitators.append(
+                    {"name": found.name, "display_name": display_name(found.name), "organisation": found.organisation, "email": found.email}
+                )
         running = [t for t in self.times if not t.cancelled]
-        names = _join_names([f["name"] for f in facilitators])
+        names = _join_names([f["display_name"] for f in facilitators])
         signature = (config.email.signature or "").strip() or names or config.organisation.name
         return {
             "kind": self.kind,
             "today": self.today,
             "participant": {
                 "name": person.name,
-                "display_name": display_name(person.name),
-                "first_name": first_name(person.name),
+                "display_name": person.prose_name,
+                "first_name": person.first_name,
                 "email": person.email,
                 "organisation": person.organisation,
                 "role": person.role,
@@ -381,7 +423,7 @@ class _Base:
             "sessions": [self.session_values(t) for t in self.times],
             "timezone": config.timezone,
             "time_label": time_label(config.timezone),
-            "zoom": {"url": zoom.url, "meeting_id": zoom.meeting_id, "passcode": zoom.passcode} if zoom and zoom.url else None,
+            "zoom": _zoom_values(cohort) if zoom else None,
             "facilitators": facilitators,
             "facilitator_names": names,
             "organisation": {
@@ -394,6 +436,11 @@ class _Base:
             "signature_lines": signature.splitlines(),
             "payment_terms_days": config.invoicing.payment_terms_days,
         }
+
+
+def _zoom_values(cohort: Cohort) -> dict[str, Any] | None:
+    zoom = cohort.zoom
+    return {"url": zoom.url, "meeting_id": zoom.meeting_id, "passcode": zoom.passcode} if zoom and zoom.url else None
 
 
 def _commitment(cohort: Cohort, person: Participant, session: int) -> Commitment | None:
@@ -443,32 +490,6 @@ def _join_names(names: Iterable[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-_NICKNAME = re.compile(r"[\"“]([^\"“”]+)[\"”]")
-
-
-def first_name(name: str) -> str:
-    """What to call someone in a greeting: `Ann` for `O'Neil, Ann`, `Peggy` for
-    `Margaret "Peggy" Lowe`, else the first word of the name as written."""
-    nickname = _NICKNAME.search(name)
-    if nickname and nickname.group(1).strip():
-        return nickname.group(1).strip()
-    if name.count(",") == 1:
-        surname, _, given = name.partition(",")
-        if surname.strip() and given.strip():
-            return given.split()[0]
-    words = name.split()
-    return words[0] if words else name
-
-
-def display_name(name: str) -> str:
-    """`Ann O'Neil` for `O'Neil, Ann`; any other name as written."""
-    if name.count(",") == 1:
-        surname, _, given = name.partition(",")
-        if surname.strip() and given.strip():
-            return f"{given.strip()} {surname.strip()}"
-    return name
 
 
 def time_label(zone: str) -> str:

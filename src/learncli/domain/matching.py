@@ -2,7 +2,8 @@
 
 Names are compared after normalising: accents and case are ignored (`Siân` = `sian`),
 apostrophes vanish (`O'Neil` = `ONeil` = `O’Neil`), other punctuation separates words
-(`Martínez-Ibáñez` = `Martinez Ibanez`), and `O'Neil, Ann` is read as `Ann O'Neil`. A
+(`Martínez-Ibáñez` = `Martinez Ibanez`), and `O'Neil, Ann` is read as `Ann O'Neil` (by
+the rule of `prose_names`, which leaves `Smith, Jr.` alone). A
 Zoom name such as `Ann O'Neil (Ann's iPad)` (the current name, then the original one in
 brackets) is tried whole and as each of its two parts.
 """
@@ -14,6 +15,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from learncli.prose_names import display_name
+
 _APOSTROPHES = re.compile(r"['’‘`´ʼ]")
 _SEPARATORS = re.compile(r"[^0-9a-z]+")
 _BRACKETED = re.compile(r"^(?P<outer>.*?)\s*\((?P<inner>[^()]*)\)\s*$")
@@ -21,14 +24,10 @@ _BRACKETED = re.compile(r"^(?P<outer>.*?)\s*\((?P<inner>[^()]*)\)\s*$")
 
 def words(name: str) -> tuple[str, ...]:
     """The words of a name, without accents, case or punctuation, in first-name order."""
-    text = unicodedata.normalize("NFKD", name)
+    text = unicodedata.normalize("NFKD", display_name(name))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = text.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("đ", "d").replace("æ", "ae").replace("œ", "oe")
     text = _APOSTROPHES.sub("", text)
-    if text.count(",") == 1:
-        surname, _, first = text.partition(",")
-        if surname.strip() and first.strip():
-            text = f"{first} {surname}"
     return tuple(w for w in _SEPARATORS.split(text) if w)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, PrivateAttr
 
+from learncli import prose_names
 from learncli.models.course import Course
 from learncli.models.types import (
     Code,
@@ -51,8 +52,11 @@ class Session(StrictModel):
 
 
 class Participant(StrictModel):
+    #: As written on invoices and in tables, sort form allowed: `O'Neil, Ann`.
     name: Line
     email: Email
+    #: How sentences name them, when the rule in `prose_names` gets it wrong.
+    display_name: Line | None = None
     organisation: Line | None = None
     role: Line | None = None
     po: Code | None = None
@@ -90,6 +94,16 @@ class Participant(StrictModel):
     def emails(self) -> tuple[str, ...]:
         """Every address this person is known by in the cohort, the current one first."""
         return (self.email, *self.previous_emails)
+
+    @property
+    def prose_name(self) -> str:
+        """The name in a sentence: `display_name`, else `Ann O'Neil` for `O'Neil, Ann`."""
+        return self.display_name or prose_names.display_name(self.name)
+
+    @property
+    def first_name(self) -> str:
+        """The name in a greeting: `Ann` (from `display_name` when there is one)."""
+        return prose_names.first_name(self.display_name or self.name)
 
 
 def _mark(value: Any) -> Any:

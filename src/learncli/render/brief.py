@@ -66,7 +66,7 @@ def brief_view(out: Console, brief: SessionBrief) -> None:
         people.add_row(*row)
     out.print(people)
     if brief.withdrawn:
-        out.print(Text(f"Withdrawn: {', '.join(brief.withdrawn)}", style="dim"))
+        out.print(Text(f"Withdrawn: {', '.join(brief.withdrawn_display_names)}", style="dim"))
 
     if brief.previous:
         section(f"Missed session {brief.previous}")
@@ -78,7 +78,7 @@ def brief_view(out: Console, brief: SessionBrief) -> None:
                 why = mark.status if mark else "no mark"
                 if mark and mark.note:
                     why += f": {mark.note}"
-                out.print(Text(f"  {p.name} ({why})"))
+                out.print(Text(f"  {p.display_name} ({why})"))
         else:
             out.print(Text("Everyone was there."))
 
@@ -96,14 +96,14 @@ def brief_view(out: Console, brief: SessionBrief) -> None:
                 table.add_row(Text(p.name), c.factor or "", Text(c.text), review)
             out.print(table)
             if brief.without_commitment:
-                out.print(Text(f"No commitment recorded: {', '.join(p.name for p in brief.without_commitment)}", style="yellow"))
+                out.print(Text(f"No commitment recorded: {', '.join(p.display_name for p in brief.without_commitment)}", style="yellow"))
         else:
             out.print(Text(f"No commitments recorded after session {brief.previous}."))
         earlier = [(p, c) for p in brief.people for c in p.earlier_open]
         if earlier:
             out.print(Text("Still open from earlier gaps:", style="yellow"))
             for p, c in earlier:
-                out.print(Text(f"  {p.name} (after session {c.session}): {c.text}"))
+                out.print(Text(f"  {p.display_name} (after session {c.session}): {c.text}"))
 
     section("Payments")
     if brief.unpaid is None:
@@ -121,7 +121,7 @@ def brief_view(out: Console, brief: SessionBrief) -> None:
         if brief.notes:
             out.print(Text(brief.notes.strip()))
         for p in noted:
-            out.print(Text(f"  {p.name}: {' '.join((p.notes or '').split())}"))
+            out.print(Text(f"  {p.display_name}: {' '.join((p.notes or '').split())}"))
 
 
 def _mark(mark: Any) -> dict[str, Any] | None:
@@ -160,6 +160,7 @@ def brief_json(brief: SessionBrief) -> dict[str, Any]:
             {
                 "email": p.email,
                 "name": p.name,
+                "display_name": p.display_name,
                 "organisation": p.organisation,
                 "role": p.role,
                 "notes": p.notes,

@@ -40,6 +40,8 @@ from learncli.diagnostics import Diagnostic
 from learncli.errors import DataError, Refused
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from learncli.domain.calendar import CohortEvents
     from learncli.domain.emails import Draft
     from learncli.models.cohort import Participant
@@ -169,8 +171,11 @@ class Attachment:
     params: tuple[tuple[str, str], ...] = (("method", "REQUEST"), ("charset", "utf-8"))
 
 
-def invitation_attachments(events: CohortEvents, person: Participant, *, stamp: datetime | None = None) -> list[Attachment]:
-    """A joining email's calendar files: one invitation per session, then all in one.
+def invitation_attachments(
+    events: CohortEvents, person: Participant, sessions: Collection[int], *, stamp: datetime | None = None
+) -> list[Attachment]:
+    """A joining email's calendar files: one invitation per session of `sessions` (those
+    still to come), then all of them in one.
 
     Each per-session file is a complete iTIP request with one UID, as RFC 5546 asks,
     so every calendar app (Outlook, which acts on only the first event of a request
@@ -182,7 +187,7 @@ def invitation_attachments(events: CohortEvents, person: Participant, *, stamp: 
     from learncli.render.ics import invitation_set
 
     course = events.course.id
-    each, whole = invitation_set(events, person, stamp=stamp)
+    each, whole = invitation_set(events, person, stamp=stamp, only=sessions)
     out = [Attachment(f"{course}-session-{number}.ics", data) for number, data in each]
     out.append(Attachment(f"{course}-all-sessions.ics", whole))
     return out

@@ -27,7 +27,7 @@ which also keeps the SEQUENCE state; see its docstring.
 from __future__ import annotations
 
 import calendar as _weekdays
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -81,14 +81,15 @@ def invitation_ics(events: CohortEvents, participant: Participant, *, stamp: dat
 
 
 def invitation_set(
-    events: CohortEvents, participant: Participant, *, stamp: datetime | None = None
+    events: CohortEvents, participant: Participant, *, stamp: datetime | None = None, only: Collection[int] | None = None
 ) -> tuple[list[tuple[int, bytes]], bytes]:
-    """One participant's invitation to each session that is not cancelled, alone in its
-    file (one UID per file, as RFC 5546 asks), and `invitation_ics`; each event is
+    """One participant's invitation to each session that is not cancelled (of `only`,
+    when given: a late joiner is invited to the sessions still to come), alone in its
+    file (one UID per file, as RFC 5546 asks), and all of them in one file; each event is
     written once for both (what a joining email attaches)."""
-    sessions = events.active
+    sessions = [e for e in events.active if only is None or e.number in only]
     if not sessions:
-        raise ValueError(f"every session of {events.cohort.id} is cancelled; there is nothing to invite to")
+        raise ValueError(f"no session of {events.cohort.id} to invite to: every one is cancelled or left out")
     stamp = _utc_stamp(stamp)
     written = [_event(events, s, REQUEST, stamp, participant).to_ical() for s in sessions]
     each = [(s.number, _assemble(events, REQUEST, [part])) for s, part in zip(sessions, written)]
