@@ -126,7 +126,7 @@ def test_the_make_up_is_a_new_event_and_the_others_stay_as_they_were(learn, data
 def test_reminder_brief_and_attendance_include_the_make_up(learn, data_dir, six_cancelled):
     assert learn(*BEFORE_SIX, "cohort", "add-session", "2026-autumn", "2026-12-09", "--makes-up", "6").exit_code == 0
     out = data_dir / "out" / "reminders"
-    result = learn("--today", "2026-12-03", "email", "render", "reminder", "2026-autumn", "--session", "7", "-o", str(out))
+    result = learn("--today", "2026-12-03", "email", "render", "reminder", "2026-autumn", "--session", "7", "--include-unpaid", "-o", str(out))
     assert result.exit_code == 0, result.output
     message = BytesParser(policy=policy.default).parsebytes((out / "sian.evans@example.org.eml").read_bytes())
     assert "session 7" in message["Subject"] and "Wed 9 Dec 2026" in message["Subject"]

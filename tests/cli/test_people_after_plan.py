@@ -199,7 +199,7 @@ def test_a_new_email_carries_marks_commitments_and_the_send_log_and_invoices_sta
     with smtp_server() as server:
         for name, value in server.env(LEARN_FROM="Courses <courses@example.org>").items():
             monkeypatch.setenv(name, value)
-        assert learn("email", "send", "joining", COHORT, "--include-unpaid").exit_code == 0
+        assert learn("--today", "2026-08-20", "email", "send", "joining", COHORT, "--include-unpaid").exit_code == 0
         loaded = yaml.safe_load(cohort_file(data_dir).read_text())
         marks = {n: table[old] for n, table in loaded["attendance"].items() if old in table}
         commitments = [c for c in loaded["commitments"] if c["email"] == old]
@@ -220,7 +220,7 @@ def test_a_new_email_carries_marks_commitments_and_the_send_log_and_invoices_sta
 
         # The joining email went to her already: the log says so under her new address.
         server.handler.messages.clear()
-        again = learn("email", "send", "joining", COHORT, "--include-unpaid")
+        again = learn("--today", "2026-08-20", "email", "send", "joining", COHORT, "--include-unpaid")
         assert again.exit_code == 0, again.output
         assert server.handler.messages == []
 
@@ -241,8 +241,8 @@ def test_email_log_says_who_was_sent_what_and_when(learn, data_dir, monkeypatch)
     with smtp_server() as server:
         for name, value in server.env(LEARN_FROM="Courses <courses@example.org>").items():
             monkeypatch.setenv(name, value)
-        assert learn("email", "send", "joining", COHORT, "--include-unpaid", "--participant", "sian.evans@example.org").exit_code == 0
-        assert learn("email", "send", "joining", COHORT, "--include-unpaid", "--participant", "ann.oneil@example.org").exit_code == 0
+        assert learn("--today", "2026-08-20", "email", "send", "joining", COHORT, "--include-unpaid", "--participant", "sian.evans@example.org").exit_code == 0
+        assert learn("--today", "2026-08-20", "email", "send", "joining", COHORT, "--include-unpaid", "--participant", "ann.oneil@example.org").exit_code == 0
         delivered = {m.rcpt_tos[0]: m for m in server.handler.messages}
     logged = json.loads(learn("email", "log", COHORT, "--json").stdout)
     assert [(m["kind"], m["to"], m["status"]) for m in logged] == [
