@@ -117,6 +117,15 @@ def test_render_writes_parseable_eml_files_and_leaves_out_who_never_had_the_join
     assert sent_update.exit_code == 0, sent_update.output
     update_to = sorted(m.rcpt_tos[0] for m in server.handler.messages[2:])
     assert update_to == ["ann.oneil@example.org", "sian.evans@example.org"]
+    # The log says what each email told: every session in the joining email, session 6 in the update.
+    import json
+
+    lines = json.loads(learn("email", "log", "2026-autumn", "--participant", "ann.oneil@example.org", "--json").stdout)
+    assert [line["kind"] for line in lines] == ["joining", "update"]
+    assert sorted(lines[0]["told"]) == ["1", "2", "3", "4", "5", "6"]
+    [(number, told)] = lines[1]["told"].items()
+    assert number == "6" and told["when"].startswith("2026-12-09 09:30-12:30")
+    assert told["sequence"] > lines[0]["told"]["6"]["sequence"]
 
 
 def test_an_added_session_reaches_everyone_but_who_has_withdrawn_since(learn, data_dir, server, check_ics):
@@ -159,3 +168,19 @@ def test_a_joining_line_from_before_the_log_recorded_sessions_counts_as_sequence
     assert (change.number, change.kind, change.before) == (6, "changed", None)
     # Not sent (failed) is not known: no joining email, no update.
     assert known([old.model_copy(update={"status": "failed"})], person, after) is None
+
+
+def test_a_session_cancelled_before_joining_and_then_reinstated_is_invited_to_again(learn, data_dir, server, check_ics):
+    assert learn(*TODAY, "cohort", "cancel-session", "2026-autumn", "5").exit_code == 0
+    assert learn(*JOINING).exit_code == 0
+    nothing = learn(*UPDATE)
+    assert nothing.exit_code == 0, nothing.output
+    assert len(server.handler.messages) == len(AUTUMN)  # the joining email already said it is cancelled
+    back = learn(*TODAY, "cohort", "reschedule", "2026-autumn", "5", "2026-11-25", "--reinstate")
+    assert back.exit_code == 0, back.output
+    result = learn(*UPDATE, "--participant", "ann.oneil@example.org")
+    assert result.exit_code == 0, result.output
+    [message] = new_messages(server, len(AUTUMN))
+    method, event = session_event(message, check_ics, "leading-with-learning-session-5.ics")
+    assert method == "REQUEST" and str(event.dtstart.date()) == "2026-11-25"
+    assert "Session 5 takes place after all, on Wednesday 25 November 2026" in message.get_body(("plain",)).get_content()

@@ -608,7 +608,8 @@ def email_log(
         print_json(
             [
                 {"kind": m.kind, "session": m.session, "to": m.to, "name": names.get(m.to), "cc": m.cc, "status": m.status,
-                 "started": m.started, "finished": m.finished, "subject": m.subject, "message_id": m.message_id, "error": m.error}
+                 "started": m.started, "finished": m.finished, "subject": m.subject, "message_id": m.message_id, "error": m.error,
+                 "told": {n: t.model_dump() for n, t in sorted(m.told.items())}}
                 for m in records
             ]
         )
