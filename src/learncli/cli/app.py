@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "commit": ("learncli.cli.commit", "app", "Commitments: the action each person tries between sessions."),
     "session": ("learncli.cli.session", "app", "Sessions: the facilitators' brief before each one."),
     "completion": ("learncli.cli.completion", "app", "Completion: who attended every session and reviewed their commitments; their certificates."),
-    "email": ("learncli.cli.email", "app", "Emails to participants: joining, reminders, payment reminders and follow-ups, as .eml files or sent over SMTP."),
+    "email": ("learncli.cli.email", "app", "Emails to participants: joining, reminders, payment reminders, follow-ups and updates, as .eml files or sent over SMTP."),
     "invoice": ("learncli.cli.invoice", "app", "Invoices: issue them for a cohort, list, show, render and void them."),
     "payment": ("learncli.cli.payment", "app", "Payments received against invoices."),
     "report": ("learncli.cli.report", "app", "Reports from the invoice ledger: contributions owed, revenue, the payment gate before a start."),

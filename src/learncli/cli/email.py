@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -16,15 +16,15 @@ from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, group, state
 
 if TYPE_CHECKING:
     from learncli.domain.emails import EmailPlan
-    from learncli.models.email_log import EmailLog, LoggedMessage
+    from learncli.models.email_log import EmailLog, LoggedMessage, MessageKey
     from learncli.render.emails import Mailbox, Outgoing
     from learncli.store.folder import DataFolder, Transaction
 
-app = group("Emails to participants: joining, reminders, payment reminders and follow-ups, as .eml files or sent over SMTP.")
+app = group("Emails to participants: joining, reminders, payment reminders, follow-ups and updates, as .eml files or sent over SMTP.")
 
 KindArg = Annotated[
     str,
-    typer.Argument(metavar="KIND", help="joining, reminder, payment-reminder or follow-up.", show_default=False),
+    typer.Argument(metavar="KIND", help="joining, reminder, payment-reminder, follow-up or update.", show_default=False),
 ]
 SessionOpt = Annotated[
     int | None,
@@ -72,6 +72,7 @@ def _prepare(
     from zoneinfo import ZoneInfo
 
     from learncli.domain.emails import LEDGER_KINDS, check_kind, plan_emails
+    from learncli.domain.updates import told_of
     from learncli.render.emails import (
         HeaderRefused,
         compose,
@@ -79,9 +80,11 @@ def _prepare(
         mailbox,
         outgoing,
         render_email,
+        update_attachments,
     )
     from learncli.render.templating import Templates
     from learncli.store.calendar_state import sequenced_events
+    from learncli.store.email_log import read_log
     from learncli.store.ledger import load_ledger
 
     kind = check_kind(kind)
@@ -89,10 +92,14 @@ def _prepare(
     cohort = folder.cohort(cohort_id)
     folder.course_for(config, cohort)
     ledger = load_ledger(folder, cohort=cohort_id) if kind in LEDGER_KINDS else None
+    # Update emails compare the sessions' SEQUENCE now with what the log says people were told.
+    events = sequenced_events(folder, tx, cohort_id) if kind == "update" else None
     plan = plan_emails(
-        kind, cohort, config, today, session=session, participants=participants, ledger=ledger, include_unpaid=include_unpaid
+        kind, cohort, config, today, session=session, participants=participants, ledger=ledger, include_unpaid=include_unpaid,
+        events=events, sent=read_log(folder, cohort_id).messages if kind == "update" else (),
     )
-    events = sequenced_events(folder, tx, cohort_id) if any(d.invitation for d in plan.drafts) else None
+    if events is None and any(d.invitation for d in plan.drafts):
+        events = sequenced_events(folder, tx, cohort_id)
     templates = Templates(folder.templates_dir)
     organisation = mailbox(config.organisation.name, config.organisation.email, "the organisation in courses.yaml")
     reply_to = mailbox(None, config.email.reply_to or config.organisation.email, "the reply-to address in courses.yaml")
@@ -103,9 +110,15 @@ def _prepare(
         person = draft.participant
         try:
             mailbox(person.name, person.email, "the participant")
-            attachments = invitation_attachments(events, person, draft.invitation, stamp=when) if draft.invitation and events else []
+            attachments = []
+            if draft.invitation and events:
+                attachments = invitation_attachments(events, person, draft.invitation, stamp=when)
+                draft = replace(draft, told=tuple(told_of(events).items()))
+            elif draft.told and events:
+                changes = [(number, not events.event(number).cancelled) for number, _ in draft.told]
+                attachments = update_attachments(events, person, changes, stamp=when)
             context = dict(draft.context)
-            if attachments:
+            if attachments and draft.invitation:
                 context["invitation_files"] = [a.filename for a in attachments[:-1]]
                 context["all_sessions_file"] = attachments[-1].filename
             rendered = render_email(templates, draft.kind, context)
@@ -143,7 +156,10 @@ def email_render(
     attached; once the course has begun, only the sessions still to come), reminder
     --session N (before session N, with the action each person committed to after the
     session before), payment-reminder (to everyone with an unpaid invoice) or follow-up
-    --session N (after it: thanks, their commitment, the next session). Withdrawn
+    --session N (after it: thanks, their commitment, the next session) or update (to
+    everyone sent the joining email, once sessions have moved, been cancelled or added:
+    what changed since their last email, with the new invitation or the cancellation
+    attached). Withdrawn
     participants get nothing. Every email with the Zoom details (joining, reminder, a
     follow-up with a session to come) is held for anyone unpaid or not invoiced, unless
     --include-unpaid. The files are exactly what `learn email send` sends (From is
@@ -254,7 +270,8 @@ def email_send(
     it; a message already sent is not sent again, and one a stopped run may have sent is
     reported and sent again only with --resend. A recipient the server refuses does not
     stop the others; the run then exits 1 and lists them. The folder stays locked while
-    the run sends, so two runs cannot both send.
+    the run sends, so two runs cannot both send. An update goes once per change: run it
+    after each reschedule or cancellation, and only the news goes.
 
     Example: learn email send reminder 2026-autumn --session 4 --dry-run
     """
@@ -311,7 +328,7 @@ def email_send(
 def _decide(items: list[Outgoing], log: EmailLog, *, resend: bool) -> list[Decision]:
     """What to do with each message, from the log: the latest attempt that did not fail
     says whether it was sent, may have gone, or (none) still has to go."""
-    by_key: dict[tuple[str, int | None, str], list[LoggedMessage]] = {}
+    by_key: dict[MessageKey, list[LoggedMessage]] = {}
     for record in log.messages:
         by_key.setdefault(record.key, []).append(record)
     out = []
@@ -357,6 +374,7 @@ def _send_all(folder: DataFolder, batch: Batch, log: EmailLog, decisions: list[D
                     kind=item.draft.kind, session=item.draft.session, to=item.draft.participant.email,
                     cc=[m.email for m in item.cc], status="sending",
                     message_id=item.message_id(decision.sends_before), started=now(), subject=item.rendered.subject,
+                    told=dict(item.draft.told),
                 )
                 log.messages.append(record)
                 save_log(folder, log)  # the intent, on disk before the message goes
@@ -505,7 +523,7 @@ def _send_json(batch: Batch, decisions: list[Decision], report: dict[str, list[d
 
 
 def _what(plan: EmailPlan) -> str:
-    name = {"joining": "joining", "reminder": "reminder", "payment-reminder": "payment reminder", "follow-up": "follow-up"}[plan.kind]
+    name = {"joining": "joining", "reminder": "reminder", "payment-reminder": "payment reminder", "follow-up": "follow-up", "update": "update"}[plan.kind]
     about = f" (session {plan.session})" if plan.session else ""
     return f"{name} email(s) for {plan.cohort}{about}"
 
@@ -593,7 +611,8 @@ def email_log(
         print_json(
             [
                 {"kind": m.kind, "session": m.session, "to": m.to, "name": names.get(m.to), "cc": m.cc, "status": m.status,
-                 "started": m.started, "finished": m.finished, "subject": m.subject, "message_id": m.message_id, "error": m.error}
+                 "started": m.started, "finished": m.finished, "subject": m.subject, "message_id": m.message_id, "error": m.error,
+                 "told": {n: t.model_dump() for n, t in sorted(m.told.items())}}
                 for m in records
             ]
         )

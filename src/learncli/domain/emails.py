@@ -6,7 +6,7 @@ receive) and one `Skip` per registered participant who gets nothing, with the re
 Rendering the templates and building the MIME message is `render.emails`; sending is
 `mailer`.
 
-The four kinds, and what is missing data for each:
+The five kinds, and what is missing data for each:
 
 * `joining` (before session 1, or on joining later): refused for the whole cohort
   without a Zoom link, when every session is cancelled, or when every session has
@@ -27,6 +27,8 @@ The payment gate: every email that carries the Zoom details (joining, reminder, 
 follow-up with a session still to come) is held for someone whose invoice is unpaid,
 or who has not been invoiced (skipped, with the reason), unless `include_unpaid`, in
 which case their email says what is owed. The others never receive the Zoom details.
+* `update` (after sessions moved, were cancelled or added): only people sent the
+  joining email, and only with something they have not been told; see `domain.updates`.
 
 Withdrawn participants get nothing, and naming one with `--participant` is refused.
 """
@@ -45,11 +47,13 @@ from learncli.domain.schedule import SessionTimes, by_number, fmt_day, session_t
 from learncli.errors import Refused, UsageProblem
 from learncli.models.cohort import Cohort, Commitment, Participant
 from learncli.models.course import Config, Course
-from learncli.models.email_log import EMAIL_KINDS
+from learncli.models.email_log import EMAIL_KINDS, MessageKey, ToldSession, update_version
 from learncli.prose_names import display_name
 
 if TYPE_CHECKING:
+    from learncli.domain.calendar import CohortEvents
     from learncli.domain.invoicing import Account, Ledger
+    from learncli.models.email_log import LoggedMessage
 
 KINDS: tuple[str, ...] = EMAIL_KINDS
 #: What a joining run sends to someone on the waiting list instead.
@@ -64,7 +68,7 @@ LEDGER_KINDS = ZOOM_KINDS | {"payment-reminder"}
 
 
 def check_kind(kind: str) -> str:
-    """The kind, or a usage error that lists the four."""
+    """The kind, or a usage error that lists them."""
     wanted = kind.strip().lower()
     if wanted not in KINDS:
         import difflib
@@ -89,11 +93,15 @@ class Draft:
     cc: tuple[tuple[str, str], ...] = ()
     #: The sessions whose calendar invitations are attached (joining emails).
     invitation: tuple[int, ...] = ()
+    #: Joining and update emails: (session number, what it tells of it), for the send log.
+    told: tuple[tuple[int, ToldSession], ...] = ()
 
     @property
-    def key(self) -> tuple[str, int | None, str]:
-        """Kind, session and recipient: what makes two messages the same message."""
-        return (self.kind, self.session, self.participant.email)
+    def key(self) -> MessageKey:
+        """Kind, session, recipient and, for an update, the change it carries: what
+        makes two messages the same message (`LoggedMessage.key` is the same)."""
+        version = update_version(self.kind, {number: t.sequence for number, t in self.told})
+        return (self.kind, self.session, self.participant.email, version)
 
 
 @dataclass(frozen=True)
@@ -130,12 +138,15 @@ def plan_emails(
     participants: Sequence[str] = (),
     ledger: Ledger | None = None,
     include_unpaid: bool = False,
+    events: CohortEvents | None = None,
+    sent: Sequence[LoggedMessage] = (),
 ) -> EmailPlan:
     """Who gets an email of `kind` for `cohort`, with what in it; see the module docstring.
 
     Raises `UsageProblem` for a missing or unwanted `session`, `NotFound` for a session
     or participant that does not exist, `Refused` when the whole run cannot go ahead.
-    `ledger` is needed for every kind in `LEDGER_KINDS`.
+    `ledger` is needed for every kind in `LEDGER_KINDS`; `events` (with their current
+    SEQUENCE) and `sent` (the send log's records) for update emails.
     """
     kind = check_kind(kind)
     course = find_course(config, cohort.course)
@@ -145,6 +156,8 @@ def plan_emails(
         raise UsageProblem(f"--session is for reminder and follow-up emails, not {kind}")
     if kind in LEDGER_KINDS and ledger is None:
         raise ValueError(f"{kind} emails need the invoice ledger")
+    if kind == "update" and events is None:
+        raise ValueError("update emails need the cohort's events")
     times = session_times(cohort, course, config.timezone)
     plan = EmailPlan(kind, cohort.id, session, named=bool(participants))
     people = _selected(cohort, participants, waiting=kind == "joining")
@@ -160,6 +173,11 @@ def plan_emails(
     elif kind == "payment-reminder":
         assert ledger is not None
         _payment_reminder(plan, base, people, ledger)
+    elif kind == "update":
+        from learncli.domain.updates import plan_updates
+
+        assert events is not None
+        plan_updates(plan, base, people, events, list(sent))
     else:
         assert session is not None
         _follow_up(plan, base, people, session)

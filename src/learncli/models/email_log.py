@@ -10,6 +10,7 @@ unless asked (`--resend`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -18,8 +19,11 @@ from pydantic import BeforeValidator, Field
 from learncli.models.types import Email, Id, Line, StrictModel, invalid, kind_of
 
 #: "waiting-list" is what `email send joining` sends to people on the waiting list.
-EmailKind = Literal["joining", "reminder", "payment-reminder", "follow-up", "waiting-list"]
-EMAIL_KINDS: tuple[str, ...] = ("joining", "reminder", "payment-reminder", "follow-up")
+EmailKind = Literal["joining", "reminder", "payment-reminder", "follow-up", "update", "waiting-list"]
+EMAIL_KINDS: tuple[str, ...] = ("joining", "reminder", "payment-reminder", "follow-up", "update")
+#: What identifies one message: kind, session, recipient and, for an update, which
+#: (session, SEQUENCE) pairs it tells of ("" for every other kind).
+MessageKey = tuple[str, int | None, str, str]
 SendStatus = Literal["sending", "sent", "failed"]
 
 
@@ -41,6 +45,24 @@ def _stamp(value: Any) -> datetime:
 Stamp = Annotated[datetime, BeforeValidator(_stamp)]
 
 
+class ToldSession(StrictModel):
+    """What a joining or update email told its reader about one session."""
+
+    #: The calendar event's SEQUENCE the email carried (see calendar-state/).
+    sequence: int = Field(ge=0)
+    #: The date and times it gave, as `2026-09-23 09:30-12:30 Europe/London` (plus
+    #: ` cancelled`), to say later what a session moved from.
+    when: Line | None = None
+
+
+def update_version(kind: str, told: Mapping[int, int]) -> str:
+    """`5.2,6.1` for an update telling of session 5 at SEQUENCE 2 and 6 at 1; "" for the
+    other kinds. The same change is the same message; a further change is a new one."""
+    if kind != "update":
+        return ""
+    return ",".join(f"{number}.{sequence}" for number, sequence in sorted(told.items()))
+
+
 class LoggedMessage(StrictModel):
     """One attempt to send one message to one person."""
 
@@ -57,11 +79,15 @@ class LoggedMessage(StrictModel):
     subject: Line | None = None
     #: Why it failed, as the server or the network said it (never a password).
     error: Line | None = None
+    #: Joining and update emails: each session they told of, by number. A joining line
+    #: written before this was recorded counts as every session at SEQUENCE 0.
+    told: dict[int, ToldSession] = Field(default_factory=dict)
 
     @property
-    def key(self) -> tuple[str, int | None, str]:
-        """What makes two attempts "the same message": kind, session and recipient."""
-        return (self.kind, self.session, self.to)
+    def key(self) -> MessageKey:
+        """What makes two attempts "the same message" (see `update_version`)."""
+        told = {number: t.sequence for number, t in self.told.items()}
+        return (self.kind, self.session, self.to, update_version(self.kind, told))
 
 
 class EmailLog(StrictModel):

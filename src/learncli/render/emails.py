@@ -40,7 +40,7 @@ from learncli.diagnostics import Diagnostic
 from learncli.errors import DataError, Refused
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Collection, Sequence
 
     from learncli.domain.calendar import CohortEvents
     from learncli.domain.emails import Draft
@@ -193,19 +193,44 @@ def invitation_attachments(
     return out
 
 
+def update_attachments(
+    events: CohortEvents, person: Participant, changes: Sequence[tuple[int, bool]], *, stamp: datetime | None = None
+) -> list[Attachment]:
+    """An update email's calendar files, one per session it tells of (one UID per file):
+    the new invitation (METHOD:REQUEST) for each `(number, True)`, the cancellation
+    (METHOD:CANCEL, them as ATTENDEE) for each `(number, False)`."""
+    from learncli.render.ics import cancel_ics, invitation_set
+
+    course = events.course.id
+    wanted = {number for number, invite in changes if invite}
+    invitations = dict(invitation_set(events, person, stamp=stamp)[0]) if wanted else {}
+    out = []
+    for number, invite in changes:
+        if invite:
+            out.append(Attachment(f"{course}-session-{number}.ics", invitations[number]))
+        else:
+            data = cancel_ics(events, number, person, stamp=stamp)
+            out.append(Attachment(f"{course}-session-{number}-cancelled.ics", data, params=(("method", "CANCEL"), ("charset", "utf-8"))))
+    return out
+
+
 # --- the message --------------------------------------------------------------------
 
 
-def message_id(kind: str, cohort: str, session: int | None, email: str, domain: str, *, sends_before: int = 0) -> str:
+def message_id(
+    kind: str, cohort: str, session: int | None, email: str, domain: str, *, sends_before: int = 0, version: str = ""
+) -> str:
     """`<joining.2026-autumn.3f2a...@example.org>`: the same for the same kind, cohort,
-    session and recipient, every time it is built, on any machine.
+    session and recipient (and, for an update, the same change: `version`), every time
+    it is built, on any machine.
 
     A deliberate resend of a message that was delivered (`--resend`) gets `.2`, `.3`
     ...: mail systems such as Gmail drop a message whose Message-ID they have seen, and
     a resend is meant to arrive.
     """
     which = f"{kind}-s{session}" if session is not None else kind
-    digest = hashlib.sha256(f"{kind}\0{cohort}\0{session or ''}\0{email.lower()}".encode()).hexdigest()[:20]
+    identity = f"{kind}\0{cohort}\0{session or ''}\0{email.lower()}" + (f"\0{version}" if version else "")
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:20]
     suffix = f".{sends_before + 1}" if sends_before else ""
     return f"<{which}.{cohort}.{digest}{suffix}@{domain}>"
 
@@ -234,7 +259,7 @@ class Outgoing:
 
     def message_id(self, sends_before: int = 0) -> str:
         d = self.draft
-        return message_id(d.kind, d.cohort, d.session, d.participant.email, self.domain, sends_before=sends_before)
+        return message_id(d.kind, d.cohort, d.session, d.participant.email, self.domain, sends_before=sends_before, version=d.key[3])
 
 
 def outgoing(

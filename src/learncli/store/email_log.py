@@ -94,10 +94,14 @@ def record_text(record: LoggedMessage) -> str:
         value = getattr(record, name)
         if value is not None:
             fields.append((name, value))
+    if record.told:
+        fields.append(("told", {n: t.model_dump(exclude_none=True) for n, t in sorted(record.told.items())}))
     return "{" + ", ".join(f"{name}: {_value(value)}" for name, value in fields) + "}"
 
 
 def _value(value: object) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_value(item)}" for key, item in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_value(item) for item in value) + "]"
     if isinstance(value, int):
