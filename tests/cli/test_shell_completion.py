@@ -61,6 +61,41 @@ def test_sessions_and_emails_are_those_of_the_cohort_on_the_line(data_dir):
     assert set(spring).isdisjoint({"ann.oneil@example.org"}) or set(spring) != set(emails)
 
 
+def _emails_in(cohort_file: Path) -> list[str]:
+    import yaml
+
+    return [p["email"] for p in yaml.safe_load(cohort_file.read_text(encoding="utf-8"))["participants"]]
+
+
+def test_an_option_waiting_for_its_value_completes_from_the_cohort_typed_before_it(data_dir):
+    # The option is the last word: Click's parse stops there, before reading the cohort.
+    assert complete("learn commit list 2026-autumn --session ", data_dir) == [str(n) for n in range(1, 7)]
+    assert complete("learn commit list 2026-autumn --session=", data_dir) == [str(n) for n in range(1, 7)]
+    spring = _emails_in(data_dir / "cohorts" / "2026-spring.yaml")
+    assert complete("learn email render reminder 2026-spring --participant ", data_dir) == spring
+    assert complete("learn email render reminder 2026-spring --participant=", data_dir) == spring
+    # an option with its value before the cohort does not shift the words
+    autumn = _emails_in(data_dir / "cohorts" / "2026-autumn.yaml")
+    assert complete("learn email render reminder -o out/x 2026-autumn --participant ", data_dir) == autumn
+    assert complete("learn email render reminder --participant ", data_dir) == []  # no cohort yet
+
+
+def test_an_option_taking_one_of_a_few_words_offers_them(data_dir):
+    from learncli.models.cohort import ATTENDANCE_STATUSES, FACTORS, REVIEW_STATUSES
+    from learncli.models.invoice import PAYMENT_METHODS
+    from learncli.render.invoices import FORMATS
+
+    assert complete("learn attend mark 2026-autumn 6 ann.oneil@example.org --status ", data_dir) == list(ATTENDANCE_STATUSES)
+    assert complete("learn commit review 2026-autumn ann.oneil@example.org --session 5 --status ", data_dir) == list(REVIEW_STATUSES)
+    assert complete("learn commit review 2026-autumn ann.oneil@example.org --status no", data_dir) == ["not-done"]
+    assert complete("learn commit add 2026-autumn ann.oneil@example.org --factor ", data_dir) == list(FACTORS)
+    assert complete("learn invoice render LWL-2026-0001 --format ", data_dir) == list(FORMATS)
+    assert complete("learn payment record LWL-2026-0001 --method ", data_dir) == list(PAYMENT_METHODS)
+    assert complete("learn session brief 2026-autumn 6 --format m", data_dir, shell="fish") == ["md"]
+    # a placeholder such as FILE|- is not a list of words to offer
+    assert "FILE" not in complete("learn calendar export 2026-autumn -o ", data_dir)
+
+
 def test_invoice_numbers_course_ids_and_email_kinds(data_dir):
     numbers = complete("learn invoice show LWL-2026-000", data_dir)
     assert numbers == [f"LWL-2026-000{n}" for n in range(1, 10)]
