@@ -141,3 +141,76 @@ def test_install_completion_writes_the_script_where_the_shell_reads_it(tmp_path)
     installed = home / ".bash_completions" / "learn.sh"
     assert "_LEARN_COMPLETE=complete_bash" in installed.read_text(encoding="utf-8")
     assert str(installed) in (home / ".bashrc").read_text(encoding="utf-8")
+
+
+#: What marks each shell's own completion script, in that shell's syntax, for `learn`.
+SCRIPT_OF = {
+    "bash": "complete -o default -F _learn_completion learn",
+    "zsh": "#compdef learn",
+    "fish": "complete --command learn ",
+    "powershell": "Register-ArgumentCompleter -Native -CommandName learn",
+    "pwsh": "Register-ArgumentCompleter -Native -CommandName learn",
+}
+
+
+@pytest.mark.parametrize("shell", list(SCRIPT_OF))
+def test_show_completion_prints_the_script_of_the_shell_named(shell):
+    others = {mark for name, mark in SCRIPT_OF.items() if mark != SCRIPT_OF[shell]}
+    for args in (["--show-completion", shell], [f"--show-completion={shell}"], ["--show-completion", shell.upper(), "--today", "2026-01-01"]):
+        result = run_process(*args, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert SCRIPT_OF[shell] in result.stdout
+        assert not any(mark in result.stdout for mark in others)
+
+
+def test_an_unknown_shell_is_a_usage_error_that_names_the_shells(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    for option in ("--show-completion", "--install-completion"):
+        result = run_process(option, "tcsh", env={"HOME": str(home)}, timeout=60)
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert "tcsh" in result.stderr and all(shell in result.stderr for shell in ("bash", "zsh", "fish"))
+    assert list(home.iterdir()) == []
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_without_a_shell_named_the_one_learn_runs_in_is_used(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "LEARN_DEBUG"}
+    learn = f"{sys.executable} -m learncli --show-completion"
+
+    def under(shell: str) -> subprocess.CompletedProcess[str]:
+        # `; true` keeps the shell from replacing itself with learn: it stays learn's parent.
+        return subprocess.run([shell, "-c", f"{learn}; true"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+
+    assert SCRIPT_OF["bash"] in under("bash").stdout
+    if shutil.which("dash"):
+        refused = under("dash")  # a shell learn has no script for: say so, and name those it has
+        assert refused.stdout == ""
+        assert "dash" in refused.stderr and "zsh" in refused.stderr
+
+
+#: Where each shell reads completion from, under HOME, and the start-up file that loads it
+#: (fish loads its completions folder by itself).
+INSTALLED = {
+    "bash": (".bash_completions/learn.sh", ".bashrc"),
+    "zsh": (".zfunc/_learn", ".zshrc"),
+    "fish": (".config/fish/completions/learn.fish", None),
+}
+
+
+@pytest.mark.parametrize("shell", list(INSTALLED))
+def test_install_completion_for_the_shell_named(shell, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    result = run_process("--install-completion", shell, env={"HOME": str(home)}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    script, startup = INSTALLED[shell]
+    assert SCRIPT_OF[shell] in (home / script).read_text(encoding="utf-8")
+    assert str(home / script) in result.stdout
+    if startup == ".bashrc":
+        assert str(home / script) in (home / startup).read_text(encoding="utf-8")
+    elif startup == ".zshrc":
+        assert "~/.zfunc" in (home / startup).read_text(encoding="utf-8")
+    written = {str(path.relative_to(home)) for path in home.rglob("*") if path.is_file()}
+    assert written == {script} | ({startup} if startup else set())
