@@ -209,17 +209,27 @@ def _shells(incomplete: str) -> list[str]:
 
 def _report(error: Any, ctx: Any = None) -> None:
     from learncli.cli._output import print_diagnostics
-    from learncli.errors import NotFound
 
     if error.diagnostics:
         print_diagnostics(list(error.diagnostics))
     sys.stderr.write(f"learn: {error}\n")
     folder = getattr(getattr(ctx, "obj", None), "_folder", None)
-    if isinstance(error, NotFound) and folder is not None and folder.found_by:
+    if folder is not None and folder.found_by and _may_be_the_wrong_folder(error, folder):
         # Looked in the wrong folder? Say which one, and why that one.
         sys.stderr.write(f"data folder: {folder.root} (found by {folder.found_by})\n")
     if error.hint:
         sys.stderr.write(f"hint: {error.hint}\n")
+
+
+def _may_be_the_wrong_folder(error: Any, folder: Any) -> bool:
+    """Whether the error is about the data folder's content: something not found in it,
+    or a problem in one of its files (not, say, in a CSV being imported)."""
+    from learncli.errors import NotFound
+
+    if isinstance(error, NotFound):
+        return True
+    root = folder.root.absolute()
+    return any(Path(d.path).absolute().is_relative_to(root) for d in error.diagnostics)
 
 
 def _silence_stdout() -> None:
