@@ -172,6 +172,9 @@ def test_an_unknown_shell_is_a_usage_error_that_names_the_shells(tmp_path):
         assert result.stdout == ""
         assert "tcsh" in result.stderr and all(shell in result.stderr for shell in ("bash", "zsh", "fish"))
     assert list(home.iterdir()) == []
+    # and the shells themselves complete after either option
+    assert complete("learn --show-completion z", tmp_path) == ["zsh"]
+    assert complete("learn --install-completion ", tmp_path)[:3] == ["bash", "zsh", "fish"]
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")

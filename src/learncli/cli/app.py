@@ -65,6 +65,7 @@ def load_command(name: str, globals_: list[Any] | None = None) -> Any:
 
 #: The shells completion is offered for (those Typer has a script for).
 SHELLS = tuple(shell.value for shell in Shells)
+SHELL_CHOICES = " or ".join([", ".join(SHELLS[:-1]), SHELLS[-1]])
 
 #: Root options that are not global: they act on the shell, not on a data folder, and
 #: their value, the shell, may be left out (then it is the shell learn runs in).
@@ -179,15 +180,14 @@ def _completion_option(ctx: Any, param: Any, value: str | None) -> None:
 
     from learncli.errors import Refused
 
-    choices = " or ".join([", ".join(SHELLS[:-1]), SHELLS[-1]])
     shell = value.strip().lower()
     if not shell:
         shell = _get_shell_name() or ""
         if shell not in SHELLS:
             found = f"learn runs in {shell}" if shell else "could not tell which shell learn runs in"
-            raise typer.BadParameter(f"{found}; name one: {choices}", ctx=ctx, param=param)
+            raise typer.BadParameter(f"{found}; name one: {SHELL_CHOICES}", ctx=ctx, param=param)
     elif shell not in SHELLS:
-        raise typer.BadParameter(f"{value!r} is not a shell learn completes in; choose {choices}", ctx=ctx, param=param)
+        raise typer.BadParameter(f"{value!r} is not a shell learn completes in; choose {SHELL_CHOICES}", ctx=ctx, param=param)
     prog_name = ctx.find_root().info_name or "learn"
     complete_var = f"_{prog_name}_COMPLETE".replace("-", "_").upper()
     if param.name == "show_completion":
@@ -287,7 +287,7 @@ def root(
         typer.Option(
             "--install-completion", metavar="[SHELL]", callback=_completion_option, expose_value=False, is_eager=True,
             autocompletion=_shells, show_default=False,
-            help="Install completion for SHELL (bash, zsh, fish, powershell or pwsh; default: the shell you are in).",
+            help=f"Install completion for SHELL ({SHELL_CHOICES}; default: the shell you are in).",
         ),
     ] = None,
     show_completion: Annotated[
