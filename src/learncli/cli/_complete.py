@@ -34,7 +34,7 @@ def _on_the_line(ctx: Any, *names: str) -> Any:
     while ctx is not None:
         for name in names:
             value = _given(ctx, name)
-            if value not in (None, "", (), []):
+            if not _empty(value):
                 return value
         ctx = ctx.parent
     return None
@@ -49,13 +49,17 @@ def _given(ctx: Any, name: str) -> Any:
     they are left over in `ctx.args`, in order, and are assigned here the way Click would.
     """
     value = ctx.params.get(name)
-    if value is None and ctx.args:
+    if _empty(value) and ctx.args:
         from typer._click.parser import _unpack_args
 
         arguments = [p for p in ctx.command.params if p.param_type_name == "argument"]
         values, _ = _unpack_args(ctx.args, [p.nargs for p in arguments])
         value = dict(zip((p.name for p in arguments), values)).get(name)
     return value
+
+
+def _empty(value: Any) -> bool:
+    return value in (None, "", (), [])
 
 
 def _cohorts(ctx: Any) -> list[str]:
