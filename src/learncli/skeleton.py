@@ -13,6 +13,25 @@ out/
 .learn-cache/
 """
 
+
+def gitignore_additions(existing: str | None, wanted: str = GITIGNORE) -> str:
+    """What to add to the folder's .gitignore so git leaves out what learn generates:
+    all of `wanted` when there is none yet, else only its patterns `existing` lacks (the
+    folder may be the top of a repository with a .gitignore of its own), under a comment
+    saying why; "" when nothing is missing. A pattern counts as there with or without a
+    leading or trailing slash (`out`, `/out/`)."""
+    if existing is None:
+        return wanted
+
+    def patterns(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+    present = {line.strip("/") for line in patterns(existing)}
+    missing = [line for line in patterns(wanted) if line.strip("/") not in present]
+    if not missing:
+        return ""
+    return "\n".join(["# Added by learn init: what learn generates, and its lock.", *missing]) + "\n"
+
 BARE_COURSES = """\
 # learn: organisation settings, facilitators and courses.
 # Fill this in, then add a cohort with `learn cohort add COURSE --start YYYY-MM-DD`.

@@ -94,6 +94,34 @@ def test_no_data_folder_anywhere_says_which_rules_were_tried(learn_bare, tmp_pat
     assert "Traceback" not in result.output
 
 
+def test_a_folder_without_courses_yaml_says_which_rule_chose_it(learn_bare, tmp_path, monkeypatch):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    given = learn_bare("status", "--data", empty, data=False)
+    assert given.exit_code == 1
+    assert f"{empty} (found by --data)" in given.stderr
+    assert "courses.yaml" in given.stderr and f"learn init {empty}" in given.stderr
+    monkeypatch.setenv("LEARN_DATA", str(empty))
+    from_env = learn_bare("cohort", "list", data=False)
+    assert from_env.exit_code == 1 and "(found by $LEARN_DATA)" in from_env.stderr
+    monkeypatch.delenv("LEARN_DATA")
+    (tmp_path / "here" / "data").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "here")
+    fallback = learn_bare("course", "list", data=False)
+    assert fallback.exit_code == 1 and "./data in the current folder" in fallback.stderr
+    assert "Traceback" not in given.output + from_env.output + fallback.output
+
+
+def test_a_broken_courses_yaml_found_upward_says_which_rule_found_it(learn_bare, data_dir, monkeypatch):
+    courses = data_dir / "courses.yaml"
+    courses.write_text(courses.read_text(encoding="utf-8") + "\nfacilitators: [\n", encoding="utf-8")
+    monkeypatch.chdir(data_dir / "cohorts")
+    result = learn_bare("status", data=False)
+    assert result.exit_code == 1
+    assert re.search(r"courses\.yaml:\d+:\d+: Y00\d error", result.stderr), result.stderr
+    assert f"{data_dir} (found by courses.yaml in a folder above the current one)" in result.stderr
+
+
 def test_a_folder_holding_courses_yaml_beats_a_data_folder_inside_it(learn_bare, data_dir, tmp_path, monkeypatch):
     # cwd = the data folder itself, which also happens to hold a folder named data/
     (data_dir / "data").mkdir()

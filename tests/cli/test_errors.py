@@ -35,4 +35,5 @@ def test_invalid_data_prints_diagnostics_then_one_line(learn, data_dir):
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith("data/courses.yaml:1:32: F003 error: ")
     assert "email" in lines[0] and "'bad' is not a valid email address" in lines[0]
-    assert lines[-1] == "learn: courses.yaml has 1 error(s); fix them first"
+    assert lines[-2] == "learn: courses.yaml has 1 error(s); fix them first"
+    assert lines[-1] == f"data folder: {data_dir} (found by --data)"  # the folder those files are in, and why that one

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+
+import pytest
 
 from tests.conftest import BUNDLED
 
@@ -98,7 +102,8 @@ def test_init_never_overwrites_a_file_that_differs(learn_bare, tmp_path):
     result = learn_bare("init", str(target), data=False)
     assert result.exit_code == 1 and "already exists" in result.stderr
     assert (target / "cohorts" / "2026-autumn.yaml").read_text() == "# mine\n"
-    assert not (target / "courses.yaml").exists()
+    # the folder is left as it was: no courses.yaml, and no lock file either
+    assert [str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()] == ["cohorts/2026-autumn.yaml"]
 
 
 def test_init_no_examples_keeps_the_course_and_settings_and_numbers_the_first_invoice_1(learn_bare, tmp_path):
@@ -124,3 +129,49 @@ def test_init_bare_and_no_examples_together_is_a_usage_error(learn_bare, tmp_pat
     result = learn_bare("init", str(tmp_path / "x"), "--bare", "--no-examples", data=False)
     assert result.exit_code == 2 and "choose one" in result.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_init_in_a_repository_adds_what_its_gitignore_lacks_and_keeps_the_rest(learn_bare, tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    mine = "node_modules/\n# a comment of mine\n/out\n*.log"  # /out already covers out/; no final newline
+    (repo / ".gitignore").write_text(mine)
+    monkeypatch.chdir(repo)
+    result = learn_bare("init", ".", "--no-examples", data=False)
+    assert result.exit_code == 0, result.output
+    text = (repo / ".gitignore").read_text()
+    assert text.startswith(mine + "\n")
+    lines = text.splitlines()
+    assert lines.count(".learn.lock") == 1 and lines.count(".learn-cache/") == 1
+    assert "out/" not in lines and lines.count("/out") == 1
+    assert (repo / "courses.yaml").is_file()
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+        generated = ["out/invoices/x.html", ".learn.lock", ".learn-cache/index", "debug.log", "node_modules/a.js"]
+        ignored = subprocess.run(["git", "check-ignore", *generated], cwd=repo, capture_output=True, text=True)
+        assert ignored.stdout.split() == generated
+        kept = subprocess.run(["git", "check-ignore", "courses.yaml"], cwd=repo, capture_output=True, text=True)
+        assert kept.returncode == 1  # the data itself is not ignored
+
+
+def test_a_gitignore_that_has_it_all_is_left_alone(learn_bare, tmp_path):
+    target = tmp_path / "mine"
+    target.mkdir()
+    complete = "out/\n.learn-cache/\n# the lock\n/.learn.lock\n"
+    (target / ".gitignore").write_text(complete)
+    result = learn_bare("init", str(target), "--bare", data=False)
+    assert result.exit_code == 0, result.output
+    assert (target / ".gitignore").read_text() == complete
+    assert ".gitignore" not in result.stderr  # not named among the files written
+
+
+@pytest.mark.parametrize("refused", ["courses.yaml", "cohorts/2026-spring.yaml"])
+def test_a_refused_init_in_a_repository_leaves_no_lock_behind(learn_bare, tmp_path, refused):
+    target = tmp_path / "repo"
+    (target / "cohorts").mkdir(parents=True)
+    (target / ".gitignore").write_text("node_modules/\n")
+    (target / refused).write_text("# mine\n")
+    result = learn_bare("init", str(target), data=False)
+    assert result.exit_code == 1
+    assert sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()) == [".gitignore", refused]
+    assert (target / ".gitignore").read_text() == "node_modules/\n"

@@ -5,12 +5,15 @@ The shell asks through Click's protocol (`_LEARN_COMPLETE=complete_bash` with CO
 and COMP_CWORD, or zsh's and fish's forms; `learn --show-completion SHELL` prints the
 script that does so). Click parses the words typed so far without running any command,
 then asks the parameter being completed for its values: `cli._shape` gives each argument
-and option named below the completer here. Nothing is imported until the shell asks,
-and a folder that cannot be read completes to nothing rather than to an error.
+and option named below the completer here, and an option whose value is one of a few
+words (`--status present|late|...`, `--format html|pdf`) those words. Nothing is imported
+until the shell asks, and a folder that cannot be read completes to nothing rather than
+to an error.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -30,11 +33,33 @@ def _on_the_line(ctx: Any, *names: str) -> Any:
     """The value of the first of `names` given so far, in this command or above it."""
     while ctx is not None:
         for name in names:
-            value = ctx.params.get(name)
-            if value not in (None, "", (), []):
+            value = _given(ctx, name)
+            if not _empty(value):
                 return value
         ctx = ctx.parent
     return None
+
+
+def _given(ctx: Any, name: str) -> Any:
+    """The value of parameter `name` of this command as Click parsed it, or else as the
+    words typed assign it.
+
+    When the line ends with an option still waiting for its value (`--session `), Click's
+    parse stops at that option and never hands the words before it to the arguments:
+    they are left over in `ctx.args`, in order, and are assigned here the way Click would.
+    """
+    value = ctx.params.get(name)
+    if _empty(value) and ctx.args:
+        from typer._click.parser import _unpack_args
+
+        arguments = [p for p in ctx.command.params if p.param_type_name == "argument"]
+        values, _ = _unpack_args(ctx.args, [p.nargs for p in arguments])
+        value = dict(zip((p.name for p in arguments), values)).get(name)
+    return value
+
+
+def _empty(value: Any) -> bool:
+    return value in (None, "", (), [])
 
 
 def _cohorts(ctx: Any) -> list[str]:
@@ -89,9 +114,21 @@ COMPLETERS: dict[str, Callable[[Any], list[str]]] = {
 }
 
 
-def completer_for(name: str | None) -> Callable[[Any, Any, str], list[Any]] | None:
-    """A Typer-style completion callback for the parameter `name`, or None."""
-    values = COMPLETERS.get(name or "")
+def _listed(choices: list[str]) -> Callable[[Any], list[str]]:
+    return lambda ctx: choices
+
+
+#: A metavar that lists the only words an option takes, e.g. `done|partly|not-done|dropped`
+#: (the commands check them with `cli._common.one_of`); `FILE|-` is a placeholder, not a list.
+CHOICES = re.compile(r"[a-z][a-z0-9-]*(\|[a-z][a-z0-9-]*)+")
+
+
+def completer_for(param: Any) -> Callable[[Any, Any, str], list[Any]] | None:
+    """A Typer-style completion callback for the Click parameter `param`, or None: values
+    from the data folder by its name, else the choices its metavar lists."""
+    values = COMPLETERS.get(param.name or "")
+    if values is None and param.param_type_name == "option" and CHOICES.fullmatch(param.metavar or ""):
+        values = _listed(param.metavar.split("|"))
     if values is None:
         return None
 

@@ -35,8 +35,6 @@ def shape(command: Any, globals_: list[Any]) -> Any:
     from learncli.cli._complete import completer_for
 
     for param in command.params:
-        if getattr(param, "_custom_shell_complete", None) is None:
-            param._custom_shell_complete = completer_for(param.name)
         if isinstance(param, TyperArgument):
             param.__class__ = LearnArgument
             param.metavar = param.metavar or _argument_name(param)
@@ -44,6 +42,8 @@ def shape(command: Any, globals_: list[Any]) -> Any:
             param.__class__ = LearnOption
             if param.metavar is None and not param.is_flag and not param.count:
                 param.metavar = _option_metavar(param)
+        if getattr(param, "_custom_shell_complete", None) is None:
+            param._custom_shell_complete = completer_for(param)
     command.params.extend(_global_copy(option) for option in globals_)
     if isinstance(command, TyperGroup):
         command.__class__ = LearnSubgroup

@@ -8,11 +8,14 @@ traceback only when LEARN_DEBUG=1.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.parser import _OptionParser
+from typer._completion_shared import Shells
 from typer.core import TyperGroup
 
 from learncli import __version__
@@ -60,10 +63,12 @@ def load_command(name: str, globals_: list[Any] | None = None) -> Any:
     return shape(command, _root_options() if globals_ is None else globals_)
 
 
-#: The shells completion is offered for (Typer's completion classes).
-SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+#: The shells completion is offered for (those Typer has a script for).
+SHELLS = tuple(shell.value for shell in Shells)
+SHELL_CHOICES = " or ".join([", ".join(SHELLS[:-1]), SHELLS[-1]])
 
-#: Root options that are not global (they act on the shell, not on a data folder).
+#: Root options that are not global: they act on the shell, not on a data folder, and
+#: their value, the shell, may be left out (then it is the shell learn runs in).
 ROOT_ONLY = {"install_completion", "show_completion"}
 
 
@@ -109,7 +114,17 @@ class LearnGroup(TyperGroup):
         first, _, second = instruction.partition("_")
         if first in SHELLS and second in ("complete", "source"):
             os.environ[complete_var] = f"{second}_{first}"
+        if os.environ.get(complete_var):
+            # Typer's answers to the shells, registered only when a shell asks.
+            from typer._completion_classes import completion_init
+
+            completion_init()
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
+    def make_parser(self, ctx: Any) -> Any:
+        parser = super().make_parser(ctx)
+        parser.__class__ = _RootParser
+        return parser
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         with formatter.section("Commands"):
@@ -141,19 +156,80 @@ class LearnGroup(TyperGroup):
             raise typer.Exit(1) from None
 
 
+class _RootParser(_OptionParser):
+    """The root's parser: `--show-completion` and `--install-completion` take the shell as
+    their value, or nothing (at the end of the line, or before another option), which
+    stands for the shell learn runs in. The class adds behaviour and no state, so the
+    parser Click builds can simply be given this class."""
+
+    def _get_value_from_state(self, option_name: str, option: Any, state: Any) -> Any:
+        if option.obj.name in ROOT_ONLY:
+            following = state.rargs[0] if state.rargs else ""
+            if not following or (following[:1] in self._opt_prefixes and len(following) > 1):
+                return ""
+        return super()._get_value_from_state(option_name, option, state)
+
+
+def _completion_option(ctx: Any, param: Any, value: str | None) -> None:
+    """`--show-completion [SHELL]` prints the script that completes `learn` in SHELL;
+    `--install-completion [SHELL]` puts it where SHELL reads it at start-up. No SHELL:
+    the shell learn runs in."""
+    if value is None or ctx.resilient_parsing:
+        return
+    from typer._completion_shared import _get_shell_name, get_completion_script, install
+
+    from learncli.errors import Refused
+
+    shell = value.strip().lower()
+    if not shell:
+        shell = _get_shell_name() or ""
+        if shell not in SHELLS:
+            found = f"learn runs in {shell}" if shell else "could not tell which shell learn runs in"
+            raise typer.BadParameter(f"{found}; name one: {SHELL_CHOICES}", ctx=ctx, param=param)
+    elif shell not in SHELLS:
+        raise typer.BadParameter(f"{value!r} is not a shell learn completes in; choose {SHELL_CHOICES}", ctx=ctx, param=param)
+    prog_name = ctx.find_root().info_name or "learn"
+    complete_var = f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+    if param.name == "show_completion":
+        sys.stdout.write(get_completion_script(prog_name=prog_name, complete_var=complete_var, shell=shell) + "\n")
+        raise typer.Exit(0)
+    try:
+        _, path = install(shell=shell, prog_name=prog_name, complete_var=complete_var)
+    except (OSError, subprocess.SubprocessError) as error:
+        problem = Refused(f"could not install {shell} completion: {error}")
+        _report(problem)
+        raise typer.Exit(problem.exit_code) from None
+    sys.stdout.write(f"{shell} completion installed in {path}; it takes effect in a new terminal\n")
+    raise typer.Exit(0)
+
+
+def _shells(incomplete: str) -> list[str]:
+    return [shell for shell in SHELLS if shell.startswith(incomplete)]
+
+
 def _report(error: Any, ctx: Any = None) -> None:
     from learncli.cli._output import print_diagnostics
-    from learncli.errors import NotFound
 
     if error.diagnostics:
         print_diagnostics(list(error.diagnostics))
     sys.stderr.write(f"learn: {error}\n")
     folder = getattr(getattr(ctx, "obj", None), "_folder", None)
-    if isinstance(error, NotFound) and folder is not None and folder.found_by:
+    if folder is not None and folder.found_by and _may_be_the_wrong_folder(error, folder):
         # Looked in the wrong folder? Say which one, and why that one.
         sys.stderr.write(f"data folder: {folder.root} (found by {folder.found_by})\n")
     if error.hint:
         sys.stderr.write(f"hint: {error.hint}\n")
+
+
+def _may_be_the_wrong_folder(error: Any, folder: Any) -> bool:
+    """Whether the error is about the data folder's content: something not found in it,
+    or a problem in one of its files (not, say, in a CSV being imported)."""
+    from learncli.errors import NotFound
+
+    if isinstance(error, NotFound):
+        return True
+    root = folder.root.absolute()
+    return any(Path(d.path).absolute().is_relative_to(root) for d in error.diagnostics)
 
 
 def _silence_stdout() -> None:
@@ -179,7 +255,7 @@ app = typer.Typer(
         "  learn --data ~/courses invoice list --unpaid"
     ),
     no_args_is_help=True,
-    add_completion=True,
+    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -206,6 +282,22 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    install_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion", metavar="[SHELL]", callback=_completion_option, expose_value=False, is_eager=True,
+            autocompletion=_shells, show_default=False,
+            help=f"Install completion for SHELL ({SHELL_CHOICES}; default: the shell you are in).",
+        ),
+    ] = None,
+    show_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion", metavar="[SHELL]", callback=_completion_option, expose_value=False, is_eager=True,
+            autocompletion=_shells, show_default=False,
+            help="Print the completion script for SHELL (default: the shell you are in), to place it yourself.",
+        ),
+    ] = None,
 ) -> None:
     ctx.obj = AppState(data=data, today_override=parse_date_option(today, "--today"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -34,9 +34,9 @@ def init_command(
     Example: learn init ~/courses --no-examples && learn --data ~/courses validate
     """
     from learncli.cli._output import print_changes
+    from learncli.errors import Refused
     from learncli.skeleton import init_files
     from learncli.store.folder import DataFolder
-    from learncli.errors import Refused
 
     app = state(ctx)
     if bare and no_examples:
@@ -46,20 +46,36 @@ def init_command(
         raise Refused(f"{target} already holds a data folder (courses.yaml exists); learn init never overwrites one")
     if target.exists() and not target.is_dir():
         raise Refused(f"{target} exists and is not a folder")
+    folder = DataFolder(target)
+    files = init_files(bare, examples=not no_examples)
+    # Whatever init refuses, it refuses before creating the folder or its lock file (a
+    # dry run takes no lock), so a refused folder is left exactly as it was.
+    with folder.transaction(dry_run=True) as tx:
+        _init_writes(tx, target, files)
     if not dry_run:
         target.mkdir(parents=True, exist_ok=True)
-    folder = DataFolder(target)
-    with folder.transaction(dry_run=dry_run) as tx:
-        for relative, text, model in init_files(bare, examples=not no_examples):
-            path = target / relative
-            if path.is_file() and not path.is_symlink() and path.read_bytes() == text.encode("utf-8"):
-                continue  # written by an init that was interrupted before courses.yaml
-            tx.create(path, text, model)
+        with folder.transaction() as tx:
+            _init_writes(tx, target, files)
     print_changes(tx.changes, target, dry_run=dry_run)
     if not dry_run:
         from learncli.cli._output import note
 
         note(f"next: learn --data {target} validate" if target != Path("data") else "next: learn validate")
+
+
+def _init_writes(tx: Any, target: Path, files: list[tuple[str, str, Any]]) -> None:
+    from learncli.skeleton import gitignore_additions
+
+    for relative, text, model in files:
+        path = target / relative
+        if relative == ".gitignore":
+            more = gitignore_additions(tx.current(path), text)
+            if more:
+                tx.append(path, more)  # a .gitignore already there keeps every line it has
+        elif path.is_file() and not path.is_symlink() and path.read_bytes() == text.encode("utf-8"):
+            continue  # written by an init that was interrupted before courses.yaml
+        else:
+            tx.create(path, text, model)
 
 
 def validate_command(

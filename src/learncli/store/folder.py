@@ -234,7 +234,13 @@ class DataFolder:
         raise DataError(f"cohort {cohort.id} names course {cohort.course!r}, which is not in courses.yaml", diagnostics=[problem])
 
     def config(self) -> Any:
-        """The validated `courses.yaml`, or `DataError` with every problem in it."""
+        """The validated `courses.yaml`, or `DataError` with every problem in it;
+        `NotFound` when there is none (then this is no data folder, or not yet one)."""
+        if not self.courses_path.exists() and not self.courses_path.is_symlink():
+            raise NotFound(
+                f"no {COURSES_FILE} in {self.root}: it is not a data folder",
+                hint=f"`learn init {self.root}` makes it one; or point --data or LEARN_DATA at the folder that holds your {COURSES_FILE}",
+            )
         result = self.read_config()
         return _require(result, "courses.yaml")
 
