@@ -325,6 +325,8 @@ WRITING_COMMANDS: tuple[Command, ...] = (
     Command("participant withdraw", ("participant", "withdraw", "2026-autumn", "priya.raman@example.org")),
     Command("participant reinstate", ("participant", "reinstate", "2026-autumn", "tom.whitfield@example.org")),
     Command("calendar export", ("calendar", "export", "2026-autumn", "--per-participant", "{w}/elsewhere/invitations")),
+    # Zoë has withdrawn: her cancellations, and their SEQUENCE kept in the calendar state.
+    Command("calendar export --cancel", ("calendar", "export", "2026-autumn", "--per-participant", "{w}/elsewhere/invitations", "--cancel")),
     Command("invoice run", ("invoice", "run", "big")),
     # Zoë withdrew after she was invoiced, so her invoice is voided. A void killed after
     # the ledger was written refuses to run again; the cohort's next invoice run renders

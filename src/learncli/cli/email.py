@@ -74,6 +74,7 @@ def _prepare(
     from learncli.domain.emails import LEDGER_KINDS, check_kind, plan_emails
     from learncli.render.emails import (
         HeaderRefused,
+        all_sessions_attachment,
         compose,
         invitation_attachments,
         mailbox,
@@ -99,11 +100,12 @@ def _prepare(
     batch = Batch(plan, [], config.timezone)
     # The Date of a written message and the DTSTAMP of its invitations: one moment.
     when = datetime.now(ZoneInfo(config.timezone)).replace(microsecond=0)
+    all_sessions = all_sessions_attachment(events, stamp=when) if events and events.active else None
     for draft in plan.drafts:
         person = draft.participant
         try:
             mailbox(person.name, person.email, "the participant")
-            attachments = invitation_attachments(events, person, stamp=when) if draft.invitation and events else []
+            attachments = invitation_attachments(events, person, stamp=when, all_sessions=all_sessions) if draft.invitation and events else []
             context = dict(draft.context)
             if attachments:
                 context["invitation_files"] = [a.filename for a in attachments[:-1]]
