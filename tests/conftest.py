@@ -126,12 +126,15 @@ def check_ics() -> Callable[[bytes], tuple[object, object]]:
 
     Every .ics that learn writes must pass: CRLF line ends only, no line over 75 octets
     and no folding inside a UTF-8 character (RFC 5545, 3.1), accepted by the strict
-    `ical` parser, and unchanged by a round trip through icalendar.
+    `ical` parser, unchanged by a round trip through icalendar, and within RFC 5546's
+    table for its METHOD (tests/render/rfc5546.py).
     """
 
     def _check(data: bytes) -> tuple[object, object]:
         import icalendar
         from ical.calendar_stream import IcsCalendarStream
+
+        from tests.render.rfc5546 import check_itip
 
         assert isinstance(data, bytes)
         assert data.endswith(b"\r\n")
@@ -142,6 +145,7 @@ def check_ics() -> Callable[[bytes], tuple[object, object]]:
         strict = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
         parsed = icalendar.Calendar.from_ical(data)
         assert parsed.to_ical() == data
+        check_itip(data)
         return strict, parsed
 
     return _check

@@ -66,9 +66,11 @@ def test_golden_file_for_the_autumn_cohort(learn, exported):
 
 
 def test_golden_file_for_one_invitation(learn, tmp_path):
+    # Reviewed by hand: session 1 alone (a request holds one UID), Ann as the attendee
+    # asked to reply, her name quoted as a parameter must be ("O'Neil, Ann").
     assert learn("calendar", "export", "2026-autumn", "--per-participant", tmp_path / "inv").exit_code == 0
-    data = (tmp_path / "inv" / "ann.oneil@example.org.ics").read_bytes()
-    assert _normalise(data) == (GOLDEN / "2026-autumn-ann.oneil@example.org.ics").read_bytes()
+    data = (tmp_path / "inv" / "ann.oneil@example.org-session-1.ics").read_bytes()
+    assert _normalise(data) == (GOLDEN / "2026-autumn-ann.oneil@example.org-session-1.ics").read_bytes()
 
 
 def test_re_export_of_unchanged_data_differs_only_in_dtstamp(learn, data_dir, exported):
@@ -134,36 +136,44 @@ def test_cancel_session_then_export_with_cancel(learn, data_dir, exported, tmp_p
 
     result = learn("calendar", "export", "2026-autumn", "--cancel", "--per-participant", tmp_path / "inv")
     assert result.exit_code == 0, result.output
+    # The cohort file's event was published, not sent as an invitation: its update is a
+    # PUBLISH of the cancelled event (RFC 5546 3.2.1), not a CANCEL without attendees.
     notice = exported.with_name("2026-autumn-session-6-cancel.ics")
     calendar = _calendar(notice)
-    assert calendar["METHOD"] == "CANCEL"
+    assert calendar["METHOD"] == "PUBLISH"
     [event] = calendar.walk("VEVENT")
     assert (event["UID"], event["SEQUENCE"], event["STATUS"]) == (session["UID"], 1, "CANCELLED")
+    assert "ATTENDEE" not in event
     personal = _calendar(tmp_path / "inv" / "ann.oneil@example.org-session-6-cancel.ics")
     assert personal["METHOD"] == "CANCEL"
-    assert [str(a) for a in personal.walk("VEVENT")[0].attendees] == ["mailto:ann.oneil@example.org"]
-    invitation = _events(tmp_path / "inv" / "ann.oneil@example.org.ics")
-    assert len(invitation) == 5  # the cancelled session is no longer offered
+    [event] = personal.walk("VEVENT")
+    assert (event["UID"], event["SEQUENCE"], event["STATUS"]) == (session["UID"], 1, "CANCELLED")
+    assert [str(a) for a in event.attendees] == ["mailto:ann.oneil@example.org"]
+    ann = sorted(p.name for p in (tmp_path / "inv").glob("ann.oneil@*"))
+    # The cancelled session is no longer offered: its invitation gave way to the cancellation.
+    assert ann == [*(f"ann.oneil@example.org-session-{n}.ics" for n in range(1, 6)), "ann.oneil@example.org-session-6-cancel.ics"]
 
 
-def test_per_participant_writes_one_invitation_per_registered_person(learn, tmp_path):
+def test_per_participant_writes_one_invitation_per_session_and_registered_person(learn, data_dir, tmp_path):
     target = tmp_path / "invitations"
     result = learn("calendar", "export", "2026-autumn", "--per-participant", target)
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in target.iterdir())
-    assert len(files) == 9
-    assert "tom.whitfield@example.org.ics" not in files  # withdrawn
+    assert len(files) == 9 * 6  # one request per person and session: a request holds one UID
+    assert not [f for f in files if f.startswith("tom.whitfield@")]  # withdrawn
     assert "Tom Whitfield" in result.stderr
+    cohort = _by_number(data_dir / "out" / "calendars" / "2026-autumn.ics")
     for path in target.iterdir():
         calendar = _calendar(path)
         assert calendar["METHOD"] == "REQUEST"
-        email = path.name.removesuffix(".ics")
-        for event in calendar.walk("VEVENT"):
-            [attendee] = event.attendees
-            assert str(attendee) == f"mailto:{email}"
-            assert attendee.params["PARTSTAT"] == "NEEDS-ACTION" and attendee.params["RSVP"] == "TRUE"
-            assert attendee.params["ROLE"] == "REQ-PARTICIPANT"
-    raw = (target / "ann.oneil@example.org.ics").read_bytes().replace(b"\r\n ", b"")
+        email, _, number = path.name.removesuffix(".ics").rpartition("-session-")
+        [event] = calendar.walk("VEVENT")
+        assert (event["UID"], event["SEQUENCE"]) == (cohort[int(number)]["UID"], cohort[int(number)]["SEQUENCE"])
+        [attendee] = event.attendees
+        assert str(attendee) == f"mailto:{email}"
+        assert attendee.params["PARTSTAT"] == "NEEDS-ACTION" and attendee.params["RSVP"] == "TRUE"
+        assert attendee.params["ROLE"] == "REQ-PARTICIPANT"
+    raw = (target / "ann.oneil@example.org-session-3.ics").read_bytes().replace(b"\r\n ", b"")
     assert b"ATTENDEE;CN=\"O'Neil, Ann\";" in raw
 
 
@@ -324,18 +334,21 @@ def test_a_withdrawn_participant_gets_cancellations_of_the_sessions_they_leave(l
         calendar = _calendar(target / f"zoe.hartmann@example.org-session-{n}-cancel.ics")
         assert calendar["METHOD"] == "CANCEL"
         [event] = calendar.walk("VEVENT")
-        # The event in her calendar, by its UID, at the sequence everyone has: cancelled for her.
-        assert (event["UID"], event["SEQUENCE"]) == (cohort[n]["UID"], cohort[n]["SEQUENCE"])
-        assert event["STATUS"] == "CANCELLED" and "VALARM" not in [c.name for c in event.subcomponents]
+        # The event in her calendar, by its UID, one SEQUENCE above her invitation's:
+        # she is taken off it, and with no STATUS, since the session is not cancelled
+        # (RFC 5546 3.2.5: "If uninviting specific Attendees then MUST NOT be included").
+        assert event["UID"] == cohort[n]["UID"] and event["SEQUENCE"] == cohort[n]["SEQUENCE"] + 1
+        assert "STATUS" not in event and "VALARM" not in [c.name for c in event.subcomponents]
+        assert not {"DESCRIPTION", "LOCATION", "URL"} & set(event)  # no Zoom details for someone who left
         assert [str(a) for a in event.attendees] == ["mailto:zoe.hartmann@example.org"]
         assert event.attendees[0].params["CN"] == "Zoë Hartmann"
-        # ... and only for her: the session goes on for everyone else.
-        assert cohort[n]["STATUS"] == "CONFIRMED"
+        # ... and only for her: the session goes on for everyone else, unchanged.
+        assert cohort[n]["STATUS"] == "CONFIRMED" and cohort[n]["SEQUENCE"] == 0
     # Tom withdrew before the start: every session leaves his calendar.
     assert len(list(target.glob("tom.whitfield@*-cancel.ics"))) == 6
-    # Registered people get their invitation and no cancellation.
+    # Registered people get their invitations and no cancellation.
     assert not list(target.glob("ann.oneil@*-cancel.ics"))
-    assert not (target / "zoe.hartmann@example.org.ics").exists()
+    assert len(list(target.glob("ann.oneil@*"))) == 6
 
 
 def test_without_cancel_a_withdrawal_only_says_how_to_write_the_cancellations(learn, tmp_path):
@@ -364,3 +377,71 @@ def test_a_sequence_beyond_what_calendars_accept_is_an_error_at_its_place(learn,
     refused = learn("calendar", "export", "2026-autumn")
     assert refused.exit_code == 1 and "the most a calendar's SEQUENCE can count" in refused.stderr
     assert state.read_text() == text.replace("sequence: 0, fingerprint", f"sequence: {MAX_SEQUENCE}, fingerprint", 1)
+
+
+def _one(path: Path) -> icalendar.Event:
+    [event] = _events(path)
+    return event
+
+
+def test_a_withdrawal_replaces_the_invitations_in_the_folder_and_each_message_raises_the_sequence(learn, data_dir, exported, tmp_path):
+    target = tmp_path / "inv"
+    zoe = "zoe.hartmann@example.org"
+    assert learn("--today", "2026-09-01", "calendar", "export", "2026-autumn", "--per-participant", target).exit_code == 0
+    assert sorted(p.name for p in target.glob("zoe.*")) == [f"{zoe}-session-{n}.ics" for n in range(1, 7)]
+    assert learn("--today", "2026-10-26", "participant", "withdraw", "2026-autumn", zoe, "--date", "2026-10-25").exit_code == 0
+    state = data_dir / "calendar-state" / "2026-autumn.yaml"
+
+    # --dry-run says what it would remove, and removes nothing.
+    before = sorted(p.name for p in target.iterdir()), state.read_text()
+    preview = learn("--today", "2026-10-26", "calendar", "export", "2026-autumn", "--per-participant", target, "--cancel", "--dry-run")
+    assert preview.exit_code == 0, preview.output
+    for n in range(1, 7):
+        assert f"would remove inv/{zoe}-session-{n}.ics" in preview.stdout
+    assert f"would write inv/{zoe}-session-4-cancel.ics" in preview.stdout
+    assert f'"{zoe}": 1' in preview.stdout  # the state it would keep: her uninvitations
+    assert (sorted(p.name for p in target.iterdir()), state.read_text()) == before
+
+    result = learn("--today", "2026-10-26", "calendar", "export", "2026-autumn", "--per-participant", target, "--cancel")
+    assert result.exit_code == 0, result.output
+    assert f"removed inv/{zoe}-session-1.ics" in result.stderr
+    # Her invitations are gone, all of them: the folder offers her only the cancellations.
+    assert sorted(p.name for p in target.glob("zoe.*")) == [f"{zoe}-session-{n}-cancel.ics" for n in (4, 5, 6)]
+    for n in (4, 5, 6):
+        assert _one(target / f"{zoe}-session-{n}-cancel.ics")["SEQUENCE"] == 1  # her invitation had 0
+        assert _by_number(exported)[n]["SEQUENCE"] == 0  # nobody else's event changed
+    # Recorded with the sessions (Tom, who withdrew before the start, for all six).
+    assert [line.endswith(f'uninvited: {{"tom.whitfield@example.org": 1, "{zoe}": 1}}}}') for line in state.read_text().splitlines()[-6:]] == [
+        False, False, False, True, True, True]
+    assert learn("validate").exit_code == 0
+
+    # Again: the same files, and the state as it was.
+    kept = state.read_text()
+    again = learn("--today", "2026-10-27", "calendar", "export", "2026-autumn", "--per-participant", target, "--cancel")
+    assert again.exit_code == 0 and "calendar-state" not in again.stderr and state.read_text() == kept
+
+    # A change to session 5 goes above her cancellation, for everyone.
+    assert learn("cohort", "reschedule", "2026-autumn", "5", "2026-11-19").exit_code == 0
+    assert learn("--today", "2026-10-27", "calendar", "export", "2026-autumn", "--per-participant", target, "--cancel").exit_code == 0
+    assert _by_number(exported)[5]["SEQUENCE"] == 2
+    assert _one(target / "ann.oneil@example.org-session-5.ics")["SEQUENCE"] == 2
+    assert _one(target / f"{zoe}-session-5-cancel.ics")["SEQUENCE"] == 3  # and her new cancellation above that
+
+    # She comes back: her invitations return above the cancellations she was sent, and those go.
+    assert learn("--today", "2026-10-28", "participant", "reinstate", "2026-autumn", zoe).exit_code == 0
+    back = learn("--today", "2026-10-28", "calendar", "export", "2026-autumn", "--per-participant", target, "--cancel")
+    assert back.exit_code == 0, back.output
+    assert sorted(p.name for p in target.glob("zoe.*")) == [f"{zoe}-session-{n}.ics" for n in range(1, 7)]
+    assert [_one(target / f"{zoe}-session-{n}.ics")["SEQUENCE"] for n in (4, 5, 6)] == [2, 4, 2]
+    assert zoe not in state.read_text() and "tom.whitfield@example.org" in state.read_text()
+
+
+def test_invitation_files_of_an_older_version_give_way_to_one_per_session(learn, tmp_path):
+    target = tmp_path / "inv"
+    target.mkdir()
+    (target / "ann.oneil@example.org.ics").write_bytes(b"all sessions in one request, as learn once wrote it")
+    (target / "notes.txt").write_text("mine")
+    result = learn("calendar", "export", "2026-autumn", "--per-participant", target)
+    assert result.exit_code == 0, result.output
+    assert not (target / "ann.oneil@example.org.ics").exists()
+    assert (target / "ann.oneil@example.org-session-1.ics").exists() and (target / "notes.txt").read_text() == "mine"

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from tests.cli.test_email_send import AUTUMN
+from tests.render.rfc5546 import check_attachment
 
 NAMES = {
     "ann.oneil@example.org": "O'Neil, Ann",
@@ -103,17 +104,20 @@ def test_every_joining_email_parses_with_the_right_headers_parts_and_invitations
         ]
         uids = []
         for part in calendars:
-            assert part.get_param("method") == "REQUEST"
             assert part.get_content_disposition() == "attachment"
             strict, parsed = check_ics(part.get_payload(decode=True))
-            assert parsed["METHOD"] == "REQUEST"
-            for event in strict.events:
+            assert check_attachment(part) == part.get_param("method") == parsed["METHOD"]
+            uids.append([e.uid for e in strict.events])
+            if parsed["METHOD"] == "REQUEST":
+                [event] = strict.events  # one UID per invitation, as RFC 5546 asks
                 [attendee] = event.attendees
                 assert attendee.uri == f"mailto:{email}"
                 assert attendee.common_name == NAMES[email]
-            uids.append([e.uid for e in strict.events])
-        assert all(len(u) == 1 for u in uids[:6])  # one UID per invitation, as RFC 5546 asks
-        assert uids[6] == [u[0] for u in uids[:6]]  # the file with all of them uses the same UIDs
+        assert [p.get_param("method") for p in calendars] == ["REQUEST"] * 6 + ["PUBLISH"]
+        # The file with all of them is published, without attendees, with the same UIDs.
+        whole, _ = check_ics(calendars[-1].get_payload(decode=True))
+        assert not any(event.attendees for event in whole.events)
+        assert uids[6] == [u[0] for u in uids[:6]]
     assert "Tom Whitfield" in result.stderr
 
 
@@ -165,6 +169,9 @@ def test_a_cancelled_session_is_marked_in_the_table_and_gets_no_invitation(learn
     assert "  3  Wed 21 Oct 2026  09:30-12:30  cancelled" in text_of(message)
     calendars = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
     assert [p.get_filename() for p in calendars][:-1] == [f"leading-with-learning-session-{n}.ics" for n in (1, 2, 4, 5, 6)]
+    for part in calendars:
+        check_ics(part.get_payload(decode=True))
+        check_attachment(part)
     strict, _ = check_ics(calendars[-1].get_payload(decode=True))
     assert len(strict.events) == 5
 

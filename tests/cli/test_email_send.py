@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.render.rfc5546 import check_attachment
 from tests.smtp_server import Recorder, self_signed, server_context, smtp_server
 
 AUTUMN = [
@@ -82,9 +83,11 @@ def test_joining_run_reaches_every_registered_participant_once_and_a_second_run_
         assert message.get_body(("plain",)) is not None and message.get_body(("html",)) is not None
         calendars = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
         assert len(calendars) == 7
-        for part in calendars:
+        for part in calendars[:-1]:  # the invitations, one per session; the last file publishes them all
             strict, _ = check_ics(part.get_payload(decode=True))
-            assert [a.uri for e in strict.events for a in e.attendees] == [f"mailto:{received.rcpt_tos[0]}"] * len(strict.events)
+            assert [a.uri for e in strict.events for a in e.attendees] == [f"mailto:{received.rcpt_tos[0]}"]
+            assert check_attachment(part) == "REQUEST"
+        assert check_attachment(calendars[-1]) == "PUBLISH"
 
     records = log_of(data_dir)
     assert [r["to"] for r in records] == AUTUMN

@@ -161,3 +161,47 @@ def test_a_recorded_uid_is_kept_and_records_of_vanished_sessions_stay(autumn):
     assert new == [2, 3, 4, 5, 6]
     assert records[9] == previous[9]
     assert list(records) == [1, 2, 3, 4, 5, 6, 9]
+
+
+# --- uninviting one participant (RFC 5546 3.2.5) ------------------------------------------
+
+
+def _withdrawn(cohort, email):
+    copy = cohort.model_copy(deep=True)
+    copy.participant(email).status = "withdrawn"
+    copy._id = cohort.id
+    return copy
+
+
+def test_an_uninvitation_goes_above_the_event_and_leaves_everyone_elses_sequence(autumn):
+    from learncli.domain.calendar import uninvite
+
+    cohort, course, config = autumn
+    invited = cohort_events(cohort, course, config, previous={})
+    left = cohort_events(_withdrawn(cohort, "zoe.hartmann@example.org"), course, config, previous=invited.records)
+    assert left.changed == ()  # a withdrawal changes nobody's event
+    gone = uninvite(left, "zoe.hartmann@example.org", [4, 5])
+    assert gone.uninvitation(4, "zoe.hartmann@example.org").sequence == 1
+    assert [e.sequence for e in gone.events] == [0] * 6
+    assert gone.records[4].uninvited == {"zoe.hartmann@example.org": 1} and gone.records[6].uninvited == {}
+    # Written again, the same SEQUENCE: the same file.
+    assert uninvite(gone, "zoe.hartmann@example.org", [4]).records == gone.records
+
+    # A later change to the session goes above the uninvitation, for everyone.
+    moved = cohort_events(_changed(_withdrawn(cohort, "zoe.hartmann@example.org"), s4={"date": date(2026, 11, 5)}),
+                          course, config, previous=gone.records)
+    assert moved.event(4).sequence == 2 and moved.changed == (4,)
+    # ... and her cancellation written after it goes above that again.
+    assert uninvite(moved, "zoe.hartmann@example.org", [4]).uninvitation(4, "zoe.hartmann@example.org").sequence == 3
+
+
+def test_someone_back_after_an_uninvitation_is_invited_above_it(autumn):
+    from learncli.domain.calendar import uninvite
+
+    cohort, course, config = autumn
+    left = cohort_events(_withdrawn(cohort, "zoe.hartmann@example.org"), course, config, previous={})
+    gone = uninvite(left, "zoe.hartmann@example.org", [5])
+    back = cohort_events(cohort, course, config, previous=gone.records)  # reinstated
+    assert back.event(5).sequence == 2 > gone.uninvitation(5, "zoe.hartmann@example.org").sequence
+    assert back.changed == (5,) and back.records[5].uninvited == {}
+    assert [back.event(n).sequence for n in (1, 2, 3, 4, 6)] == [0] * 5

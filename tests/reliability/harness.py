@@ -334,6 +334,8 @@ WRITING_COMMANDS: tuple[Command, ...] = (
     Command("participant promote", ("participant", "promote", "2026-autumn")),
     Command("participant edit", ("participant", "edit", "2026-autumn", "sian.evans@example.org", "--email", "sian.evans@vale.example.org", "--po", "VHA-1")),
     Command("calendar export", ("calendar", "export", "2026-autumn", "--per-participant", "{w}/elsewhere/invitations")),
+    # Zoë has withdrawn: her cancellations, and their SEQUENCE kept in the calendar state.
+    Command("calendar export --cancel", ("calendar", "export", "2026-autumn", "--per-participant", "{w}/elsewhere/invitations", "--cancel")),
     Command("invoice run", ("invoice", "run", "big")),
     # Zoë withdrew after she was invoiced, so her invoice is voided. A void killed after
     # the ledger was written refuses to run again; the cohort's next invoice run renders

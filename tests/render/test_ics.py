@@ -19,7 +19,7 @@ from ical.calendar_stream import IcsCalendarStream
 
 from learncli.domain.calendar import cohort_events
 from learncli.models.cohort import Cohort, Participant, Zoom
-from learncli.render.ics import cancel_ics, invitation_ics, invitation_set, publish_ics, vtimezone
+from learncli.render.ics import cancel_ics, invitation_ics, invitations, publish_ics, vtimezone, withdrawal_ics
 from learncli.store.folder import DataFolder
 
 UTC = timezone.utc
@@ -127,26 +127,45 @@ def test_every_kind_of_file_is_strictly_valid_and_round_trips(folder, check_ics)
     strict, _ = check_ics(publish_ics(events, stamp=STAMP))
     assert [str(e.status) for e in strict.events][-1].endswith("CANCELLED")
 
-    strict, parsed = check_ics(invitation_ics(events, ann, stamp=STAMP))
-    assert parsed["METHOD"] == "REQUEST"
-    assert len(strict.events) == 5  # the cancelled session is not offered
-
-    each, whole = invitation_set(events, ann, stamp=STAMP)
-    assert [number for number, _ in each] == [1, 2, 3, 4, 5]
+    each = invitations(events, ann, stamp=STAMP)
+    assert [number for number, _ in each] == [1, 2, 3, 4, 5]  # the cancelled session is not offered
     for number, data in each:
         strict, parsed = check_ics(data)
         assert parsed["METHOD"] == "REQUEST" and len(strict.events) == 1
         assert parsed.walk("VEVENT")[0]["UID"] == events.event(number).uid
-    assert whole == invitation_ics(events, ann, stamp=STAMP)
+        assert data == invitation_ics(events, number, ann, stamp=STAMP)
+    with pytest.raises(ValueError):
+        invitation_ics(events, 6, ann, stamp=STAMP)
 
-    for participant in (None, ann):
-        strict, parsed = check_ics(cancel_ics(events, 6, participant, stamp=STAMP))
-        assert parsed["METHOD"] == "CANCEL"
-        [event] = parsed.walk("VEVENT")
-        assert event["STATUS"] == "CANCELLED"
-        assert event["UID"] == events.event(6).uid
-        assert not event.walk("VALARM")
-        assert [str(a) for a in event.attendees] == (["mailto:ann.oneil@example.org"] if participant else [])
+    strict, parsed = check_ics(cancel_ics(events, 6, ann, stamp=STAMP))
+    assert parsed["METHOD"] == "CANCEL"
+    [event] = parsed.walk("VEVENT")
+    assert event["STATUS"] == "CANCELLED"
+    assert event["UID"] == events.event(6).uid
+    assert not event.walk("VALARM")
+    assert [str(a) for a in event.attendees] == ["mailto:ann.oneil@example.org"]
+    with pytest.raises(ValueError):
+        cancel_ics(events, 5, ann, stamp=STAMP)
+
+    # The notice for a calendar that imported the cohort file: a PUBLISH of the event.
+    strict, parsed = check_ics(publish_ics(events, [6], stamp=STAMP))
+    assert parsed["METHOD"] == "PUBLISH" and [e["STATUS"] for e in parsed.walk("VEVENT")] == ["CANCELLED"]
+
+
+def test_an_uninvitation_names_the_person_carries_no_status_and_a_higher_sequence(folder, check_ics):
+    from learncli.domain.calendar import uninvite
+
+    events = _events(folder)
+    zoe = folder.cohort("2026-autumn").participant("zoe.hartmann@example.org")
+    with pytest.raises(KeyError):  # never written without its SEQUENCE recorded
+        withdrawal_ics(events, 4, zoe, stamp=STAMP)
+    events = uninvite(events, zoe.email, [4])
+    strict, parsed = check_ics(withdrawal_ics(events, 4, zoe, stamp=STAMP))
+    assert parsed["METHOD"] == "CANCEL"
+    [event] = parsed.walk("VEVENT")
+    assert "STATUS" not in event and event["SEQUENCE"] == events.event(4).sequence + 1 == 1
+    assert [str(a) for a in event.attendees] == ["mailto:zoe.hartmann@example.org"]
+    assert event.attendees[0].params["CN"] == "Zoë Hartmann"
 
 
 def test_publish_has_the_parts_calendar_apps_need(folder, check_ics):
@@ -182,7 +201,7 @@ def test_alarm_minutes_come_from_the_settings(folder, check_ics):
 def test_invitation_names_the_participant_with_quoted_parameters(folder, check_ics):
     cohort = folder.cohort("2026-autumn")
     ann = cohort.participant("ann.oneil@example.org")
-    data = invitation_ics(_events(folder), ann, stamp=STAMP)
+    data = invitation_ics(_events(folder), 1, ann, stamp=STAMP)
     strict, parsed = check_ics(data)
     for event in strict.events:
         [attendee] = event.attendees
@@ -200,7 +219,7 @@ def test_invitation_names_the_participant_with_quoted_parameters(folder, check_i
 
 def test_a_name_with_double_quotes_survives_by_rfc_6868(folder, check_ics):
     peggy = folder.cohort("2026-autumn").participant("peggy.lowe@example.org")
-    data = invitation_ics(_events(folder), peggy, stamp=STAMP)
+    data = invitation_ics(_events(folder), 1, peggy, stamp=STAMP)
     strict, parsed = check_ics(data)
     assert "CN=\"Margaret ^'Peggy^' Lowe\"" in _unfold(data)
     assert strict.events[0].attendees[0].common_name == 'Margaret "Peggy" Lowe'
@@ -221,7 +240,7 @@ def test_commas_semicolons_newlines_emoji_and_accents_come_back_exactly(folder, 
     expected = events.event(1)
     assert AWKWARD_TEXT in expected.description and f"Passcode: {AWKWARD_LINE}" in expected.description
 
-    strict, parsed = check_ics(invitation_ics(events, person, stamp=STAMP))
+    strict, parsed = check_ics(invitation_ics(events, 1, person, stamp=STAMP))
     first_strict, first_parsed = strict.events[0], parsed.walk("VEVENT")[0]
     assert first_strict.summary == first_parsed["SUMMARY"] == expected.summary
     assert first_strict.description == first_parsed["DESCRIPTION"] == expected.description
@@ -257,10 +276,10 @@ def _no_injection(data: bytes, events_expected: int) -> None:
 def test_line_breaks_in_a_participant_name_add_no_component_or_property(folder):
     # The models refuse line breaks in a name; the renderer must hold even without them.
     person = Participant.model_construct(name=INJECTED, email="mallory@example.org", status="registered")
-    data = invitation_ics(_events(folder), person, stamp=STAMP)
-    _no_injection(data, 6)
-    attendees = [e["ATTENDEE"] for e in icalendar.Calendar.from_ical(data).walk("VEVENT")]
-    assert all(str(a) == "mailto:mallory@example.org" for a in attendees)
+    for _, data in invitations(_events(folder), person, stamp=STAMP):
+        _no_injection(data, 1)
+        [attendee] = [e["ATTENDEE"] for e in icalendar.Calendar.from_ical(data).walk("VEVENT")]
+        assert str(attendee) == "mailto:mallory@example.org"
 
 
 def test_line_breaks_in_a_zoom_passcode_add_no_component_or_property(folder):
@@ -268,8 +287,8 @@ def test_line_breaks_in_a_zoom_passcode_add_no_component_or_property(folder):
     zoom = Zoom.model_construct(url=cohort.zoom.url, meeting_id="1", passcode=INJECTED)
     events = _events(folder, cohort=_copy(cohort, zoom=zoom))
     ann = cohort.participant("ann.oneil@example.org")
-    for data in (publish_ics(events, stamp=STAMP), invitation_ics(events, ann, stamp=STAMP)):
-        _no_injection(data, 6)
+    for data, count in ((publish_ics(events, stamp=STAMP), 6), (invitation_ics(events, 1, ann, stamp=STAMP), 1)):
+        _no_injection(data, count)
         description = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]["DESCRIPTION"]
         assert "BEGIN:VEVENT" in description  # kept as harmless text inside the description
 
@@ -281,7 +300,7 @@ def test_line_breaks_in_an_address_are_refused_not_written(folder):
         publish_ics(_events(folder, cohort=_copy(cohort, zoom=zoom)), stamp=STAMP)
     person = Participant.model_construct(name="M", email="m@example.org\r\nX-EVIL:1", status="registered")
     with pytest.raises(ValueError):
-        invitation_ics(_events(folder), person, stamp=STAMP)
+        invitation_ics(_events(folder), 1, person, stamp=STAMP)
 
 
 # --- property: any dates, any zone, across clock changes --------------------------------

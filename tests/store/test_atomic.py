@@ -80,3 +80,27 @@ def test_every_write_sweeps_temp_files_of_dead_processes_from_all_data_folders(l
     result = learn("participant", "add", "2026-autumn", "--name", "Kai", "--email", "kai@example.org")
     assert result.exit_code == 0, result.output
     assert not any(path.exists() for path in left)
+
+
+def test_a_transaction_removes_generated_files_after_its_writes_and_never_a_data_file(data_dir):
+    from learncli.store.folder import DataFolder
+
+    folder = DataFolder(data_dir)
+    out = data_dir / "out" / "invitations"
+    out.mkdir(parents=True)
+    (out / "old.ics").write_bytes(b"an invitation no longer right")
+    cohort = data_dir / "cohorts" / "2026-autumn.yaml"
+    with pytest.raises(Refused), folder.transaction() as tx:
+        tx.remove(cohort)
+    assert cohort.exists()
+
+    with folder.transaction(dry_run=True) as tx:
+        tx.remove(out / "old.ics")
+    assert [(c.path.name, c.removed) for c in tx.changes] == [("old.ics", True)] and (out / "old.ics").exists()
+
+    with folder.transaction() as tx:
+        tx.remove(out / "old.ics")
+        tx.remove(out / "never-there.ics")  # nothing to remove: no change
+        tx.output(out / "new.ics", b"its cancellation")
+    assert [(c.path.name, c.removed) for c in tx.changes] == [("new.ics", False), ("old.ics", True)]
+    assert sorted(p.name for p in out.iterdir()) == ["new.ics"]

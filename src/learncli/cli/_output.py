@@ -151,7 +151,11 @@ def print_changes(changes: list[Change], root: Path, *, dry_run: bool, done: tup
         say(done[1] if dry_run else done[0])
     for change in changes:
         name = display_path(str(change.path))
-        if dry_run:
+        if change.removed and dry_run:
+            say(f"would remove {name}")
+        elif change.removed:
+            note(f"removed {name}")
+        elif dry_run:
             if change.data and not isinstance(change.after, bytes):
                 diff = change.diff(root)
                 say(f"would {'create' if change.created else 'update'} {name}:")

@@ -10,8 +10,8 @@ import typer
 from learncli.cli._common import CohortArg, DryRunOpt, group, state
 
 if TYPE_CHECKING:
-    from learncli.domain.calendar import CohortEvents, SessionEvent
-    from learncli.models.cohort import Participant
+    from learncli.actions.participant_calendars import Leaving
+    from learncli.domain.calendar import CohortEvents
 
 app = group("Calendars: .ics files of a cohort's sessions that update in place when a session moves.")
 
@@ -35,7 +35,8 @@ def calendar_export(
         typer.Option(
             "--per-participant",
             metavar="DIR",
-            help="Also write one invitation (METHOD:REQUEST) per registered participant into DIR, named after their email.",
+            help="Also write each registered participant's invitations (METHOD:REQUEST) into DIR, one file per session, "
+            "named after their email: EMAIL-session-N.ics.",
             show_default=False,
         ),
     ] = None,
@@ -43,8 +44,9 @@ def calendar_export(
         bool,
         typer.Option(
             "--cancel",
-            help="Also write a cancellation (METHOD:CANCEL) for each cancelled session; with --per-participant, "
-            "also one per session for each withdrawn participant, from the day they withdrew.",
+            help="Also write a notice for each cancelled session next to the calendar (METHOD:PUBLISH, STATUS:CANCELLED); "
+            "with --per-participant, a cancellation (METHOD:CANCEL) of it for each participant, and one of every session "
+            "from the day they withdrew for each withdrawn participant, in place of their invitations.",
         ),
     ] = False,
     dry_run: DryRunOpt = False,
@@ -58,22 +60,22 @@ def calendar_export(
     already have instead of adding a second one. What was exported is remembered in
     calendar-state/COHORT.yaml in the data folder: commit it with the rest.
 
-    With --per-participant DIR, each registered participant also gets an invitation of
-    their own (withdrawn participants get none); with --cancel, every cancelled session
-    gets a cancellation notice next to the calendar (and one per participant in DIR),
-    and in DIR each withdrawn participant gets a cancellation of every session from the
-    day they withdrew, so the invitations they accepted leave their calendar.
+    With --per-participant DIR, each registered participant also gets an invitation to
+    each session, EMAIL-session-N.ics (withdrawn participants get none). With --cancel,
+    every cancelled session gets a notice next to the calendar, and in DIR a
+    cancellation for each participant in place of the invitation; each withdrawn
+    participant gets a cancellation of every session from the day they withdrew, which
+    takes them alone off it, and their invitations are removed from DIR.
 
     Example: learn calendar export 2026-autumn --per-participant invitations --cancel
     """
     import sys
     from datetime import datetime, timezone
 
+    from learncli.actions.participant_calendars import cancellation_path, participant_files
     from learncli.cli._output import did, print_changes, say
-    from learncli.domain.calendar import sessions_to_drop
     from learncli.errors import UsageProblem
-    from learncli.names import file_names
-    from learncli.render.ics import cancel_ics, invitation_ics, publish_ics, withdrawal_ics
+    from learncli.render.ics import publish_ics
     from learncli.store.calendar_state import sequenced_events
 
     to_stdout = output == "-"
@@ -83,8 +85,7 @@ def calendar_export(
     folder = app_state.folder
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
     calendar_bytes = b""
-    #: Each withdrawn participant with the sessions their calendar should drop (with DIR).
-    leaving: list[tuple[Participant, tuple[SessionEvent, ...]]] = []
+    leaving: list[Leaving] = []
     with folder.transaction(dry_run=dry_run) as tx:
         events = sequenced_events(folder, tx, cohort_id)
         calendar_bytes = publish_ics(events, stamp=stamp)
@@ -93,31 +94,21 @@ def calendar_export(
             tx.output(target, calendar_bytes)
         if cancel:
             for event in events.cancelled:
-                tx.output(_cancel_name(target, event.number), cancel_ics(events, event.number, stamp=stamp))
+                tx.output(cancellation_path(target, event.number), publish_ics(events, [event.number], stamp=stamp))
         if per_participant is not None:
             folder.refuse_data_file(per_participant)
             if per_participant.exists() and not per_participant.is_dir():
                 raise UsageProblem(f"--per-participant {per_participant}: that is a file; give a folder (it is created if need be)")
-            names = file_names([person.email for person in events.cohort.participants])
-            for person in events.cohort.registered:
-                base = per_participant / f"{names[person.email]}.ics"
-                if events.active:
-                    tx.output(base, invitation_ics(events, person, stamp=stamp))
-                if cancel:
-                    for event in events.cancelled:
-                        tx.output(_cancel_name(base, event.number), cancel_ics(events, event.number, person, stamp=stamp))
-            leaving = [(p, sessions_to_drop(events, p, app_state.today)) for p in events.cohort.withdrawn_people]
-            leaving = [(person, dropped) for person, dropped in leaving if dropped]
-            if cancel:
-                for person, dropped in leaving:
-                    base = per_participant / f"{names[person.email]}.ics"
-                    for event in dropped:
-                        tx.output(_cancel_name(base, event.number), withdrawal_ics(events, event.number, person, stamp=stamp))
+            events, leaving = participant_files(
+                folder, tx, events, per_participant, cancel=cancel, today=app_state.today, stamp=stamp
+            )
 
     done = None
     if not to_stdout:  # standard output is the calendar itself otherwise
         invited = len(events.cohort.registered) if per_participant is not None and events.active else 0
-        rest = f"{len(events.active)} session(s) of {cohort_id}" + (f", with an invitation for each of {invited} participant(s)" if invited else "")
+        rest = f"{len(events.active)} session(s) of {cohort_id}" + (
+            f", with an invitation to each for {invited} participant(s)" if invited else ""
+        )
         done = did("exported", "export", rest)
     if tx.changes or not to_stdout:  # "nothing to change" would land in the calendar
         print_changes(tx.changes, folder.root, dry_run=dry_run, done=done)
@@ -137,7 +128,7 @@ def _explain(
     *,
     per_participant: Path | None,
     cancel: bool,
-    leaving: list[tuple[Participant, tuple[SessionEvent, ...]]],
+    leaving: list[Leaving],
 ) -> None:
     """What the facilitator should know after an export (on stderr: stdout may be the .ics)."""
     from learncli.cli._output import note, warn
@@ -166,16 +157,11 @@ def _explain(
         if withdrawn:
             note(f"no invitation for withdrawn participants: {', '.join(withdrawn)}")
     if leaving and cancel:
-        for person, dropped in leaving:
+        for entry in leaving:
+            dropped = entry.sessions
             note(
-                f"{person.name} withdrew: cancellations of session {', '.join(str(e.number) for e in dropped)} "
+                f"{entry.person.name} withdrew: cancellations of session {', '.join(str(e.number) for e in dropped)} "
                 f"(from {fmt_day(dropped[0].start.date())}) to send them, so the invitations leave their calendar"
             )
     elif leaving:
         note("add --cancel to also write, for each withdrawn participant, a cancellation of the sessions they no longer come to")
-
-
-def _cancel_name(path: Path, number: int) -> Path:
-    return path.with_name(f"{path.stem}-session-{number}-cancel.ics")
-
-

@@ -75,6 +75,7 @@ def _prepare(
     from learncli.domain.updates import told_of
     from learncli.render.emails import (
         HeaderRefused,
+        all_sessions_attachment,
         compose,
         invitation_attachments,
         mailbox,
@@ -106,13 +107,16 @@ def _prepare(
     batch = Batch(plan, [], config.timezone)
     # The Date of a written message and the DTSTAMP of its invitations: one moment.
     when = datetime.now(ZoneInfo(config.timezone)).replace(microsecond=0)
+    # Everyone in a joining run is invited to the same sessions (those still to come).
+    invited = next((d.invitation for d in plan.drafts if d.invitation), None)
+    all_sessions = all_sessions_attachment(events, invited, stamp=when) if events and invited else None
     for draft in plan.drafts:
         person = draft.participant
         try:
             mailbox(person.name, person.email, "the participant")
             attachments = []
             if draft.invitation and events:
-                attachments = invitation_attachments(events, person, draft.invitation, stamp=when)
+                attachments = invitation_attachments(events, person, draft.invitation, stamp=when, all_sessions=all_sessions)
                 draft = replace(draft, told=tuple(told_of(events).items()))
             elif draft.told and events:
                 changes = [(number, not events.event(number).cancelled) for number, _ in draft.told]

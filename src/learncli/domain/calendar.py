@@ -7,13 +7,19 @@ compares those with the records of the previous export: an event whose fingerpri
 differs gets the next SEQUENCE, so calendar apps replace the old copy instead of adding
 a second one. That works however the cohort changed: `learn cohort reschedule`, `learn
 cohort cancel-session`, or a hand edit of the file.
+
+A participant who withdraws is taken off each session still to come with a CANCEL that
+names only them (`uninvite`). RFC 5546 asks that it carry a SEQUENCE above the one of
+the invitation they had, yet nothing changed for anyone else, so their event keeps its
+SEQUENCE: the uninvitation's own is recorded with the session, and any later change of
+the session, or the person's return (`learn participant reinstate`), goes above it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -103,6 +109,11 @@ class CohortEvents:
     def event(self, number: int) -> SessionEvent:
         return next(e for e in self.events if e.number == number)
 
+    def uninvitation(self, number: int, email: str) -> SessionEvent:
+        """Session `number` as the CANCEL that takes `email` off it carries it: the
+        SEQUENCE recorded by `uninvite` (KeyError if none was)."""
+        return replace(self.event(number), sequence=self.records[number].uninvited[email])
+
     @property
     def active(self) -> tuple[SessionEvent, ...]:
         return tuple(e for e in self.events if not e.cancelled)
@@ -153,7 +164,7 @@ def plan_events(cohort: Cohort, course: Course, config: Config) -> list[SessionE
 
 
 def apply_sequences(
-    planned: list[SessionEvent], previous: Mapping[int, SessionRecord]
+    planned: list[SessionEvent], previous: Mapping[int, SessionRecord], invited: Collection[str] = ()
 ) -> tuple[list[SessionEvent], dict[int, SessionRecord], list[int], list[int]]:
     """Give each planned event its SEQUENCE, given the records of the last export.
 
@@ -162,6 +173,12 @@ def apply_sequences(
     is computed would now give another (say, after the organisation's email changed), and
     records of sessions no longer in the file are kept, so a session that comes back
     continues its sequence.
+
+    A change goes above every SEQUENCE the event has carried, an uninvitation's
+    included. `invited` are the emails of the people invited now: one of them who was
+    uninvited from a session is back, and their new invitation must be above the
+    cancellation they were sent; that raises the session's SEQUENCE (for everyone: an
+    event has one SEQUENCE, and the list of attendees did change).
     """
     events: list[SessionEvent] = []
     records: dict[int, SessionRecord] = dict(previous)
@@ -172,27 +189,50 @@ def apply_sequences(
         if old is not None:
             event = replace(event, uid=old.uid)
         fingerprint = event.fingerprint()
+        uninvited = {email: seq for email, seq in old.uninvited.items() if email not in invited} if old else {}
         if old is None:
             sequence = 0
             new.append(event.number)
-        elif old.fingerprint == fingerprint:
+        elif old.fingerprint == fingerprint and uninvited == old.uninvited:
             sequence = old.sequence
         else:
-            sequence = old.sequence + 1
+            sequence = _next_sequence(event.number, old.highest)
             changed.append(event.number)
-            if sequence > MAX_SEQUENCE:
-                raise Refused(
-                    f"session {event.number}'s event has changed {old.sequence:,} times, the most a calendar's SEQUENCE can count",
-                    hint="set its sequence: back to a small number in its calendar-state file, and send the invitation again",
-                )
-        records[event.number] = SessionRecord(uid=event.uid, sequence=sequence, fingerprint=fingerprint, when=event.when)
+        record = SessionRecord(uid=event.uid, sequence=sequence, fingerprint=fingerprint, when=event.when, uninvited=uninvited)
+        records[event.number] = record
         events.append(replace(event, sequence=sequence))
     return events, dict(sorted(records.items())), changed, new
 
 
+def uninvite(events: CohortEvents, email: str, numbers: Iterable[int]) -> CohortEvents:
+    """`events` with the cancellation that takes `email` off each session in `numbers`
+    recorded, each with its SEQUENCE: one above the event's, the first time (above any
+    invitation they had; the same for everyone uninvited before the session changes
+    again); after that the same, so writing it again gives the same file, until the
+    session changes (then one above that change)."""
+    records = dict(events.records)
+    for number in numbers:
+        record = records[number]
+        given = record.uninvited.get(email)
+        if given is None or given <= record.sequence:
+            given = _next_sequence(number, record.sequence)
+            records[number] = record.model_copy(update={"uninvited": {**record.uninvited, email: given}})
+    return replace(events, records=records)
+
+
+def _next_sequence(number: int, highest: int) -> int:
+    if highest >= MAX_SEQUENCE:
+        raise Refused(
+            f"session {number}'s event has changed {highest:,} times, the most a calendar's SEQUENCE can count",
+            hint="set its sequence: back to a small number in its calendar-state file, and send the invitation again",
+        )
+    return highest + 1
+
+
 def cohort_events(cohort: Cohort, course: Course, config: Config, previous: Mapping[int, SessionRecord]) -> CohortEvents:
     """The cohort's events with their sequences, and the records to keep afterwards."""
-    events, records, changed, new = apply_sequences(plan_events(cohort, course, config), previous)
+    invited = {person.email for person in cohort.registered}
+    events, records, changed, new = apply_sequences(plan_events(cohort, course, config), previous, invited)
     return CohortEvents(
         cohort=cohort,
         course=course,

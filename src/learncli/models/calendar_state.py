@@ -9,7 +9,7 @@ which is still read for a cohort that has no file of its own yet.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -17,16 +17,26 @@ from learncli.models.types import Id, Line, StrictModel
 
 #: RFC 5545 makes SEQUENCE a 32-bit integer, and calendar libraries refuse more.
 MAX_SEQUENCE = 2_147_483_647
+SequenceNumber = Annotated[int, Field(ge=0, le=MAX_SEQUENCE)]
 
 
 class SessionRecord(StrictModel):
     """One session's event as last exported."""
 
     uid: Line
-    sequence: int = Field(ge=0, le=MAX_SEQUENCE)
+    sequence: SequenceNumber
     fingerprint: Line
     #: For people reading a git diff: the session's date and times when it was exported.
     when: Line | None = None
+    #: Withdrawn participants whose cancellation of this session was written (RFC 5546
+    #: uninvites one attendee with a CANCEL that carries no STATUS), each with the
+    #: SEQUENCE it carried: above the invitation they had, and below any later change.
+    uninvited: dict[Line, SequenceNumber] = Field(default_factory=dict)
+
+    @property
+    def highest(self) -> int:
+        """The highest SEQUENCE any file about this event has carried so far."""
+        return max([self.sequence, *self.uninvited.values()])
 
 
 class CohortCalendarState(StrictModel):

@@ -7,8 +7,8 @@ is the subject (`Subject: ...`), so one file holds everything a plain-text reade
 
 The message is a `multipart/alternative` of the plain text and the HTML (mail apps
 show the HTML, or the text when they cannot). A joining email puts that inside a
-`multipart/mixed`, followed by the participant's calendar invitations as
-`text/calendar; method=REQUEST` files (see `invitation_attachments`). Everything is
+`multipart/mixed`, followed by the participant's calendar files as `text/calendar`,
+each with its METHOD as the MIME `method` (see `invitation_attachments`). Everything is
 UTF-8; text parts are quoted-printable, attachments base64.
 
 Header safety. People's names and the subject come from files that people edit and
@@ -168,28 +168,54 @@ class Attachment:
     data: bytes
     maintype: str = "text"
     subtype: str = "calendar"
-    params: tuple[tuple[str, str], ...] = (("method", "REQUEST"), ("charset", "utf-8"))
+    params: tuple[tuple[str, str], ...] = (("charset", "utf-8"),)
+
+
+def calendar_attachment(filename: str, data: bytes, method: str) -> Attachment:
+    """An .ics file as `text/calendar; method=...`: the MIME method is the file's own
+    METHOD (RFC 6047 asks that they agree)."""
+    return Attachment(filename, data, params=(("method", method), ("charset", "utf-8")))
+
+
+def all_sessions_attachment(events: CohortEvents, numbers: Collection[int] | None = None, *, stamp: datetime | None = None) -> Attachment:
+    """Every session that is not cancelled in one file, for a joining email.
+
+    It is METHOD:PUBLISH, without attendees: a request may hold the events of one UID
+    only (RFC 5546, 3.2.2), so a file of all sessions cannot be an invitation. It is the
+    same for every participant, so a run builds it once and attaches it to each message.
+    """
+    from learncli.render.ics import PUBLISH, publish_ics
+
+    data = publish_ics(events, [e.number for e in events.active if numbers is None or e.number in numbers], stamp=stamp)
+    return calendar_attachment(f"{events.course.id}-all-sessions.ics", data, PUBLISH)
 
 
 def invitation_attachments(
-    events: CohortEvents, person: Participant, sessions: Collection[int], *, stamp: datetime | None = None
+    events: CohortEvents,
+    person: Participant,
+    sessions: Collection[int] | None = None,
+    *,
+    stamp: datetime | None = None,
+    all_sessions: Attachment | None = None,
 ) -> list[Attachment]:
-    """A joining email's calendar files: one invitation per session of `sessions` (those
-    still to come), then all of them in one.
+    """A joining email's calendar files: one invitation per session of `sessions` (all
+    that are not cancelled when None; a late joiner's are those still to come), then all
+    of them in one.
 
     Each per-session file is a complete iTIP request with one UID, as RFC 5546 asks,
-    so every calendar app (Outlook, which acts on only the first event of a request
-    that holds several, included) can accept it on its own. The last file holds every
-    session, for apps that import a whole file at once (Apple Calendar's Add All,
-    Google Calendar's import). The events have the same UID and SEQUENCE in both, so
-    opening both never doubles a session.
+    so every calendar app (Outlook, which acts on only the first event of a file that
+    holds several, included) can accept it on its own. The last file
+    (`all_sessions_attachment`, built here unless given) holds every session, for apps
+    that import a whole file at once (Apple Calendar's Add All, Google Calendar's
+    import). The events have the same UID and SEQUENCE in both, so opening both never
+    doubles a session.
     """
-    from learncli.render.ics import invitation_set
+    from learncli.render.ics import REQUEST, invitations
 
     course = events.course.id
-    each, whole = invitation_set(events, person, stamp=stamp, only=sessions)
-    out = [Attachment(f"{course}-session-{number}.ics", data) for number, data in each]
-    out.append(Attachment(f"{course}-all-sessions.ics", whole))
+    out = [calendar_attachment(f"{course}-session-{n}.ics", data, REQUEST) for n, data in invitations(events, person, stamp=stamp, only=sessions)]
+    if out:
+        out.append(all_sessions if all_sessions is not None else all_sessions_attachment(events, sessions, stamp=stamp))
     return out
 
 
@@ -199,18 +225,15 @@ def update_attachments(
     """An update email's calendar files, one per session it tells of (one UID per file):
     the new invitation (METHOD:REQUEST) for each `(number, True)`, the cancellation
     (METHOD:CANCEL, them as ATTENDEE) for each `(number, False)`."""
-    from learncli.render.ics import cancel_ics, invitation_set
+    from learncli.render.ics import CANCEL, REQUEST, cancel_ics, invitation_ics
 
     course = events.course.id
-    wanted = {number for number, invite in changes if invite}
-    invitations = dict(invitation_set(events, person, stamp=stamp)[0]) if wanted else {}
     out = []
     for number, invite in changes:
         if invite:
-            out.append(Attachment(f"{course}-session-{number}.ics", invitations[number]))
+            out.append(calendar_attachment(f"{course}-session-{number}.ics", invitation_ics(events, number, person, stamp=stamp), REQUEST))
         else:
-            data = cancel_ics(events, number, person, stamp=stamp)
-            out.append(Attachment(f"{course}-session-{number}-cancelled.ics", data, params=(("method", "CANCEL"), ("charset", "utf-8"))))
+            out.append(calendar_attachment(f"{course}-session-{number}-cancelled.ics", cancel_ics(events, number, person, stamp=stamp), CANCEL))
     return out
 
 

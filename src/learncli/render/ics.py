@@ -7,18 +7,23 @@ escaping (`\\,` `\\;` `\\n`), parameter values in quotes and RFC 6868 encoding (
 at 75 octets without splitting a UTF-8 character. Times are local with a TZID and a
 VTIMEZONE, so a 09:30 London session stays at 09:30 across the clock change.
 
-Public functions, each returning the bytes of one .ics file:
+Public functions, each returning the bytes of one .ics file. Which METHOD each file
+has, and what its events carry, follows the tables of RFC 5546 (iTIP), section 3.2;
+tests/render/rfc5546.py checks every file against them:
 
-* `publish_ics(events)` - the whole cohort, METHOD:PUBLISH (cancelled sessions included,
-  with STATUS:CANCELLED): for the facilitators' calendars or a shared link.
-* `invitation_ics(events, participant)` - one participant's invitation, METHOD:REQUEST,
-  every session that is not cancelled, with them as ATTENDEE: what `--per-participant`
-  writes and what the joining email attaches.
-* `invitation_set(events, participant)` - one invitation per session that is not
-  cancelled, and `invitation_ics`, for the joining email.
-* `cancel_ics(events, number, participant=None)` - METHOD:CANCEL for one cancelled session.
-* `withdrawal_ics(events, number, participant)` - METHOD:CANCEL of one session for a
-  participant who has withdrawn (the session goes on for the others).
+* `publish_ics(events, numbers=None)` - METHOD:PUBLISH, no attendees: the whole cohort
+  (cancelled sessions included, with STATUS:CANCELLED) for the facilitators' calendars
+  or a shared link; or the sessions `numbers` only, such as the notice that a session
+  of the cohort file is cancelled, or the joining email's file of every session.
+* `invitation_ics(events, number, participant)` - METHOD:REQUEST of one session that is
+  not cancelled, with them as ATTENDEE. A request holds the events of one UID only
+  (3.2.2), so a participant gets one file per session: what `--per-participant` writes
+  and what the joining email attaches (`invitations` gives them all).
+* `cancel_ics(events, number, participant)` - METHOD:CANCEL of one cancelled session,
+  STATUS:CANCELLED, addressed to one of its attendees.
+* `withdrawal_ics(events, number, participant)` - METHOD:CANCEL that takes one
+  participant who has withdrawn off a session that goes on for the others: them as
+  ATTENDEE and no STATUS (3.2.5: STATUS:CANCELLED would cancel the whole event).
 
 `events` comes from `learncli.store.calendar_state.sequenced_events(folder, tx, cohort_id)`,
 which also keeps the SEQUENCE state; see its docstring.
@@ -44,66 +49,54 @@ PRODID = "-//learncli//learn calendar export//EN"
 PUBLISH, REQUEST, CANCEL = "PUBLISH", "REQUEST", "CANCEL"
 
 
-def publish_ics(events: CohortEvents, *, stamp: datetime | None = None) -> bytes:
-    """The whole cohort as one calendar (METHOD:PUBLISH), every session in order.
+def publish_ics(events: CohortEvents, numbers: Iterable[int] | None = None, *, stamp: datetime | None = None) -> bytes:
+    """Sessions as published events (METHOD:PUBLISH): every session of the cohort in
+    order, or those in `numbers`.
 
-    No attendees: the file is for the facilitators and for anyone the cohort's dates
-    may be shared with. Cancelled sessions stay in it with STATUS:CANCELLED.
+    No attendees (RFC 5546, 3.2.1, forbids them): the file is for the facilitators and
+    for anyone the cohort's dates may be shared with. A cancelled session stays, with
+    STATUS:CANCELLED and its raised SEQUENCE. That is also how a calendar that imported
+    the cohort file learns of a cancellation: the update of a published event is
+    another PUBLISH (3.2.1 allows STATUS:CANCELLED there); a CANCEL is for an event
+    people were invited to, and 3.2.5 wants the attendees it cancels for named in it.
     """
-    return _calendar(events, PUBLISH, events.events, stamp=stamp, name=events.calendar_name)
+    sessions = events.events if numbers is None else tuple(events.event(n) for n in numbers)
+    return _calendar(events, PUBLISH, sessions, stamp=stamp, name=events.calendar_name)
 
 
-def invitation_ics(events: CohortEvents, participant: Participant, *, stamp: datetime | None = None) -> bytes:
-    """One participant's invitation to the cohort: METHOD:REQUEST, them as ATTENDEE.
+def invitation_ics(events: CohortEvents, number: int, participant: Participant, *, stamp: datetime | None = None) -> bytes:
+    """One participant's invitation to session `number`: METHOD:REQUEST, one event.
 
-    This is what the joining email attaches (`learn email render joining`). It holds one
-    VEVENT per session that is not cancelled, each with the same UID and SEQUENCE as in
-    `publish_ics`, so a later invitation updates the events instead of duplicating them.
-    The ATTENDEE carries CN (their name), ROLE=REQ-PARTICIPANT, PARTSTAT=NEEDS-ACTION and
-    RSVP=TRUE; the ORGANIZER is the organisation in courses.yaml.
-
-    Use it inside the transaction that produced `events`:
+    The event has the same UID and SEQUENCE as in `publish_ics`, so a later invitation
+    updates it instead of adding a second. The ATTENDEE carries CN (their name),
+    ROLE=REQ-PARTICIPANT, PARTSTAT=NEEDS-ACTION and RSVP=TRUE; the ORGANIZER is the
+    organisation in courses.yaml. Use it inside the transaction that produced `events`:
 
         with folder.transaction(dry_run=dry_run) as tx:
             events = sequenced_events(folder, tx, cohort_id)
             for person in events.cohort.registered:
-                data = invitation_ics(events, person)
+                files = invitations(events, person)
 
-    Raises ValueError if every session is cancelled (an invitation needs an event).
-    Note that some calendar apps (Outlook among them) act on only the first event of an
-    invitation that holds several; `invitation_set` also gives one file per session
-    for mail clients that need it.
+    Raises ValueError if the session is cancelled (it is no longer on offer).
     """
-    sessions = events.active
-    if not sessions:
-        raise ValueError(f"every session of {events.cohort.id} is cancelled; there is nothing to invite to")
-    return _calendar(events, REQUEST, sessions, stamp=stamp, attendee=participant)
+    event = events.event(number)
+    if event.cancelled:
+        raise ValueError(f"session {number} of {events.cohort.id} is cancelled; there is nothing to invite to")
+    return _calendar(events, REQUEST, [event], stamp=stamp, attendee=participant)
 
 
-def invitation_set(
+def invitations(
     events: CohortEvents, participant: Participant, *, stamp: datetime | None = None, only: Collection[int] | None = None
-) -> tuple[list[tuple[int, bytes]], bytes]:
-    """One participant's invitation to each session that is not cancelled (of `only`,
-    when given: a late joiner is invited to the sessions still to come), alone in its
-    file (one UID per file, as RFC 5546 asks), and all of them in one file; each event is
-    written once for both (what a joining email attaches)."""
-    sessions = [e for e in events.active if only is None or e.number in only]
-    if not sessions:
-        raise ValueError(f"no session of {events.cohort.id} to invite to: every one is cancelled or left out")
+) -> list[tuple[int, bytes]]:
+    """`invitation_ics` of every session that is not cancelled (of `only`, when given: a
+    late joiner is invited to the sessions still to come), with its number."""
     stamp = _utc_stamp(stamp)
-    written = [_event(events, s, REQUEST, stamp, participant).to_ical() for s in sessions]
-    each = [(s.number, _assemble(events, REQUEST, [part])) for s, part in zip(sessions, written)]
-    return each, _assemble(events, REQUEST, written)
+    return [(e.number, invitation_ics(events, e.number, participant, stamp=stamp)) for e in events.active if only is None or e.number in only]
 
 
-def cancel_ics(
-    events: CohortEvents, number: int, participant: Participant | None = None, *, stamp: datetime | None = None
-) -> bytes:
-    """METHOD:CANCEL for one cancelled session: same UID, its (higher) SEQUENCE, STATUS:CANCELLED.
-
-    With `participant`, addressed to them (as ATTENDEE); without, a notice for a calendar
-    that imported the cohort file.
-    """
+def cancel_ics(events: CohortEvents, number: int, participant: Participant, *, stamp: datetime | None = None) -> bytes:
+    """METHOD:CANCEL of cancelled session `number` for one of its attendees: the same
+    UID, its (raised) SEQUENCE, STATUS:CANCELLED, them as ATTENDEE."""
     event = events.event(number)
     if not event.cancelled:
         raise ValueError(f"session {number} of {events.cohort.id} is not cancelled")
@@ -111,11 +104,12 @@ def cancel_ics(
 
 
 def withdrawal_ics(events: CohortEvents, number: int, participant: Participant, *, stamp: datetime | None = None) -> bytes:
-    """METHOD:CANCEL of session `number` for one participant who has withdrawn: the same
-    UID and SEQUENCE as everyone else's event, STATUS:CANCELLED, them as ATTENDEE. Their
-    calendar drops the event; nobody else's changes (RFC 5546: a CANCEL sent to an
-    attendee who is removed)."""
-    return _calendar(events, CANCEL, [replace(events.event(number), cancelled=True)], stamp=stamp, attendee=participant)
+    """METHOD:CANCEL of session `number` for one participant who has withdrawn: its UID,
+    them as the only ATTENDEE, no STATUS, and the SEQUENCE recorded for them by
+    `domain.calendar.uninvite` (KeyError if none was), above the invitation they had.
+    Their calendar drops the event; nobody else's changes (RFC 5546, 3.2.5: "If
+    uninviting specific Attendees then MUST NOT be included", of STATUS)."""
+    return _calendar(events, CANCEL, [events.uninvitation(number, participant.email)], stamp=stamp, attendee=participant)
 
 
 # --- building -------------------------------------------------------------------------
@@ -143,7 +137,7 @@ def _assemble(events: CohortEvents, method: str, parts: Sequence[bytes], *, name
     icalendar writes a component as its own lines followed by those of each
     subcomponent, so a calendar is its header, the VTIMEZONE and the events one after
     another, then END. Writing the pieces separately gives the same bytes, and lets one
-    event serve in several files and one VTIMEZONE in every file of a run.
+    VTIMEZONE serve in every file of a run.
     """
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -173,17 +167,23 @@ def _event(events: CohortEvents, session: SessionEvent, method: str, stamp: date
     event.add("dtstart", session.start)
     event.add("dtend", session.end)
     event.add("summary", session.summary)
-    event.add("description", session.description)
-    event.add("location", session.location)
-    if session.url:
-        event.add("url", session.url)
+    # Taking someone off a session that goes on: not the Zoom details (they may have
+    # left unpaid), just which event leaves their calendar.
+    if not (method == CANCEL and not session.cancelled):
+        event.add("description", session.description)
+        event.add("location", session.location)
+        if session.url:
+            event.add("url", session.url)
     organizer = vCalAddress(f"mailto:{session.organizer.email}")
     organizer.params["CN"] = session.organizer.name
     event.add("organizer", organizer)
     if attendee is not None:
         event.add("attendee", _attendee(attendee, invite=method == REQUEST))
     event.add("categories", list(session.categories))
-    event.add("status", "CANCELLED" if session.cancelled else "CONFIRMED")
+    if session.cancelled:
+        event.add("status", "CANCELLED")
+    elif method != CANCEL:  # a CANCEL of an event that goes on uninvites: no STATUS
+        event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
     if not session.cancelled and method != CANCEL:
         event.add_component(_alarm(session, events.alarm_minutes))

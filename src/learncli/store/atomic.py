@@ -59,6 +59,17 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     fsync_folder(folder)
 
 
+def remove_file(path: Path) -> None:
+    """Remove `path` (a generated file; one already gone is fine), then fsync its folder
+    so the removal survives a power cut. Refuses a symbolic link, as writes do."""
+    refuse_link(path)
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise WriteFailed(f"could not remove {path}: {_reason(exc)}; it was left as it was") from exc
+    fsync_folder(path.parent)
+
+
 def refuse_link(path: Path) -> None:
     """`Refused` if `path` is a symbolic link: learn reads through links, never writes through them."""
     if path.is_symlink():
@@ -93,14 +104,17 @@ def fsync_folder(folder: Path) -> None:
 
 
 def _write_failed(path: Path, exc: OSError) -> WriteFailed:
-    reason = {
+    return WriteFailed(f"could not write {path}: {_reason(exc)}; the file was left as it was")
+
+
+def _reason(exc: OSError) -> str:
+    return {
         errno.ENOSPC: "the disk is full",
         errno.EDQUOT: "the disk quota is exceeded",
         errno.EACCES: "permission denied",
         errno.EPERM: "permission denied",
         errno.EROFS: "the file system is read-only",
     }.get(exc.errno or 0, exc.strerror or str(exc))
-    return WriteFailed(f"could not write {path}: {reason}; the file was left as it was")
 
 
 def clean_folders(folders: list[Path]) -> None:

@@ -21,7 +21,7 @@ from learncli.models.calendar_state import CalendarState, CohortCalendarState, S
 from learncli.store.folder import CALENDAR_STATE_DIR, read_data_text
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
     from pathlib import Path
 
     from learncli.domain.calendar import CohortEvents
@@ -108,6 +108,9 @@ def state_text(records: Mapping[int, SessionRecord]) -> str:
         ]
         if record.when is not None:
             fields.append(f"when: {_quote(record.when)}")
+        if record.uninvited:
+            people = ", ".join(f"{_quote(email)}: {seq}" for email, seq in sorted(record.uninvited.items()))
+            fields.append(f"uninvited: {{{people}}}")
         lines.append(f"  {number}: {{{', '.join(fields)}}}")
     return "\n".join(lines) + "\n"
 
@@ -132,15 +135,35 @@ def sequenced_events(folder: DataFolder, tx: Transaction, cohort_id: str) -> Coh
     config = folder.config()
     cohort = folder.cohort(cohort_id)
     course = folder.course_for(config, cohort)
-    path = state_path(folder, cohort_id)
+    events = cohort_events(cohort, course, config, read_records(folder, cohort_id, _queued(tx, state_path(folder, cohort_id))))
+    _keep(folder, tx, events)
+    return events
+
+
+def uninvited_events(folder: DataFolder, tx: Transaction, events: CohortEvents, email: str, numbers: Iterable[int]) -> CohortEvents:
+    """`events` with the cancellations that take `email` off sessions `numbers` given
+    their SEQUENCE (see `domain.calendar.uninvite`), recorded in the cohort's state file
+    in `tx`. For the transaction that produced `events` with `sequenced_events`."""
+    from learncli.domain.calendar import uninvite
+
+    events = uninvite(events, email, numbers)
+    _keep(folder, tx, events)
+    return events
+
+
+def _queued(tx: Transaction, path: Path) -> str | None:
     pending = tx.pending(path)
-    queued = pending if isinstance(pending, str) else None
-    events = cohort_events(cohort, course, config, read_records(folder, cohort_id, queued))
+    return pending if isinstance(pending, str) else None
+
+
+def _keep(folder: DataFolder, tx: Transaction, events: CohortEvents) -> None:
+    """Queue the cohort's state file in `tx` if its records differ from the file's."""
+    path = state_path(folder, events.cohort.id)
+    queued = _queued(tx, path)
     before = queued if queued is not None else (read_data_text(path, "utf-8") if path.exists() else None)
     text = state_text(events.records)
     if text != before:
         tx.output(path, text, data=True)
-    return events
 
 
-__all__ = ["LEGACY_FILE", "STATE_DIR", "read_records", "sequenced_events", "state_files", "state_path", "state_text"]
+__all__ = ["LEGACY_FILE", "STATE_DIR", "read_records", "sequenced_events", "state_files", "state_path", "state_text", "uninvited_events"]

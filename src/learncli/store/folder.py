@@ -332,11 +332,12 @@ def _joined(start: str, more: str) -> str:
 
 @dataclass
 class Change:
-    """One file a command writes (or, with --dry-run, would write)."""
+    """One file a command writes or removes (or, with --dry-run, would)."""
 
     path: Path
     before: str | None
-    after: str | bytes
+    #: The new content; None when the command removes the file (generated output only).
+    after: str | bytes | None
     data: bool = True  # a data file (shown as a diff) rather than generated output
     existed: bool | None = None  # for generated output, whose old content is not read
 
@@ -344,8 +345,12 @@ class Change:
     def created(self) -> bool:
         return not self.existed if self.existed is not None else self.before is None
 
+    @property
+    def removed(self) -> bool:
+        return self.after is None
+
     def diff(self, root: Path) -> str:
-        if isinstance(self.after, bytes):
+        if self.after is None or isinstance(self.after, bytes):
             return ""
         name = str(self.path.relative_to(root)) if self.path.is_relative_to(root) else str(self.path)
         lines = difflib.unified_diff(
@@ -449,6 +454,16 @@ class Transaction:
         before = read_data_text(path, "utf-8") if data and exists else None
         self._outputs[path] = Change(path, before, content, data=data, existed=exists)
 
+    def remove(self, path: Path) -> None:
+        """Remove a generated file that is no longer right (an invitation replaced by its
+        cancellation, say), after every file of the transaction is written; nothing to do
+        if it does not exist. Data files are never removed."""
+        self.folder.refuse_data_file(path)
+        if path.exists() or path.is_symlink():
+            self._outputs[path] = Change(path, None, None, data=False, existed=True)
+        else:
+            self._outputs.pop(path, None)
+
     def pending(self, path: Path) -> str | bytes | None:
         """What `output()` has queued for `path` in this transaction, if anything."""
         change = self._outputs.get(path)
@@ -459,7 +474,7 @@ class Transaction:
         self._after.append(callback)
 
     def commit(self) -> None:
-        from learncli.store.atomic import atomic_write, clean_folders, refuse_link
+        from learncli.store.atomic import atomic_write, clean_folders, refuse_link, remove_file
 
         pending: list[Change] = []
         problems: list[Diagnostic] = []
@@ -484,6 +499,9 @@ class Transaction:
                 raise self.unlocked
         for change in pending:  # all refused before any is written, not half way through
             refuse_link(change.path)
+        # Removals come last: a run stopped half way leaves an old file next to the new
+        # ones, never a file gone and its replacement missing; the next run removes it.
+        pending.sort(key=lambda c: c.removed)
         # A process killed while writing may have left a temporary file in any folder of
         # the data (say, a calendar export killed in its state file's write, whose next
         # run has nothing to change there): every write sweeps them all, under the lock,
@@ -492,7 +510,10 @@ class Transaction:
         clean_folders([*swept, *(c.path.parent for c in pending)])
         for done, change in enumerate(pending):
             try:
-                atomic_write(change.path, change.after)
+                if change.after is None:
+                    remove_file(change.path)
+                else:
+                    atomic_write(change.path, change.after)
             except WriteFailed as failure:
                 if not done:
                     raise
