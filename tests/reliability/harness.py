@@ -353,6 +353,6 @@ WRITING_COMMANDS: tuple[Command, ...] = (
     Command("commit review", ("commit", "review", "2026-autumn", "ann.oneil@example.org", "--session", "5", "--status", "partly", "--note", "on the January agenda")),
     Command("commit import", ("commit", "import", "2026-autumn", "{w}/inputs/commitments.csv")),
     Command("session brief -o", ("session", "brief", "2026-autumn", "6", "--format", "html", "-o", "{w}/elsewhere/brief.html")),
-    Command("email render", ("email", "render", "follow-up", "2026-autumn", "--session", "5", "-o", "{w}/elsewhere/emails")),
+    Command("email render", ("email", "render", "follow-up", "2026-autumn", "--session", "5", "--include-unpaid", "-o", "{w}/elsewhere/emails")),
     Command("completion certificates", ("completion", "certificates", "2026-spring", "-o", "{w}/elsewhere/certificates")),
 )
