@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from learncli.cli._common import CohortArg, DryRunOpt, EmailArg, JsonOpt, group, parse_date_option, parse_map_options, read_input_file, state
+
+if TYPE_CHECKING:
+    from learncli.models.cohort import Participant
 
 app = group("The people registered on a cohort.")
 
@@ -130,26 +133,41 @@ def participant_import(
         capacity = people.capacity_of(cohort, config)
         placed, waiting = people.assign_places(result.rows, None if over_capacity else people.places_free(cohort, capacity))
         doc = tx.edit(folder.cohort_path(cohort_id), Cohort) if result.rows else None
+        waits = {id(row) for row in waiting}
         for row in result.rows:
             entry = dict(row.values)
             entry["email"] = row.participant.email
-            if row in waiting:
+            if id(row) in waits:
                 entry["status"] = "waitlisted"
             edits.add_participant(doc, entry)
     import_notes(file, result.encoding, result.ignored_columns, result.skipped)
     if placed:
         places = people.places(len(cohort.registered) + len(placed), capacity)
         title = f"{'Would register' if dry_run else 'Registered'} {len(placed)} participant(s) on {cohort_id} ({places})"
-        console().print(participant_table([r.participant for r in placed], title=title))
+        _show_some([r.participant for r in placed], title, cohort_id)
     if waiting:
         ahead = len(cohort.waiting_list)
         title = f"{'Would add' if dry_run else 'Added'} {len(waiting)} to the waiting list of {cohort_id} ({ahead} already on it)"
-        console().print(participant_table([r.participant for r in waiting], title=title))
+        _show_some([r.participant for r in waiting], title, cohort_id)
         note("the cohort is full: they were registered last (by the file's registration dates), so they wait; `learn participant promote` gives a freed place")
     print_changes(tx.changes, folder.root, dry_run=dry_run)
     capacity_note = people.over_capacity(cohort, capacity, len(placed))
     if capacity_note:
         warn(capacity_note)
+
+
+#: An import's summary lists this many people; the rest are counted (a table of
+#: thousands would take longer to lay out than the import takes to write).
+SHOWN_AT_MOST = 50
+
+
+def _show_some(shown: list[Participant], title: str, cohort_id: str) -> None:
+    from learncli.cli._output import console, note
+    from learncli.render.tables import participant_table
+
+    console().print(participant_table(shown[:SHOWN_AT_MOST], title=title))
+    if len(shown) > SHOWN_AT_MOST:
+        note(f"and {len(shown) - SHOWN_AT_MOST:,} more: `learn participant list {cohort_id}` shows everyone")
 
 
 @app.command("list")
