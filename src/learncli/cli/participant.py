@@ -290,7 +290,7 @@ def participant_reinstate(
 def participant_promote(
     ctx: typer.Context,
     cohort_id: CohortArg,
-    email: Annotated[str | None, typer.Argument(metavar="[EMAIL]", help="Who gets the place (default: the first on the waiting list).", show_default=False)] = None,
+    email: Annotated[str | None, typer.Argument(metavar="EMAIL", help="Who gets the place (default: the first on the waiting list).", show_default=False)] = None,
     over_capacity: OverCapacityOpt = False,
     dry_run: DryRunOpt = False,
 ) -> None:
