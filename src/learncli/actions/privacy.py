@@ -74,7 +74,7 @@ def forget(folder: DataFolder, tx: Transaction, cohort_id: str, emails: list[str
 
 def _erase_from_cohort(folder: DataFolder, tx: Transaction, cohort: Cohort, people: list[Participant], invoices: list[str], who: privacy.Identity) -> None:
     from learncli.store import edits
-    from learncli.store.roundtrip import RoundTrip, drop_key
+    from learncli.store.roundtrip import RoundTrip
 
     path = folder.cohort_path(cohort.id)
     doc = RoundTrip(tx.current(path) or "")
@@ -89,13 +89,22 @@ def _erase_from_cohort(folder: DataFolder, tx: Transaction, cohort: Cohort, peop
             item = items[index]
             if isinstance(item, dict) and str(item.get(field_name, "")).strip().lower() in emails:
                 del items[index]
+        if not len(items):
+            _emptied(data, key, [])
     for number in list(cohort.attendance):
         edits.remove_marks(data, number, sorted(emails))
     if "attendance" in data and not data["attendance"]:
-        drop_key(data, "attendance")
+        _emptied(data, "attendance", {})
     counts = privacy.counts_of(cohort, people)
     data["forgotten"] = privacy.add_forgotten(cohort.forgotten, counts, invoices)
     tx.replace(path, privacy.redact_comments(doc.dump(), who), Cohort)
+
+
+def _emptied(data: Any, key: str, empty: Any) -> None:
+    """Give `key` a fresh empty value: the emptied one keeps comments YAML cannot place
+    (they were about the people who are gone)."""
+    data.ca.items.pop(key, None)
+    data[key] = empty
 
 
 def _erase_from_log(folder: DataFolder, tx: Transaction, cohort_id: str, who: privacy.Identity) -> None:

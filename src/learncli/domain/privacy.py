@@ -98,7 +98,7 @@ def redact(text: str, who: Identity) -> str:
         text = re.sub(re.escape(email), ERASED, text, flags=re.IGNORECASE)
     words = sorted(who.words, key=len, reverse=True)
     if words:
-        text = re.sub(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w’-])", ERASED, text)
+        text = re.sub(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w’-])", ERASED, text, flags=re.IGNORECASE)
     return text
 
 
@@ -179,5 +179,5 @@ def invoice_identity(entry: dict[str, Any]) -> Identity:
     """Who an invoice in the ledger names (for its payments' references and comments)."""
     bill = entry.get("bill_to") or {}
     emails = {str(v).lower() for v in (entry.get("participant"), bill.get("email")) if v and not is_erased(str(v))}
-    names = {str(v) for v in (entry.get("participant_name"), bill.get("name")) if v and str(v) != ERASED_NAME}
+    names = {str(v) for v in (entry.get("participant_name"),) if v and str(v) != ERASED_NAME}
     return Identity(frozenset(emails), frozenset(names))
