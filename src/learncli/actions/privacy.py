@@ -59,15 +59,20 @@ def forget(folder: DataFolder, tx: Transaction, cohort_id: str, emails: list[str
 
     config = folder.config()
     cohort = folder.cohort(cohort_id)
-    people = [find_participant(cohort, e) for e in emails] if emails is not None else list(cohort.participants)
+    people = [p for p in (cohort.participant(e) for e in emails or []) if p is not None] if emails is not None else list(cohort.participants)
+    # An address no longer in the cohort (erased before, by a run stopped half way or
+    # by hand) still has its other copies removed, so asking twice is safe.
+    gone = [e.strip().lower() for e in emails or [] if cohort.participant(e) is None]
+    if gone and not people and not _anywhere(folder, cohort_id, gone):
+        find_participant(cohort, gone[0])  # says who is not there, and who is
     ledger = load_ledger(folder)
     accounts = [a for p in people for a in ledger.all(cohort=cohort_id, participant=p)]
     kept = [Kept(a.number, a.issued, privacy.ledger_kept_until(a.issued, config.retention)) for a in accounts]
-    who = privacy.joined(privacy.identity(p) for p in people)
+    who = privacy.joined([*(privacy.identity(p) for p in people), privacy.Identity(frozenset(gone), frozenset())])
     _erase_from_cohort(folder, tx, cohort, people, [a.number for a in accounts], who)
     _erase_from_log(folder, tx, cohort_id, who)
     _erase_from_calendar_state(folder, tx, cohort_id, who)
-    removed = _erase_from_out(folder, tx, cohort_id, people, [a.number for a in accounts], whole=emails is None)
+    removed = _erase_from_out(folder, tx, cohort_id, who, [a.number for a in accounts], whole=emails is None)
     tx.after_commit(lambda: clear_caches(folder))
     return Erasure(cohort_id, people, kept, removed)
 
@@ -98,6 +103,16 @@ def _erase_from_cohort(folder: DataFolder, tx: Transaction, cohort: Cohort, peop
     counts = privacy.counts_of(cohort, people)
     data["forgotten"] = privacy.add_forgotten(cohort.forgotten, counts, invoices)
     tx.replace(path, privacy.redact_comments(doc.dump(), who), Cohort)
+
+
+def _anywhere(folder: DataFolder, cohort_id: str, emails: list[str]) -> bool:
+    """Whether the send log or the calendar state of the cohort still has one of `emails`."""
+    from learncli.store.calendar_state import state_path
+    from learncli.store.email_log import log_path
+
+    paths = [log_path(folder, cohort_id), state_path(folder, cohort_id)]
+    texts = [p.read_text(encoding="utf-8").lower() for p in paths if p.is_file()]
+    return any(e in t for e in emails for t in texts) or any(_mentions(p, privacy.Identity(frozenset(emails), frozenset())) for p in generated_files(folder))
 
 
 def _emptied(data: Any, key: str, empty: Any) -> None:
@@ -135,12 +150,11 @@ def _erase_from_calendar_state(folder: DataFolder, tx: Transaction, cohort_id: s
         tx.output(path, state_text(scrubbed), data=True)
 
 
-def _erase_from_out(folder: DataFolder, tx: Transaction, cohort_id: str, people: list[Participant], invoices: list[str], *, whole: bool) -> list[Path]:
-    """Remove every generated file of `people`: named after one of their addresses or
+def _erase_from_out(folder: DataFolder, tx: Transaction, cohort_id: str, who: privacy.Identity, invoices: list[str], *, whole: bool) -> list[Path]:
+    """Remove every generated file of `who`: named after one of their addresses or
     invoices, or mentioning them; for a whole cohort, its briefs and email folders too."""
     from learncli.names import file_names
 
-    who = privacy.joined(privacy.identity(p) for p in people)
     stems = set(file_names(sorted(who.emails)).values()) | {n.lower() for n in invoices}
     removed = []
     for path in generated_files(folder):
