@@ -70,11 +70,13 @@ def findings(data_dir: Path, people: list[dict], *, skip_ledger: bool) -> list[t
     return found
 
 
-def figures(learn) -> tuple[str, str]:
+def figures(learn) -> tuple[str, str, int]:
+    """Revenue, contributions and the spring cohort's attendance rate."""
     revenue = learn(*AFTER, "report", "revenue", "--json")
     contributions = learn(*AFTER, "report", "contributions", "--json")
-    assert revenue.exit_code == 0 and contributions.exit_code == 0
-    return revenue.stdout, contributions.stdout
+    attendance = learn(*AFTER, "attend", "report", "2026-spring", "--json")
+    assert revenue.exit_code == 0 and contributions.exit_code == 0 and attendance.exit_code == 0
+    return revenue.stdout, contributions.stdout, json.loads(attendance.stdout)["rate"]
 
 
 def test_forget_leaves_one_person_only_in_the_ledger_until_its_retention_ends(learn, data_dir):
@@ -103,6 +105,9 @@ def test_forget_leaves_one_person_only_in_the_ledger_until_its_retention_ends(le
     assert after["forgotten"]["people"] == 1 and after["forgotten"]["invoices"] == ["LWL-2026-0005"]
     kept_3 = sum(1 for v in after["attendance"][3].values() if v == "present")
     assert kept_3 + after["forgotten"]["attendance"][3]["present"] == present_3
+    report = json.loads(learn(*AFTER, "attend", "report", "2026-spring", "--json").stdout)
+    assert report["sessions"][2]["erased"] == {"present": 1}
+    assert "grace.adeyemi@example.org" not in [p["email"] for p in report["participants"]]
     assert findings(data_dir, others, skip_ledger=True)  # nobody else was erased
     assert learn(*AFTER, "validate").exit_code == 0
     assert figures(learn) == before
