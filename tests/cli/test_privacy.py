@@ -170,6 +170,7 @@ def same_keys(documented, actual, where="export") -> None:
 
 
 def test_export_of_one_participant_holds_their_cohort_po_attendance_commitments_and_invoices(learn, data_dir, tmp_path):
+    assert learn(*AFTER, "invoice", "run", "2026-spring").exit_code == 0  # renders the invoices
     target = tmp_path / "rory.json"
     result = learn("participant", "export", "rory.mcallister@example.org", "-o", str(target))
     assert result.exit_code == 0, result.output
@@ -181,6 +182,7 @@ def test_export_of_one_participant_holds_their_cohort_po_attendance_commitments_
     assert cohort["attendance"]["3"] == {"status": "left-early"}
     assert len(cohort["attendance"]) == 6
     assert [c["session"] for c in cohort["commitments"]] == [1, 2, 3, 4, 5, 6]
+    assert cohort["files"] == ["out/invoices/LWL-2026-0001.html"]
     [invoice] = document["invoices"]
     assert invoice["invoice"]["invoice"] == "LWL-2026-0001" and invoice["status"] == "paid"
     assert invoice["payments"][0]["reference"] == "ECC REMIT 30917"
@@ -188,3 +190,12 @@ def test_export_of_one_participant_holds_their_cohort_po_attendance_commitments_
     text = learn("participant", "export", "rory.mcallister@example.org")
     assert "ECC-PO-30917" in text.stdout and "LWL-2026-0001" in text.stdout
     assert learn("participant", "export", "nobody@example.org").exit_code == 1
+
+
+def test_a_bad_retention_setting_is_reported_at_its_line(learn, data_dir):
+    courses = data_dir / "courses.yaml"
+    courses.write_text(courses.read_text() + "retention:\n  financial_year_end: 13-01\n")
+    result = learn("validate")
+    assert result.exit_code == 1
+    line = len(courses.read_text().splitlines())
+    assert f"courses.yaml:{line}:23: F003 error: retention → financial_year_end: '13-01' is not a day of the year as MM-DD" in result.output

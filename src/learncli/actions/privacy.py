@@ -151,21 +151,27 @@ def _erase_from_calendar_state(folder: DataFolder, tx: Transaction, cohort_id: s
 
 
 def _erase_from_out(folder: DataFolder, tx: Transaction, cohort_id: str, who: privacy.Identity, invoices: list[str], *, whole: bool) -> list[Path]:
-    """Remove every generated file of `who`: named after one of their addresses or
-    invoices, or mentioning them; for a whole cohort, its briefs and email folders too."""
-    from learncli.names import file_names
-
-    stems = set(file_names(sorted(who.emails)).values()) | {n.lower() for n in invoices}
+    """Remove every generated file of `who` (see `files_of`); for a whole cohort, its
+    email and certificate folders too. The cohort's briefs list everyone: they go."""
     removed = []
     for path in generated_files(folder):
-        name = path.name.lower()
         relative = path.relative_to(folder.out_dir).as_posix()
         briefs = relative.startswith(f"briefs/{cohort_id}-session-")
         cohort_folder = whole and relative.startswith((f"emails/{cohort_id}/", f"certificates/{cohort_id}/"))
-        if briefs or cohort_folder or any(name == s or name.startswith((s + ".", s + "-")) for s in stems) or _mentions(path, who):
+        if briefs or cohort_folder or is_theirs(path, who, invoices):
             tx.remove(path)
             removed.append(path)
     return removed
+
+
+def is_theirs(path: Path, who: privacy.Identity, invoices: list[str]) -> bool:
+    """A generated file named after one of `who`'s addresses or invoices (a .eml, an
+    invitation `<email>-session-N.ics`, a certificate, an invoice), or one that names them."""
+    from learncli.names import file_names
+
+    stems = set(file_names(sorted(who.emails)).values()) | {n.lower() for n in invoices}
+    name = path.name.lower()
+    return any(name == s or name.startswith((s + ".", s + "-")) for s in stems) or _mentions(path, who)
 
 
 def generated_files(folder: DataFolder) -> list[Path]:
@@ -306,15 +312,16 @@ def export(folder: DataFolder, email: str) -> dict[str, Any]:
         if person is None:
             continue
         addresses.update(person.emails)
-        cohorts.append(_cohort_part(folder, cohort, person, config, read_records(folder, cohort.id),
-                                    read_log(folder, cohort.id) if log_path(folder, cohort.id).exists() else None))
+        numbers = [a.number for a in ledger.all(cohort=cohort.id, participant=person)]
+        log = read_log(folder, cohort.id) if log_path(folder, cohort.id).exists() else None
+        cohorts.append(_cohort_part(folder, cohort, person, config, read_records(folder, cohort.id), log, numbers))
     invoices = _ledger_part(ledger, addresses, config.retention)
     if not cohorts and not invoices:
         raise NotFound(f"nothing is held about {wanted}: no cohort and no invoice names that address")
     return {"version": 1, "email": wanted, "cohorts": cohorts, "invoices": invoices}
 
 
-def _cohort_part(folder: DataFolder, cohort: Cohort, person: Participant, config: Any, records: dict[int, Any], log: Any) -> dict[str, Any]:
+def _cohort_part(folder: DataFolder, cohort: Cohort, person: Participant, config: Any, records: dict[int, Any], log: Any, invoices: list[str]) -> dict[str, Any]:
     emails = set(person.emails)
     return {
         "cohort": cohort.id,
@@ -327,7 +334,7 @@ def _cohort_part(folder: DataFolder, cohort: Cohort, person: Participant, config
         "commitments": [c.model_dump(mode="json", exclude_none=True) for c in cohort.commitments if c.email in emails],
         "emails_sent": [m.model_dump(mode="json", exclude_defaults=True) for m in (log.messages if log else []) if m.to in emails or emails & set(m.cc)],
         "calendar": {str(n): r.uninvited[e] for n, r in sorted(records.items()) for e in emails if e in r.uninvited},
-        "files": [str(p.relative_to(folder.root)) for p in generated_files(folder) if _mentions(p, privacy.identity(person))],
+        "files": [p.relative_to(folder.root).as_posix() for p in generated_files(folder) if is_theirs(p, privacy.identity(person), invoices)],
     }
 
 

@@ -34,10 +34,8 @@ def participant_export(
     app_state = state(ctx)
     document = export(app_state.folder, email)
     if output is not None:
-        app_state.folder.refuse_data_file(output)
-        from learncli.store.atomic import atomic_write
-
-        atomic_write(output, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        with app_state.folder.transaction() as tx:
+            tx.output(output, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         note(f"wrote everything held about {document['email']} to {output}")
         return
     if json_output:
