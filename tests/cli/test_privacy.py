@@ -85,6 +85,7 @@ def test_forget_leaves_one_person_only_in_the_ledger_until_its_retention_ends(le
     others = [p for p in spring_people(data_dir) if p is not grace and p.get("status") != "withdrawn"]
     before = figures(learn)
     cohort_path = data_dir / "cohorts" / "2026-spring.yaml"
+    cohort_path.write_text(cohort_path.read_text().replace("# Spring 2026 cohort of Leading with Learning.", "# Spring 2026 cohort of Leading with Learning, with Grace and the others."))
     present_3 = sum(1 for v in yaml.safe_load(cohort_path.read_text())["attendance"][3].values() if v == "present")
     text_before = cohort_path.read_text()
 
@@ -99,8 +100,10 @@ def test_forget_leaves_one_person_only_in_the_ledger_until_its_retention_ends(le
     assert "Grace Adeyemi" in (data_dir / "invoices" / "2026.yaml").read_text()
     # Everyone else's files are still there; the comments of the file too, Grace's name aside.
     assert (data_dir / "out" / "certificates" / "2026-spring" / "david.oyelaran@example.org.html").exists()
+    # The comment above her entry went with it; one elsewhere lost her name; the rest stayed.
+    assert "Invoices to Greenfields" not in cohort_path.read_text()
+    assert "# Spring 2026 cohort of Leading with Learning, with [erased] and the others." in cohort_path.read_text()
     assert "# Rory asked to be listed surname first" in cohort_path.read_text()
-    assert "# Invoices to Greenfields go to their finance team, not to [erased]." in cohort_path.read_text()
     after = yaml.safe_load(cohort_path.read_text())
     assert after["forgotten"]["people"] == 1 and after["forgotten"]["invoices"] == ["LWL-2026-0005"]
     kept_3 = sum(1 for v in after["attendance"][3].values() if v == "present")
@@ -199,3 +202,15 @@ def test_a_bad_retention_setting_is_reported_at_its_line(learn, data_dir):
     assert result.exit_code == 1
     line = len(courses.read_text().splitlines())
     assert f"courses.yaml:{line}:23: F003 error: retention → financial_year_end: '13-01' is not a day of the year as MM-DD" in result.output
+
+
+def test_forget_keeps_the_comments_about_what_follows_the_person(learn, data_dir):
+    path = data_dir / "cohorts" / "2026-spring.yaml"
+    for email in ("ben.ashworth@example.org", "david.oyelaran@example.org", "rory.mcallister@example.org"):
+        assert learn(*AFTER, "participant", "forget", "2026-spring", email).exit_code == 0
+    text = path.read_text()
+    # Above Grace (below Ben), above attendance: (below David), and no longer above anyone.
+    assert "  # Invoices to Greenfields go to their finance team, not to Grace.\n  - name: Grace Adeyemi" in text
+    assert "    registered: 2026-03-09\n\n# Attendance per session, from the Zoom participants report" in text
+    assert "Rory" not in text and "participants:\n  - name: Ciarán O'Rourke" in text
+    assert learn(*AFTER, "validate").exit_code == 0

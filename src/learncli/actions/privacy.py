@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from learncli.domain import privacy
 from learncli.domain.lookup import find_participant
-from learncli.errors import NotFound
+from learncli.errors import NotFound, Refused
 from learncli.models.cohort import Cohort, Participant
 
 if TYPE_CHECKING:
@@ -43,6 +43,8 @@ class Erasure:
     people: list[Participant]
     kept: list[Kept] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    #: Their invoices whose retention was already over, reduced in the ledger.
+    reduced: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -68,18 +70,20 @@ def forget(folder: DataFolder, tx: Transaction, cohort_id: str, emails: list[str
     ledger = load_ledger(folder)
     accounts = [a for p in people for a in ledger.all(cohort=cohort_id, participant=p)]
     kept = [Kept(a.number, a.issued, privacy.ledger_kept_until(a.issued, config.retention)) for a in accounts]
+    over = {k.number for k in kept if k.until < today}
     who = privacy.joined([*(privacy.identity(p) for p in people), privacy.Identity(frozenset(gone), frozenset())])
     _erase_from_cohort(folder, tx, cohort, people, [a.number for a in accounts], who)
     _erase_from_log(folder, tx, cohort_id, who)
     _erase_from_calendar_state(folder, tx, cohort_id, who)
     removed = _erase_from_out(folder, tx, cohort_id, who, [a.number for a in accounts], whole=emails is None)
+    reduced = _reduce_ledger(folder, tx, over, today) if over else []
     tx.after_commit(lambda: clear_caches(folder))
-    return Erasure(cohort_id, people, kept, removed)
+    return Erasure(cohort_id, people, [k for k in kept if k.number not in over], removed, reduced)
 
 
 def _erase_from_cohort(folder: DataFolder, tx: Transaction, cohort: Cohort, people: list[Participant], invoices: list[str], who: privacy.Identity) -> None:
     from learncli.store import edits
-    from learncli.store.roundtrip import RoundTrip
+    from learncli.store.roundtrip import RoundTrip, keep_after, remove_item
 
     path = folder.cohort_path(cohort.id)
     doc = RoundTrip(tx.current(path) or "")
@@ -87,15 +91,16 @@ def _erase_from_cohort(folder: DataFolder, tx: Transaction, cohort: Cohort, peop
     emails = {e for p in people for e in p.emails}
     for key in ("participants", "commitments"):
         items = data.get(key)
-        if items is None:
+        if not items:
             continue
-        field_name = "email"
+        after = ""
         for index in reversed(range(len(items))):
             item = items[index]
-            if isinstance(item, dict) and str(item.get(field_name, "")).strip().lower() in emails:
-                del items[index]
+            if isinstance(item, dict) and str(item.get("email", "")).strip().lower() in emails:
+                after = remove_item(data, key, index)
         if not len(items):
             _emptied(data, key, [])
+            keep_after(data, key, after)
     for number in list(cohort.attendance):
         edits.remove_marks(data, number, sorted(emails))
     if "attendance" in data and not data["attendance"]:
@@ -234,6 +239,8 @@ def finished_before(folder: DataFolder, before: date) -> list[Cohort]:
 def purge(folder: DataFolder, tx: Transaction, before: date, today: date) -> Purge:
     """Erase everyone of every cohort that ended before `before`, and reduce the
     invoices of erased people whose ledger retention ended before `today`."""
+    if before > today:
+        raise Refused(f"--before {before.isoformat()} is after today ({today.isoformat()}): only cohorts that have finished can be purged")
     erasures = []
     forgotten: set[str] = set()
     for cohort in folder.all_cohorts():
@@ -244,9 +251,10 @@ def purge(folder: DataFolder, tx: Transaction, before: date, today: date) -> Pur
             erasure = forget(folder, tx, model.id, None, today)
             erasures.append(erasure)
             forgotten.update(k.number for k in erasure.kept)
+            forgotten.update(erasure.reduced)
         if model.forgotten is not None:
             forgotten.update(model.forgotten.invoices)
-    reduced = _reduce_ledger(folder, tx, forgotten, today)
+    reduced = [n for e in erasures for n in e.reduced] + _reduce_ledger(folder, tx, forgotten, today)
     if reduced:
         tx.after_commit(lambda: clear_caches(folder))
     return Purge(erasures, reduced)

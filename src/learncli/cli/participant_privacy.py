@@ -79,7 +79,7 @@ def participant_forget(
     folder = app_state.folder
     with folder.transaction(dry_run=dry_run) as tx:
         erasure = forget(folder, tx, cohort_id, [email], app_state.today)
-    _tell([erasure], [], tx.changes, folder.root, dry_run)
+    _tell([erasure], erasure.reduced, tx.changes, folder.root, dry_run)
 
 
 def participant_purge(
