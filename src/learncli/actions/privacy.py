@@ -231,11 +231,6 @@ def clear_caches(folder: DataFolder) -> None:
 # --- purge ---------------------------------------------------------------------------
 
 
-def finished_before(folder: DataFolder, before: date) -> list[Cohort]:
-    """Every valid cohort whose last session is before `before`."""
-    return [r.model for r in folder.each_cohort() if r.ok and r.model.last_date < before]
-
-
 def purge(folder: DataFolder, tx: Transaction, before: date, today: date) -> Purge:
     """Erase everyone of every cohort that ended before `before`, and reduce the
     invoices of erased people whose ledger retention ended before `today`."""

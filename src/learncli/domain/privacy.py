@@ -102,10 +102,6 @@ def redact(text: str, who: Identity) -> str:
     return text
 
 
-def mentions(text: str, who: Identity) -> bool:
-    return redact(text, who) != text
-
-
 def redact_comments(yaml_text: str, who: Identity) -> str:
     """A YAML file's text with `who` erased from its comments (values are left alone)."""
     lines = []
