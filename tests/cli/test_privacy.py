@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from tests.smtp_server import smtp_server
+
 ROOT = Path(__file__).resolve().parents[2]
 AFTER = ("--today", "2026-07-01")
 
@@ -21,20 +23,29 @@ def spring_people(data_dir: Path) -> list[dict]:
     return yaml.safe_load((data_dir / "cohorts" / "2026-spring.yaml").read_text())["participants"]
 
 
-def render_everything(learn, data_dir: Path) -> None:
-    """Invoices, emails, invitations, certificates and a brief for 2026-spring."""
+def render_everything(learn, data_dir: Path, monkeypatch) -> None:
+    """Invoices, emails (rendered, and sent: the send log), invitations (and Eleanor's
+    uninvitation, in the calendar state), certificates and a brief for 2026-spring."""
+    invitations = str(data_dir / "out" / "invitations")
     steps = [
+        ("--today", "2026-03-25", "calendar", "export", "2026-spring", "--per-participant", invitations, "--cancel"),
         (*AFTER, "invoice", "run", "2026-spring"),
         ("--today", "2026-04-01", "email", "render", "joining", "2026-spring"),
         (*AFTER, "email", "render", "follow-up", "2026-spring", "--session", "6"),
-        (*AFTER, "calendar", "export", "2026-spring", "--per-participant", str(data_dir / "out" / "invitations")),
+        (*AFTER, "email", "send", "follow-up", "2026-spring", "--session", "6"),
+        (*AFTER, "calendar", "export", "2026-spring", "--per-participant", invitations),
         (*AFTER, "completion", "certificates", "2026-spring"),
         (*AFTER, "session", "brief", "2026-spring", "6", "-o", str(data_dir / "out" / "briefs" / "2026-spring-session-6.html")),
         (*AFTER, "validate"),  # fills .learn-cache/
     ]
-    for step in steps:
-        result = learn(*step)
-        assert result.exit_code == 0, (step, result.output)
+    with smtp_server() as running:
+        for name, value in running.env().items():
+            monkeypatch.setenv(name, value)
+        for step in steps:
+            result = learn(*step)
+            assert result.exit_code == 0, (step, result.output)
+    assert "grace.adeyemi@example.org" in (data_dir / "email-log" / "2026-spring.yaml").read_text()
+    assert "eleanor.shaw@example.org" in (data_dir / "calendar-state" / "2026-spring.yaml").read_text()
     assert any((data_dir / "out" / "emails" / "2026-spring").rglob("*.eml"))
     assert any((data_dir / "out" / "invitations").glob("*-session-1.ics"))
     assert any((data_dir / "out" / "certificates" / "2026-spring").iterdir())
@@ -79,8 +90,8 @@ def figures(learn) -> tuple[str, str, int]:
     return revenue.stdout, contributions.stdout, json.loads(attendance.stdout)["rate"]
 
 
-def test_forget_leaves_one_person_only_in_the_ledger_until_its_retention_ends(learn, data_dir):
-    render_everything(learn, data_dir)
+def test_forget_leaves_one_person_only_in_the_ledger_until_its_retention_ends(learn, data_dir, monkeypatch):
+    render_everything(learn, data_dir, monkeypatch)
     grace = next(p for p in spring_people(data_dir) if p["email"] == "grace.adeyemi@example.org")
     others = [p for p in spring_people(data_dir) if p is not grace and p.get("status") != "withdrawn"]
     before = figures(learn)
@@ -116,8 +127,8 @@ def test_forget_leaves_one_person_only_in_the_ledger_until_its_retention_ends(le
     assert figures(learn) == before
 
 
-def test_purge_of_a_finished_cohort_leaves_none_of_its_people_once_the_ledger_retention_is_over(learn, data_dir):
-    render_everything(learn, data_dir)
+def test_purge_of_a_finished_cohort_leaves_none_of_its_people_once_the_ledger_retention_is_over(learn, data_dir, monkeypatch):
+    render_everything(learn, data_dir, monkeypatch)
     people = spring_people(data_dir)
     before = figures(learn)
     later = ("--today", "2033-06-01")  # the spring invoices' retention ended on 2032-03-31
@@ -189,7 +200,12 @@ def test_export_of_one_participant_holds_their_cohort_po_attendance_commitments_
     [invoice] = document["invoices"]
     assert invoice["invoice"]["invoice"] == "LWL-2026-0001" and invoice["status"] == "paid"
     assert invoice["payments"][0]["reference"] == "ECC REMIT 30917"
-    same_keys(readme_shape(), document)
+    documented = readme_shape()
+    same_keys(documented, document)
+    # Nothing undocumented either, at the levels the export itself shapes.
+    assert set(document) == set(documented)
+    assert set(cohort) == set(documented["cohorts"][0])
+    assert set(invoice) == set(documented["invoices"][0])
     text = learn("participant", "export", "rory.mcallister@example.org")
     assert "ECC-PO-30917" in text.stdout and "LWL-2026-0001" in text.stdout
     assert learn("participant", "export", "nobody@example.org").exit_code == 1
