@@ -67,6 +67,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     # P: people
     "P001": (E, "duplicate participant email in a cohort"),
     "P002": (W, "cohort over capacity"),
+    "P003": (W, "finished cohort kept past the retention period (learn participant purge)"),
     # M: money
     "M001": (E, "duplicate invoice number"),
     "M002": (W, "gap in the invoice number sequence"),

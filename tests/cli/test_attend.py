@@ -211,7 +211,7 @@ def test_report_json_is_the_documented_shape_and_flags_who_missed(learn):
     payload = json.loads(result.stdout)
     assert set(payload) == {"cohort", "today", "rate", "sessions", "unrecorded_sessions", "participants"}
     assert [s["recorded"] for s in payload["sessions"]] == [True] * 5 + [False]
-    assert set(payload["sessions"][0]) == {"number", "date", "theme", "cancelled", "recorded", "counted", "makes_up"}
+    assert set(payload["sessions"][0]) == {"number", "date", "theme", "cancelled", "recorded", "counted", "makes_up", "erased"}
     people = {p["email"]: p for p in payload["participants"]}
     assert len(people) == 9  # registered only
     chidi = people["chidi.okafor@example.org"]

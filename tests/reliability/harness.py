@@ -355,4 +355,7 @@ WRITING_COMMANDS: tuple[Command, ...] = (
     Command("session brief -o", ("session", "brief", "2026-autumn", "6", "--format", "html", "-o", "{w}/elsewhere/brief.html")),
     Command("email render", ("email", "render", "follow-up", "2026-autumn", "--session", "5", "--include-unpaid", "-o", "{w}/elsewhere/emails")),
     Command("completion certificates", ("completion", "certificates", "2026-spring", "-o", "{w}/elsewhere/certificates")),
+    # Erasure: asked again after a kill, it finishes what is left of the person's copies.
+    Command("participant forget", ("participant", "forget", "2026-spring", "hannah.price@example.org")),
+    Command("participant purge", ("participant", "purge", "--before", "2026-07-01")),
 )

@@ -258,7 +258,7 @@ def grid_json(grid: AttendanceGrid, today: Any) -> dict[str, Any]:
         "rate": grid.rate,
         "sessions": [
             {"number": s.number, "date": s.date, "theme": s.theme, "cancelled": s.cancelled, "recorded": s.recorded, "counted": s.counted,
-             "makes_up": s.makes_up}
+             "makes_up": s.makes_up, "erased": s.erased}
             for s in grid.sessions
         ],
         "unrecorded_sessions": grid.unrecorded,

@@ -1,4 +1,5 @@
-"""`learn participant ...`: add, import, list, withdraw, reinstate, promote, edit."""
+"""`learn participant ...`: add, import, list, withdraw, reinstate, promote, edit (and, from
+`cli.participant_privacy`, export, forget, purge)."""
 
 from __future__ import annotations
 
@@ -374,3 +375,11 @@ def _shown(value: object) -> str:
     if isinstance(value, list):
         return " / ".join(map(str, value))
     return repr(str(value))
+
+
+# Subject access, erasure and purging live in a module of their own, on this same group.
+from learncli.cli.participant_privacy import participant_export, participant_forget, participant_purge  # noqa: E402
+
+app.command("export")(participant_export)
+app.command("forget")(participant_forget)
+app.command("purge")(participant_purge)

@@ -251,6 +251,8 @@ class SessionColumn:
     unrecorded: bool
     #: The cancelled session this one makes up, if it is a make-up.
     makes_up: int | None = None
+    #: Marks of people erased since (`forgotten:` in the cohort file): status -> how many.
+    erased: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -299,9 +301,10 @@ def _percent(part: int, whole: int) -> int | None:
 def attendance_grid(cohort: Cohort, course: Course | None, zone: str, today: date) -> AttendanceGrid:
     """Registered participants x sessions, with each person's rate and missed sessions."""
     times = session_times(cohort, course, zone)
+    erased = cohort.forgotten.attendance if cohort.forgotten is not None else {}
     columns = []
     for t in times:
-        recorded = bool(cohort.attendance.get(t.number))
+        recorded = bool(cohort.attendance.get(t.number)) or bool(erased.get(t.number))
         columns.append(
             SessionColumn(
                 number=t.number,
@@ -312,10 +315,13 @@ def attendance_grid(cohort: Cohort, course: Course | None, zone: str, today: dat
                 counted=recorded and not t.cancelled,
                 unrecorded=not recorded and not t.cancelled and t.date < today,
                 makes_up=t.session.makes_up,
+                erased=dict(erased.get(t.number, {})),
             )
         )
     people = []
-    total_attended = total_expected = 0
+    # The erased people's marks still count in the cohort's rate, without their rows.
+    total_attended = sum(n for c in columns if c.counted for status, n in c.erased.items() if status in ATTENDED)
+    total_expected = sum(n for c in columns if c.counted for status, n in c.erased.items() if status != "excused")
     for person in cohort.registered:
         marks = [cohort.attendance.get(c.number, {}).get(person.email) for c in columns]
         attended = excused = counted = 0

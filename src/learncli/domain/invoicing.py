@@ -707,7 +707,9 @@ def check_ledger(ledger: Ledger, config: Config | None, cohorts: dict[str, Cohor
         invoice, at = account.invoice, account.at
         cohort = cohorts.get(invoice.cohort)
         person = cohort.participant(invoice.participant) if cohort is not None else None
-        if invoice.cohort not in cohorts:
+        if cohort is not None and cohort.forgotten is not None and invoice.invoice in cohort.forgotten.invoices:
+            person = None  # erased from the cohort (learn participant forget); the ledger keeps the invoice
+        elif invoice.cohort not in cohorts:
             out.append(at.diagnostic("R003", f"{invoice.invoice} is for cohort {invoice.cohort!r}, which has no file in cohorts/", "cohort"))
         elif cohort is not None and person is None:
             out.append(at.diagnostic("R004", f"{invoice.invoice} is for {invoice.participant}, who is not a participant of {invoice.cohort}", "participant"))

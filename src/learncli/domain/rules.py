@@ -71,6 +71,7 @@ def check_cohort(item: CohortInput, config: Config, today: date) -> list[Diagnos
     _check_schedule(check, item, config, course)
     _check_people(check, item, course)
     _check_attendance(check, item, today)
+    _check_retention(check, item, config, today)
     return check.diagnostics
 
 
@@ -246,6 +247,21 @@ def _check_people(check: Checker, item: CohortInput, course: Course | None) -> N
     registered = len(cohort.registered)
     if capacity and registered > capacity:
         check.at(source, ("participants",), "P002", f"{registered} participants registered; capacity is {capacity}")
+
+
+def _check_retention(check: Checker, item: CohortInput, config: Config, today: date) -> None:
+    from learncli.domain.privacy import people_kept_until, retention_cutoff
+
+    cohort = item.cohort
+    if not (cohort.participants or cohort.attendance or cohort.commitments):
+        return
+    until = people_kept_until(cohort, config.retention)
+    if until < today:
+        check.at(
+            item.source, ("participants",) if cohort.participants else (), "P003",
+            f"{item.id} finished on {fmt_day(cohort.last_date)}; its people were to be kept until {fmt_day(until)}: "
+            f"`learn participant purge --before {retention_cutoff(today, config.retention).isoformat()}` erases them (the ledger keeps its invoices)",
+        )
 
 
 def _check_attendance(check: Checker, item: CohortInput, today: date) -> None:

@@ -133,6 +133,19 @@ class Commitment(StrictModel):
     reviewed: Date | None = None
 
 
+class Forgotten(StrictModel):
+    """What is left of the people erased from a cohort (`learn participant forget` and
+    `purge`): counts without names, so the cohort's figures stay as they were."""
+
+    people: int = Field(0, ge=0)
+    #: Session number -> status -> how many erased people had that mark.
+    attendance: dict[int, dict[AttendanceStatus, Annotated[int, Field(ge=1)]]] = Field(default_factory=dict)
+    #: Commitment status -> how many of the erased people's commitments had it.
+    commitments: dict[CommitmentStatus, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    #: The ledger's invoices for erased people: kept, no longer matched to anyone here.
+    invoices: list[Code] = Field(default_factory=list)
+
+
 class Cohort(StrictModel):
     course: Id
     title: Line | None = None
@@ -146,6 +159,7 @@ class Cohort(StrictModel):
     attendance: dict[int, dict[Email, Mark]] = Field(default_factory=dict)
     commitments: list[Commitment] = Field(default_factory=list)
     notes: Text | None = None
+    forgotten: Forgotten | None = None
 
     _id: str = PrivateAttr(default="")
 

@@ -165,6 +165,25 @@ class Course(StrictModel):
         return self
 
 
+def _month_day(value: object) -> str:
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d{2})-(\d{2})", text)
+    if not match or not 1 <= int(match[1]) <= 12 or not 1 <= int(match[2]) <= (29 if match[1] == "02" else 30 if match[1] in ("04", "06", "09", "11") else 31):
+        raise invalid("'{value}' is not a day of the year as MM-DD, such as 03-31", value=text)
+    return text
+
+
+class Retention(StrictModel):
+    """How long personal data is kept (see `learn participant purge`)."""
+
+    #: Months after a cohort's last session that its people's data is kept.
+    people_months: int = Field(24, ge=0, le=1200)
+    #: Years after the end of an invoice's financial year that the ledger keeps its names.
+    ledger_years: int = Field(6, ge=0, le=100)
+    #: The last day of the financial year, as MM-DD.
+    financial_year_end: Annotated[str, BeforeValidator(_month_day)] = "03-31"
+
+
 class Config(StrictModel):
     """The whole of `courses.yaml`."""
 
@@ -176,6 +195,7 @@ class Config(StrictModel):
     email: EmailSettings = Field(default_factory=EmailSettings)
     facilitators: list[Facilitator] = Field(default_factory=list)
     courses: list[Course] = Field(default_factory=list)
+    retention: Retention = Field(default_factory=Retention)
 
     def course(self, course_id: str) -> Course | None:
         return next((c for c in self.courses if c.id == course_id), None)

@@ -52,6 +52,9 @@ def grid_view(out: Console, grid: AttendanceGrid, title: str) -> None:
     summary = f"{counted} session(s) recorded"
     if grid.rate is not None:
         summary += f"; attendance {grid.rate}% (excused sessions left out)"
+    erased = max((sum(c.erased.values()) for c in grid.sessions), default=0)
+    if erased:
+        summary += f"; the marks of up to {erased} erased participant(s) per session are counted, without their names"
     out.print(Text(summary))
     if grid.unrecorded:
         out.print(Text(f"no attendance recorded for past session(s) {', '.join(map(str, grid.unrecorded))}", style="yellow"))

@@ -141,6 +141,44 @@ def append(seq: CommentedSeq, item: Any) -> None:
         _set_token(holder, slot, moved)
 
 
+def remove_item(mapping: CommentedMap, key: Any, index: int) -> str:
+    """Remove item `index` of the block list `mapping[key]`, with the comments above it
+    (they were about it). The blank lines and comments after it belong to whatever
+    follows: they move below the item before it or, for the first item, above the new
+    first one; when no item is left they are returned for the caller to place
+    (`keep_after`)."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    seq = mapping[key]
+    holder, slot = _last_comment_slot(seq, index)
+    token = _token(holder, slot)
+    rest = token.value.partition("\n")[2] if token is not None else ""
+    eol = ""
+    if index > 0:
+        before_holder, before_slot = _last_comment_slot(seq, index - 1)
+        before = _token(before_holder, before_slot)
+        eol = before.value.partition("\n")[0] if before is not None else ""
+    del seq[index]
+    if index > 0:
+        _set_token(*_last_comment_slot(seq, index - 1), eol + "\n" + rest)
+        return ""
+    above = mapping.ca.items.get(key)
+    if above and len(above) > 3:
+        comments = [line for line in rest.splitlines() if line.strip().startswith("#")]
+        tokens = [CommentToken(line.strip() + "\n", CommentMark(len(line) - len(line.lstrip())), None) for line in comments]
+        above[3] = tokens or None
+        if seq.ca.comment:
+            seq.ca.comment[1] = tokens or None
+    return rest if not len(seq) else ""
+
+
+def keep_after(mapping: CommentedMap, key: Any, rest: str) -> None:
+    """Put `rest` (blank lines and comments) right after the value of `key`."""
+    if rest:
+        _set_token(mapping, key, "\n" + rest)
+
+
 def _items_separated_by_blank_line(seq: CommentedSeq) -> bool:
     if len(seq) < 2:
         return False
