@@ -27,16 +27,17 @@ def report_contributions(ctx: typer.Context, year: YearOpt = None, json_output: 
     Example: learn report contributions --year 2026 --json
     """
     from learncli.cli._output import console, print_json, warn
-    from learncli.domain.invoicing import contributions
+    from learncli.domain.accounts import contributions
     from learncli.render.invoices import contributions_table
     from learncli.store.ledger import load_ledger
 
-    folder = state(ctx).folder
+    app_state = state(ctx)
+    folder = app_state.folder
     config = folder.config()
-    ledger = load_ledger(folder)
+    ledger = load_ledger(folder, today=app_state.today)
     report = contributions(ledger, config, _cohort_courses(folder), year)
     if json_output:
-        print_json(report)
+        print_json(report.json())
         return
     console().print(contributions_table(report))
     for cohort_id in report.unknown_cohorts:
@@ -53,12 +54,12 @@ def report_revenue(ctx: typer.Context, year: YearOpt = None, json_output: JsonOp
     Example: learn --today 2026-11-23 report revenue --year 2026
     """
     from learncli.cli._output import console, print_json
-    from learncli.domain.invoicing import revenue
+    from learncli.domain.accounts import revenue
     from learncli.render.invoices import revenue_table
     from learncli.store.ledger import load_ledger
 
     app_state = state(ctx)
-    report = revenue(load_ledger(app_state.folder), app_state.today, year)
+    report = revenue(load_ledger(app_state.folder, today=app_state.today), app_state.today, year)
     if json_output:
         print_json(report)
         return
@@ -89,7 +90,7 @@ def report_payment_gate(ctx: typer.Context, cohort_id: CohortArg, json_output: J
     config = folder.config()
     cohort = folder.cohort(cohort_id)
     course = folder.course_for(config, cohort)
-    ledger = load_ledger(folder, cohort=cohort.id)
+    ledger = load_ledger(folder, cohort=cohort.id, today=app_state.today)
     gate = payment_gate(cohort, course, config, ledger, app_state.today)
     if json_output:
         print_json({**asdict(gate), "waiting": len(gate.waiting)})

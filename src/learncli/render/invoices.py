@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from learncli.domain.gate import Gate
     from rich.table import Table
 
-    from learncli.domain.invoicing import ContributionReport, RevenueReport
+    from learncli.domain.accounts import ContributionReport, RevenueReport
     from learncli.models.cohort import Cohort
     from learncli.models.course import Config, Course
 
@@ -59,7 +59,14 @@ def document_context(
             )
     issuer = config.organisation
     invoicing = config.invoicing
+    # A credit note for part of the invoice credits one amount, not the invoice's lines.
+    partial = credit is not None and credit.total != invoice.total
+    lines = [line.model_dump() for line in invoice.lines]
+    if partial:
+        assert credit is not None
+        lines = [{"description": f"Credit against invoice {invoice.invoice}: {credit.reason}", "amount": credit.total}]
     return {
+        "partial": partial,
         "kind": "credit_note" if credit else "invoice",
         "title": "Credit note" if credit else "Invoice",
         "number": doc.number,
@@ -73,9 +80,9 @@ def document_context(
         "participant_email": invoice.participant,
         "bill_to": invoice.bill_to.model_dump(),
         "po": invoice.po,
-        "lines": [line.model_dump() for line in invoice.lines],
-        "subtotal": invoice.subtotal,
-        "vat": invoice.vat.model_dump() if invoice.vat else None,
+        "lines": lines,
+        "subtotal": credit.total if partial else invoice.subtotal,
+        "vat": invoice.vat.model_dump() if invoice.vat and not partial else None,
         "vat_number": issuer.vat_number if invoice.vat else None,
         "total": doc.total,
         "currency": doc.currency,
@@ -174,6 +181,10 @@ def account_json(account: Account, today: date) -> dict[str, Any]:
         "overdue": account.overdue(today),
         "days_overdue": account.days_overdue(today),
         "payments": [p.model_dump() for p in account.payments],
+        "refunded": account.refunded,
+        "refunds": [r.model_dump() for r in account.refunds],
+        "credited": account.credited,
+        "credit_notes": [credit_note_json(c) for c in account.credits],
         "credit_note": {"number": note.credit_note, "issued": note.issued, "reason": note.reason} if note else None,
     }
 
@@ -289,7 +300,17 @@ def contributions_table(report: ContributionReport) -> RenderableType:
         table.add_row(line.cohort, line.recipient, str(line.paid_participants), money(line.per_participant, line.currency), money(line.amount, line.currency))
     parts: list[Any] = [table]
     for total in report.totals:
-        parts.append(Text(f"Total to {total.recipient}: {money(total.amount, total.currency)} for {total.paid_participants} paid participant(s)", style="bold"))
+        c = total.currency
+        parts.append(
+            Text(
+                f"{total.recipient}: {money(total.owed, c)} owed for {total.paid_participants} paid participant(s), "
+                f"{money(total.paid_out, c)} paid out, balance {money(total.balance, c)}",
+                style="bold",
+            )
+        )
+        for payout in total.payouts:
+            reference = f" ({payout.reference})" if payout.reference else ""
+            parts.append(Text(f"  paid out {money(payout.amount, c)} on {fmt_day(payout.date)}{reference}"))
     if not report.lines:
         parts.append(Text(f"No paid invoices{period} with a contribution."))
     return Group(*parts)
@@ -297,14 +318,15 @@ def contributions_table(report: ContributionReport) -> RenderableType:
 
 def revenue_table(report: RevenueReport) -> Table:
     period = f"in {report.year}" if report.year else "all years"
-    columns = ("cohort", "invoices", "invoiced", "credited", "net", "bank", "card", "received", "outstanding", "overdue")
+    columns = ("cohort", "invoices", "invoiced", "credited", "net", "bank", "card", "other", "refunded", "received", "outstanding", "overdue")
     table = new_table(*columns, title=f"Revenue, {period} (balances as of {fmt_day(report.today)})", right=columns[1:])
 
     def row(line: Any, style: str | None = None) -> None:
         c = line.currency
         table.add_row(
             line.cohort, str(line.invoices), money(line.invoiced, c), money(line.credited, c), money(line.net, c),
-            money(line.received_bank, c), money(line.received_card, c), money(line.received, c),
+            money(line.received_bank, c), money(line.received_card, c), money(line.received_other, c),
+            money(line.refunded, c), money(line.received, c),
             money(line.outstanding, c), money(line.overdue, c), style=style,
         )
 
