@@ -48,6 +48,19 @@ def _positive(amount: Decimal, what: str) -> None:
         raise Refused(f"{what} must be a positive amount, not {amount}")
 
 
+def outstanding_text(owed: Decimal, total: Decimal, currency: str, due: date | None, on_receipt: bool, days_overdue: int) -> str:
+    """`£383.34 of £575.00 outstanding, due Wed 9 Sep 2026, 5 days overdue`: what is
+    left to pay of what total, and whether it is late."""
+    when = "" if due is None else (", due on receipt" if on_receipt else f", due {fmt_day(due)}")
+    late = f", {days_overdue} day{'s' if days_overdue != 1 else ''} overdue" if days_overdue else ""
+    return f"{_money(owed, currency)} of {_money(total, currency)} outstanding{when}{late}"
+
+
+def account_outstanding(account: Account, today: date) -> str:
+    """`outstanding_text` for an invoice: its balance of its total less credits."""
+    return outstanding_text(account.balance, account.net_total, account.currency, account.due, account.due_on_receipt, account.days_overdue(today))
+
+
 # --- money in and back --------------------------------------------------------------
 
 

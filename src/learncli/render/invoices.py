@@ -339,6 +339,15 @@ def revenue_table(report: RevenueReport) -> Table:
     return table
 
 
+def _gate_owed(line: Any) -> str:
+    """`£383.34 of £575.00` in the payment gate (the total alone when nothing is paid)."""
+    if not line.owed:
+        return ""
+    if line.owed == line.total:
+        return money(line.owed, line.currency)
+    return f"{money(line.owed, line.currency)} of {money(line.total, line.currency)}"
+
+
 def gate_table(gate: Gate) -> RenderableType:
     """The payment gate of one cohort: a heading that says where in the run-up it is, and
     a row per registered participant."""
@@ -360,7 +369,7 @@ def gate_table(gate: Gate) -> RenderableType:
             due += f" ({line.days_overdue}d late)"
         po = line.po or ("needed" if line.needs_po else "")
         table.add_row(
-            line.name, line.invoice or "", line.state.replace("-", " "), money(line.owed, line.currency) if line.owed else "",
+            line.name, line.invoice or "", line.state.replace("-", " "), _gate_owed(line),
             due, po, "; ".join(line.actions), style=None if line.clear else "yellow",
         )
     waiting = len(gate.waiting)
