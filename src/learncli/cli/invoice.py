@@ -100,9 +100,9 @@ def invoice_run(ctx: typer.Context, cohort_id: CohortArg, dry_run: DryRunOpt = F
         new_numbers = {e.invoice for e in plan.new}
         documents: list[InvoiceEntry | CreditNoteEntry] = []
         for a in after.all(cohort=cohort.id):
-            doc = a.credit_note if a.void else a.invoice
-            if doc is not None and (doc.number in new_numbers or not (out_dir / file_name(doc.number, "html")).exists()):
-                documents.append(doc)
+            for doc in [*([] if a.void else [a.invoice]), *a.credits]:
+                if doc.number in new_numbers or not (out_dir / file_name(doc.number, "html")).exists():
+                    documents.append(doc)
         render = _renderer(folder, config, after)
         with progress(len(documents), "rendering invoices") as advance:
             for doc in documents:

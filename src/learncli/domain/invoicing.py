@@ -555,7 +555,7 @@ def cohort_invoices(ledger: Ledger, cohort: Cohort, today: date) -> InvoiceSumma
         overdue=len(late),
         not_invoiced=len(not_invoiced(ledger, cohort)),
         total=sum((a.total for a in live), ZERO),
-        received=sum((a.paid for a in live), ZERO),
+        received=sum((a.held for a in live), ZERO),
         outstanding=sum((a.balance for a in live), ZERO),
         overdue_amount=sum((a.balance for a in late), ZERO),
     )

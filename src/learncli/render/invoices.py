@@ -258,18 +258,22 @@ def invoice_detail(account: Account, today: date) -> RenderableType:
     if inv.vat:
         grid.add_row("VAT", f"{inv.vat.rate}%: {money(inv.vat.amount, inv.currency)}")
     grid.add_row("total", money(inv.total, inv.currency))
+    for note in account.credits:
+        what = "voided" if note is account.credit_note else "credited"
+        grid.add_row(what, f"{money(note.total, inv.currency)} by credit note {note.credit_note} on {fmt_day(note.issued)}: {note.reason}")
     grid.add_row("paid", money(account.paid, inv.currency))
+    if account.refunds:
+        grid.add_row("refunded", money(account.refunded, inv.currency))
     grid.add_row("balance", money(account.balance, inv.currency))
     status = account.status + (f", {account.days_overdue(today)} days late" if account.overdue(today) else "")
     grid.add_row("status", status)
-    if account.credit_note:
-        note = account.credit_note
-        grid.add_row("voided", f"by credit note {note.credit_note} on {fmt_day(note.issued)}: {note.reason}")
     parts: list[Any] = [Text(f"Invoice {inv.invoice}", style="bold"), grid]
-    if account.payments:
-        payments = new_table("date", "amount", "method", "reference", title="Payments", right=("amount",))
-        for p in account.payments:
-            payments.add_row(fmt_day(p.date), money(p.amount, inv.currency), p.method, p.reference or "")
+    moved = [(p.date, p.amount, p.method, p.reference, "payment") for p in account.payments]
+    moved += [(r.date, -r.amount, r.method, r.reference, "refund") for r in account.refunds]
+    if moved:
+        payments = new_table("date", "amount", "method", "reference", "kind", title="Payments and refunds", right=("amount",))
+        for day, amount, method, reference, kind in sorted(moved, key=lambda m: m[0]):
+            payments.add_row(fmt_day(day), money(amount, inv.currency), method, reference or "", kind)
         parts += [Text(""), payments]
     return Group(*parts)
 
