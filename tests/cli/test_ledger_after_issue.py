@@ -150,6 +150,7 @@ def test_the_beancount_books_load_and_the_receivable_is_what_is_outstanding(book
     books("payment", "refund", "LWL-2026-0001", "--amount", "287.50", "--date", "2026-11-20", "--method", "bank")
     books("payment", "record", "LWL-2026-0012", "--amount", "383.34", "--date", "2026-09-01", "--method", "card")
     books("invoice", "credit", "LWL-2026-0014", "--amount", "75", "--reason", "early booking")
+    books("payment", "record", "LWL-2026-0015", "--amount", "100", "--date", "2026-10-01", "--method", "cheque")
     books("payment", "payout", "HLS Collaborative", "--amount", "200", "--date", "2026-10-01")
     out = data_dir / "books.beancount"
     written = books("export", "beancount", "-o", str(out))
@@ -157,7 +158,8 @@ def test_the_beancount_books_load_and_the_receivable_is_what_is_outstanding(book
     balance = load_books(out.read_text())
     invoices = json.loads(books("invoice", "list", "--json").stdout)
     assert balance("Assets:Receivable") == sum(Decimal(a["balance"]) for a in invoices)
-    assert balance("Assets:Receivable") == Decimal("4716.66")  # 9 autumn invoices x 575, less 383.34 paid and 75 credited
+    assert balance("Assets:Receivable") == Decimal("4616.66")  # 9 autumn invoices x 575, less 383.34 and 100 paid, 75 credited
+    assert balance("Assets:Cheques") == Decimal("100.00")
     owed = contributions(books)
     assert -balance("Liabilities:Contributions:HLS-Collaborative") == Decimal(owed["balance"])
     # The year's books alone carry the years before in one opening transaction.

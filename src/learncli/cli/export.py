@@ -86,12 +86,13 @@ def export_beancount(
 
     Example: learn --today 2026-12-31 export beancount --year 2026 -o books-2026.beancount
     """
+    from learncli.cli.report import cohort_courses
     from learncli.domain.exports import beancount_text
     from learncli.store.ledger import load_ledger
 
     app_state = state(ctx)
     folder = app_state.folder
-    courses = {r.model.id: r.model.course for r in folder.each_cohort() if r.model is not None}
+    courses = cohort_courses(folder)
     text = beancount_text(load_ledger(folder, today=app_state.today), folder.config(), courses, year)
     default = folder.out_dir / "exports" / f"books{_suffix(year)}.beancount"
     _write(ctx, text, output, default, dry_run, "the books")

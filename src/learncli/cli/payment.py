@@ -175,13 +175,14 @@ def payment_payout(
     Example: learn payment payout "HLS Collaborative" --amount 225.00 --date 2026-07-31 --reference "spring 2026"
     """
     from learncli.cli._output import note, print_changes, print_json, say
+    from learncli.cli.report import cohort_courses
     from learncli.domain.accounts import contributions, plan_payout
     from learncli.render.tables import money
     from learncli.store.ledger import ledger_path
 
     folder = state(ctx).folder
     config = folder.config()
-    courses = {r.model.id: r.model.course for r in folder.each_cohort() if r.model is not None}
+    courses = cohort_courses(folder)
     value, day = parse_amount(amount), _day(on)
     payout, after, tx = _append(
         ctx, dry_run, lambda ledger, today: plan_payout(ledger, config, courses, recipient, value, day, reference, today=today)
