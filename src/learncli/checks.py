@@ -59,6 +59,7 @@ def validate_folder(folder: DataFolder, today: date, *, use_cache: bool = False)
 def _validate_folder(folder: DataFolder, today: date, use_cache: bool) -> Report:
     from learncli.domain import rules
     from learncli.domain.placeholders import check_placeholders
+    from learncli.domain.accounts import check_money
     from learncli.domain.invoicing import check_ledger
     from learncli.store.calendar_state import state_files, state_model
     from learncli.store.ledger import read_ledger
@@ -107,13 +108,14 @@ def _validate_folder(folder: DataFolder, today: date, use_cache: bool) -> Report
 
     report.diagnostics.extend(check_email_logs(folder, report))
 
-    ledger = read_ledger(folder, use_cache=use_cache)
+    ledger = read_ledger(folder, use_cache=use_cache, today=today)
     report.files += len(ledger.files)
     report.diagnostics.extend(ledger.diagnostics)
     # A cohort whose file has errors still exists: its invoices are not dangling.
     cohorts: dict[str, Cohort | None] = {cohort_id: None for cohort_id in folder.cohort_ids()}
     cohorts.update({item.id: item.cohort for item in inputs})
     report.diagnostics.extend(check_ledger(ledger.ledger, config, cohorts, today))
+    report.diagnostics.extend(check_money(ledger.ledger, today))
     report.diagnostics.sort(key=lambda d: d.sort_key())
     return report
 

@@ -143,7 +143,7 @@ def test_the_payment_gate_holds_joining_emails_for_people_who_have_not_paid(lear
     assert result.exit_code == 0, result.output
     folder = data_dir / "out" / "emails" / "2026-autumn" / "joining"
     assert sorted(rendered(folder)) == ["ann.oneil@example.org", "zoe.hartmann@example.org"]
-    assert "HELD: Siân Evans <sian.evans@example.org>: unpaid: LWL-2026-0013 £375.00 due Wed 9 Sep 2026, 7 days overdue" in result.stderr
+    assert "HELD: Siân Evans <sian.evans@example.org>: unpaid: LWL-2026-0013 £375.00 of £575.00 outstanding, due Wed 9 Sep 2026, 7 days overdue" in result.stderr
     assert "--include-unpaid" in result.stderr
     assert "Your invoice" not in text_of(rendered(folder)["ann.oneil@example.org"])
 
@@ -271,7 +271,7 @@ def test_reminders_are_held_for_people_who_have_not_paid(learn, data_dir, invoic
     result = learn("--today", "2026-11-10", "email", "render", "reminder", "2026-autumn", "--session", "5")
     assert result.exit_code == 0, result.output
     assert sorted(rendered(folder)) == ["ann.oneil@example.org", "zoe.hartmann@example.org"]
-    assert "HELD: Siân Evans <sian.evans@example.org>: unpaid: LWL-2026-0013 £375.00 due Wed 9 Sep 2026, 62 days overdue" in result.stderr
+    assert "HELD: Siân Evans <sian.evans@example.org>: unpaid: LWL-2026-0013 £375.00 of £575.00 outstanding, due Wed 9 Sep 2026, 62 days overdue" in result.stderr
     assert "HELD: Kenji Nakamura <kenji.nakamura@example.org>: not invoiced yet" in result.stderr
     assert "--include-unpaid" in result.stderr
     assert "still open" not in text_of(rendered(folder)["ann.oneil@example.org"])

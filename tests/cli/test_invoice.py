@@ -318,7 +318,8 @@ def test_a_void_interrupted_before_its_page_says_so_and_the_next_run_renders_it(
 def test_void_refuses_a_paid_invoice_and_a_credit_note(learn, data_dir):
     ledger = (data_dir / "invoices" / "2026.yaml").read_text()
     paid = learn("invoice", "void", "LWL-2026-0001", "--reason", "x")
-    assert paid.exit_code == 1 and "paid against it" in paid.stderr
+    assert paid.exit_code == 1 and "£575.00 received on it" in paid.stderr
+    assert "learn payment refund LWL-2026-0001" in paid.stderr and "learn invoice credit LWL-2026-0001" in paid.stderr
     credit = learn("invoice", "void", "LWL-2026-0011", "--reason", "x")
     assert credit.exit_code == 1 and "is a credit note" in credit.stderr
     assert (data_dir / "invoices" / "2026.yaml").read_text() == ledger
@@ -334,10 +335,10 @@ def test_void_dry_run_writes_nothing(learn, data_dir):
 
 def test_a_run_refuses_while_the_ledger_has_errors(learn, data_dir):
     path = data_dir / "invoices" / "2026.yaml"
-    path.write_text(path.read_text().replace("method: card", "method: cheque", 1))
+    path.write_text(path.read_text().replace("method: card", "method: bitcoin", 1))
     result = learn("--today", "2026-08-01", "invoice", "run", AUTUMN)
     assert result.exit_code == 1
-    assert "2026.yaml" in result.stderr and "cheque" in result.stderr
+    assert "2026.yaml" in result.stderr and "bitcoin" in result.stderr
     assert "invoice: LWL-2026-0012" not in path.read_text()
 
 

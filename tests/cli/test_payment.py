@@ -79,7 +79,7 @@ def test_payment_to_a_credit_note_or_unknown_number_is_refused(learn):
         (["--amount", "ten"], "not an amount"),
         (["--amount", "0"], "positive amount"),
         (["--amount", "-5"], "positive amount"),
-        (["--method", "cheque"], "bank or card"),
+        (["--method", "bitcoin"], "cash or other"),
         (["--date", "25/03/2026"], "YYYY-MM-DD"),
     ],
 )
@@ -104,7 +104,7 @@ def test_dry_run_shows_the_entry_and_writes_nothing(autumn, data_dir):
 
 
 def test_a_payment_dated_in_another_year_goes_to_that_years_file(autumn, data_dir):
-    autumn("payment", "record", "LWL-2026-0015", "--amount", "575", "--date", "2027-01-04", "--method", "bank")
+    autumn("--today", "2027-01-04", "payment", "record", "LWL-2026-0015", "--amount", "575", "--date", "2027-01-04", "--method", "bank")
     text = (data_dir / "invoices" / "2027.yaml").read_text()
     assert text.startswith("# The invoice ledger for 2027")
     assert "- payment: LWL-2026-0015" in text

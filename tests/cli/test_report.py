@@ -7,10 +7,11 @@ import json
 
 def test_contributions_owed_to_the_hls_collaborative(learn):
     payload = json.loads(learn("report", "contributions", "--year", "2026", "--json").stdout)
-    assert payload["totals"] == [{"recipient": "HLS Collaborative", "currency": "GBP", "paid_participants": 9, "amount": "225.00"}]
+    assert payload["totals"] == [{"recipient": "HLS Collaborative", "currency": "GBP", "paid_participants": 9, "amount": "225.00",
+                                 "owed": "225.00", "paid_out": "0.00", "balance": "225.00", "payouts": []}]
     assert payload["lines"][0]["cohort"] == "2026-spring" and payload["lines"][0]["per_participant"] == "25.00"
     text = learn("report", "contributions").stdout
-    assert "Total to HLS Collaborative: £225.00 for 9 paid participant(s)" in text
+    assert "HLS Collaborative: £225.00 owed for 9 paid participant(s), £0.00 paid out, balance £225.00" in text
 
 
 def test_contributions_count_an_invoice_once_paid_in_full(learn):

@@ -127,13 +127,13 @@ def test_two_live_invoices_for_one_person_are_flagged(learn, data_dir):
 
 def test_schema_errors_inside_an_entry_point_at_the_value(learn, data_dir):
     path = data_dir / "invoices" / "2026.yaml"
-    text = path.read_text().replace("    method: card\n", "    method: cheque\n", 1).replace("    total: 575.00\n", "    totl: 575.00\n", 1)
+    text = path.read_text().replace("    method: card\n", "    method: bitcoin\n", 1).replace("    total: 575.00\n", "    totl: 575.00\n", 1)
     path.write_text(text)
     result = learn("--today", "2026-11-23", "validate")
     assert result.exit_code == 1
     found = diagnostics(result.stdout)
-    method = next(d for d in found if "cheque" in d["message"])
-    assert method["code"] == "F003" and int(method["line"]) == line_of(path, "method: cheque")
+    method = next(d for d in found if "bitcoin" in d["message"])
+    assert method["code"] == "F003" and int(method["line"]) == line_of(path, "method: bitcoin")
     assert int(method["col"]) == 13
     unknown = next(d for d in found if d["code"] == "F001")
     assert "did you mean 'total'?" in unknown["message"] and int(unknown["line"]) == line_of(path, "totl: 575.00")
@@ -141,10 +141,10 @@ def test_schema_errors_inside_an_entry_point_at_the_value(learn, data_dir):
 
 def test_an_entry_of_no_known_kind_is_an_error_at_the_entry(learn, data_dir):
     path = data_dir / "invoices" / "2026.yaml"
-    path.write_text(path.read_text() + "\n  - refund: LWL-2026-0001\n    amount: 5\n")
+    path.write_text(path.read_text() + "\n  - rebate: LWL-2026-0001\n    amount: 5\n")
     [problem] = [d for d in diagnostics(learn("validate").stdout) if d["path"].endswith("2026.yaml")]
-    assert problem["code"] == "F003" and "invoice:, credit_note: or payment:" in problem["message"]
-    assert int(problem["line"]) == line_of(path, "- refund:")
+    assert problem["code"] == "F003" and "invoice:, credit_note:, payment:, refund: or payout:" in problem["message"]
+    assert int(problem["line"]) == line_of(path, "- rebate:")
 
 
 def test_a_total_that_does_not_add_up_is_an_error(learn, data_dir):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from learncli.domain import invoicing
+from learncli.domain import accounts, invoicing
 from learncli.domain.invoicing import Ledger, Located
 from learncli.errors import Refused
 from learncli.models.cohort import Cohort
@@ -76,7 +76,7 @@ def test_numbers_follow_the_format(config, autumn, fmt, year, expected):
 def test_numbers_restart_each_year_and_are_never_reused(config, autumn):
     plan, ledger = issue(config, autumn, date(2025, 12, 30))
     assert plan.new[-1].invoice == "LWL-2025-0009"
-    void = invoicing.plan_void(ledger, config.invoicing, "LWL-2025-0009", "moved to 2026", date(2025, 12, 31))
+    void = accounts.plan_void(ledger, config.invoicing, "LWL-2025-0009", "moved to 2026", date(2025, 12, 31))
     assert void.credit_note == "LWL-2025-0010"
     ledger = ledger_of(*(i.entry for i in ledger.items), void)
     plan, ledger = issue(config, autumn, date(2026, 1, 2), ledger)
@@ -95,12 +95,12 @@ def test_balances_are_exact_and_overpayment_is_refused(config, autumn):
     plan, ledger = issue(config, autumn, date(2026, 8, 1))
     entries = [i.entry for i in ledger.items]
     for amount in ("191.67", "191.67"):
-        entries.append(invoicing.plan_payment(ledger_of(*entries), "LWL-2026-0001", Decimal(amount), date(2026, 8, 5), "bank"))
+        entries.append(accounts.plan_payment(ledger_of(*entries), "LWL-2026-0001", Decimal(amount), date(2026, 8, 5), "bank", today=date(2026, 12, 31)))
     account = ledger_of(*entries).account("LWL-2026-0001")
     assert account.balance == Decimal("191.66") and account.status == "part-paid"
     with pytest.raises(Refused, match="would overpay"):
-        invoicing.plan_payment(ledger_of(*entries), "LWL-2026-0001", Decimal("191.67"), date(2026, 8, 6), "card")
-    entries.append(invoicing.plan_payment(ledger_of(*entries), "LWL-2026-0001", Decimal("191.66"), date(2026, 8, 6), "card"))
+        accounts.plan_payment(ledger_of(*entries), "LWL-2026-0001", Decimal("191.67"), date(2026, 8, 6), "card", today=date(2026, 12, 31))
+    entries.append(accounts.plan_payment(ledger_of(*entries), "LWL-2026-0001", Decimal("191.66"), date(2026, 8, 6), "card", today=date(2026, 12, 31)))
     settled = ledger_of(*entries).account("LWL-2026-0001")
     assert settled.balance == Decimal("0.00") and settled.settled_on == date(2026, 8, 6)
 
@@ -130,11 +130,11 @@ def test_reports_on_the_bundled_ledger(config):
     folder = DataFolder(BUNDLED)
     ledger = load_ledger(folder)
     courses = {r.model.id: r.model.course for r in folder.all_cohorts()}
-    report = invoicing.contributions(ledger, config, courses, 2026)
+    report = accounts.contributions(ledger, config, courses, 2026)
     [line] = report.lines
     assert (line.cohort, line.recipient, line.paid_participants, line.amount) == ("2026-spring", "HLS Collaborative", 9, Decimal("225.00"))
-    assert invoicing.contributions(ledger, config, courses, 2025).lines == []
-    revenue = invoicing.revenue(ledger, date(2026, 11, 23), 2026)
+    assert accounts.contributions(ledger, config, courses, 2025).lines == []
+    revenue = accounts.revenue(ledger, date(2026, 11, 23), 2026)
     [total] = revenue.totals
     assert (total.invoices, total.invoiced, total.credited, total.net) == (10, Decimal("5750.00"), Decimal("575.00"), Decimal("5175.00"))
     assert (total.received_bank, total.received_card, total.received, total.outstanding) == (
@@ -144,5 +144,5 @@ def test_reports_on_the_bundled_ledger(config):
 
 def test_credit_notes_take_numbers_from_the_same_sequence(config, autumn):
     plan, ledger = issue(config, autumn, date(2026, 8, 1))
-    note = invoicing.plan_void(ledger, config.invoicing, "lwl-2026-0003", "typo", date(2026, 8, 2))
+    note = accounts.plan_void(ledger, config.invoicing, "lwl-2026-0003", "typo", date(2026, 8, 2))
     assert isinstance(note, CreditNoteEntry) and note.credit_note == "LWL-2026-0010" and note.cancels == "LWL-2026-0003"

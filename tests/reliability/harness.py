@@ -344,6 +344,13 @@ WRITING_COMMANDS: tuple[Command, ...] = (
         ("invoice", "void", "LWL-2026-0015", "--reason", "Withdrew before the start"), ("invoice", "run", "2026-autumn"))),
     Command("invoice render", ("invoice", "render", "LWL-2026-0012", "--format", "txt")),
     Command("payment record", ("payment", "record", "LWL-2026-0012", "--amount", "100", "--date", "2026-11-20", "--method", "bank"), idempotent=False),
+    # A part credit and a refund take from what is left: run twice, the second is more
+    # than that and refused, so neither is idempotent.
+    Command("invoice credit", ("invoice", "credit", "LWL-2026-0013", "--amount", "300", "--reason", "Early booking"), idempotent=False),
+    Command("payment refund", ("payment", "refund", "LWL-2026-0001", "--amount", "300", "--date", "2026-11-20", "--method", "cheque"), idempotent=False),
+    Command("payment payout", ("payment", "payout", "HLS Collaborative", "--amount", "150", "--date", "2026-11-20", "--reference", "spring"), idempotent=False),
+    Command("export xero -o", ("export", "xero", "--year", "2026", "-o", "{w}/elsewhere/xero.csv")),
+    Command("export beancount -o", ("export", "beancount", "-o", "{w}/elsewhere/books.beancount")),
     Command("attend mark", ("attend", "mark", "2026-autumn", "6", "ann.oneil@example.org", "sian.evans@example.org", "--status", "excused", "--note", "conference")),
     Command("attend unmark", ("attend", "unmark", "2026-autumn", "1", "ann.oneil@example.org", "sian.evans@example.org")),
     # The alias of a facilitator goes to courses.yaml, the marks to the cohort: two files.

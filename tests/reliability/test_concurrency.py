@@ -107,3 +107,38 @@ def test_eight_processes_mixing_adds_runs_payments_and_marks_lose_nothing(tmp_pa
         account = ledger.account(number)
         assert sorted(p.reference for p in account.payments) == sorted(refs)
         assert account.paid == Decimal(100) * len(refs)
+
+
+def test_racing_credits_refunds_and_payouts_never_take_more_than_is_there(tmp_path: Path) -> None:
+    """Two of each at once, each alone allowed, both together too much: the lock lets
+    exactly one of each through, and the credit note gets a number of its own."""
+    data = build_world(tmp_path, big=2)
+    common = ["--data", str(data), "--today", TODAY]
+    pairs = {
+        "credit": ["invoice", "credit", "LWL-2026-0013", "--amount", "300", "--reason", "Early booking"],
+        "refund": ["payment", "refund", "LWL-2026-0001", "--amount", "300", "--date", "2026-11-20", "--method", "bank"],
+        "payout": ["payment", "payout", "HLS Collaborative", "--amount", "150", "--date", "2026-11-20"],
+    }
+    results: dict[str, list[int]] = {name: [] for name in pairs}
+    lock = threading.Lock()
+    jobs = [(name, args) for name, args in pairs.items() for _ in range(2)]
+    start = threading.Barrier(len(jobs))
+
+    def work(name: str, args: list[str]) -> None:
+        start.wait()
+        proc = subprocess.run([sys.executable, "-m", "learncli", *common, *args], capture_output=True, text=True, env=env_for_process(), timeout=120)
+        with lock:
+            results[name].append(proc.returncode)
+
+    threads = [threading.Thread(target=work, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {name: sorted(codes) for name, codes in results.items()} == {name: [0, 1] for name in pairs}
+    assert validation_errors(data) == []
+    assert_numbers_unique_and_contiguous(invoice_numbers(data))
+    ledger = read_ledger(DataFolder(data)).ledger
+    assert ledger.account("LWL-2026-0013").credited == Decimal(300)
+    assert ledger.account("LWL-2026-0001").refunded == Decimal(300)
+    assert sum(p.amount for p in ledger.payouts) == Decimal(150)

@@ -2,7 +2,7 @@
 
 Hypothesis drives the real CLI (in this process) with participant add, withdraw and
 reinstate, cohort reschedule (with and without --reinstate) and cancel-session, attend
-mark and unmark, commit add and review, invoice run and void, and payment record, on one
+mark and unmark, commit add and review, invoice run, credit and void, and payment record and refund, on one
 cohort. The model predicts which commands succeed
 and what they change; a reschedule is judged by the rules (weekends, holidays, other
 cohorts' bookings), so there the model takes the command's verdict and checks only that
@@ -58,7 +58,7 @@ class FolderModel(RuleBasedStateMachine):
         self.sessions = [[date.fromisoformat(d), False] for d in THURSDAYS]  # date, cancelled
         self.marks: dict[tuple[int, str], str] = {}
         self.commitments: dict[tuple[str, int], list[str]] = {}  # -> [text, status]
-        self.invoices: dict[str, dict[str, object]] = {}  # number -> participant, void, paid
+        self.invoices: dict[str, dict[str, object]] = {}  # number -> participant, void, paid, refunded, credited
         self.next_seq = 21  # the world's ledger ends at LWL-2026-0020 (the autumn cohort invoiced)
 
     def teardown(self) -> None:
@@ -157,27 +157,52 @@ class FolderModel(RuleBasedStateMachine):
         live = {str(i["participant"]) for i in self.invoices.values() if not i["void"]}
         for email, status in self.people.items():
             if status == "registered" and email not in live:
-                self.invoices[self.number()] = {"participant": email, "void": False, "paid": Decimal(0)}
+                self.invoices[self.number()] = {"participant": email, "void": False, "paid": Decimal(0), "refunded": Decimal(0), "credited": Decimal(0)}
 
     @rule(which=st.integers(0, 20), amount=st.sampled_from(["1", "100", "474", "575", "600"]))
     def payment_record(self, which: int, amount: str) -> None:
         number = list(self.invoices)[which] if which < len(self.invoices) else "LWL-2026-0999"
         invoice = self.invoices.get(number)
         value = Decimal(amount)
-        ok = invoice is not None and not invoice["void"] and value <= FEE - invoice["paid"]  # type: ignore[operator]
+        # At most what is left: the fee less credits less what is held (paid less refunded).
+        ok = invoice is not None and not invoice["void"] and value <= FEE - invoice["credited"] - (invoice["paid"] - invoice["refunded"])  # type: ignore[operator]
         code = self.run("payment", "record", number, "--amount", amount, "--date", "2026-11-20", "--method", "bank")
         assert code == (0 if ok else 1)
         if ok:
             invoice["paid"] += value  # type: ignore[index, operator]
 
+    @rule(which=st.integers(0, 20), amount=st.sampled_from(["1", "100", "600"]))
+    def payment_refund(self, which: int, amount: str) -> None:
+        number = list(self.invoices)[which] if which < len(self.invoices) else "LWL-2026-0999"
+        invoice = self.invoices.get(number)
+        value = Decimal(amount)
+        ok = invoice is not None and value <= invoice["paid"] - invoice["refunded"]  # type: ignore[operator]
+        code = self.run("payment", "refund", number, "--amount", amount, "--date", "2026-11-20", "--method", "cheque")
+        assert code == (0 if ok else 1)
+        if ok:
+            invoice["refunded"] += value  # type: ignore[index, operator]
+
+    @rule(which=st.integers(0, 20), amount=st.sampled_from(["100", "475", "575", "600"]))
+    def invoice_credit(self, which: int, amount: str) -> None:
+        number = list(self.invoices)[which] if which < len(self.invoices) else "LWL-2026-0999"
+        invoice = self.invoices.get(number)
+        value = Decimal(amount)
+        ok = invoice is not None and not invoice["void"] and value <= FEE - invoice["credited"]  # type: ignore[operator]
+        assert self.run("invoice", "credit", number, "--amount", amount, "--reason", "agreed") == (0 if ok else 1)
+        if ok:
+            invoice["credited"] += value  # type: ignore[index, operator]
+            invoice["void"] = invoice["credited"] == FEE
+            self.number()  # the credit note takes the next number
+
     @rule(which=st.integers(0, 20))
     def invoice_void(self, which: int) -> None:
         number = list(self.invoices)[which] if which < len(self.invoices) else "LWL-2026-0999"
         invoice = self.invoices.get(number)
-        ok = invoice is not None and not invoice["void"] and invoice["paid"] == 0
+        ok = invoice is not None and not invoice["void"] and invoice["paid"] == invoice["refunded"]
         assert self.run("invoice", "void", number, "--reason", "changed") == (0 if ok else 1)
         if ok:
             invoice["void"] = True
+            invoice["credited"] = FEE
             self.number()  # the credit note takes the next number
 
     # --- what the folder must hold after every step ---------------------------------
@@ -196,7 +221,10 @@ class FolderModel(RuleBasedStateMachine):
         assert_numbers_unique_and_contiguous(numbers)
         assert len(numbers) == self.next_seq - 1
         ledger = read_ledger(folder).ledger
-        found = {a.number: {"participant": a.participant, "void": a.void, "paid": a.paid} for a in ledger.all(cohort=COHORT)}
+        found = {
+            a.number: {"participant": a.participant, "void": a.void, "paid": a.paid, "refunded": a.refunded, "credited": a.credited}
+            for a in ledger.all(cohort=COHORT)
+        }
         assert found == self.invoices
 
 

@@ -92,7 +92,7 @@ def test_a_changed_file_is_always_read_again(busy, learn, data_dir):
 
 def test_a_file_with_errors_is_never_remembered(busy, learn, data_dir):
     path = data_dir / "invoices" / "2026.yaml"
-    path.write_text(path.read_text().replace("method: card", "method: cheque", 1))
+    path.write_text(path.read_text().replace("method: card", "method: bitcoin", 1))
     for _ in range(2):
         result = learn("invoice", "list")
         assert result.exit_code == 1 and "F003" in result.stderr

@@ -37,8 +37,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "session": ("learncli.cli.session", "app", "Sessions: the facilitators' brief before each one."),
     "completion": ("learncli.cli.completion", "app", "Completion: who attended every session and reviewed their commitments; their certificates."),
     "email": ("learncli.cli.email", "app", "Emails to participants: joining, reminders, payment reminders, follow-ups and updates, as .eml files or sent over SMTP."),
-    "invoice": ("learncli.cli.invoice", "app", "Invoices: issue them for a cohort, list, show, render and void them."),
-    "payment": ("learncli.cli.payment", "app", "Payments received against invoices."),
+    "invoice": ("learncli.cli.invoice", "app", "Invoices: issue them for a cohort, list, show, render, credit and void them."),
+    "payment": ("learncli.cli.payment", "app", "Payments received against invoices, refunds, and contributions paid over."),
+    "export": ("learncli.cli.export", "app", "Exports for the accounts: the ledger as a Xero import file or as Beancount books."),
     "report": ("learncli.cli.report", "app", "Reports from the invoice ledger: contributions owed, revenue, the payment gate before a start."),
 }
 

@@ -92,7 +92,7 @@ def _prepare(
     config = folder.config()
     cohort = folder.cohort(cohort_id)
     folder.course_for(config, cohort)
-    ledger = load_ledger(folder, cohort=cohort_id) if kind in LEDGER_KINDS else None
+    ledger = load_ledger(folder, cohort=cohort_id, today=today) if kind in LEDGER_KINDS else None
     # Update emails compare the sessions' SEQUENCE now with what the log says people were told.
     events = sequenced_events(folder, tx, cohort_id) if kind == "update" else None
     plan = plan_emails(

@@ -140,7 +140,7 @@ def status_command(
 
     app = state(ctx)
     config = app.folder.config()
-    ledger = read_ledger(app.folder)
+    ledger = read_ledger(app.folder, today=app.today)
     statuses = []
     broken = [f.path for f in ledger.files if not f.ok]
     for result in app.folder.each_cohort():

@@ -1,4 +1,4 @@
-"""`learn invoice ...`: run, list, show, render, void."""
+"""`learn invoice ...`: run, list, show, render, credit, void."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from learncli.models.invoice import CreditNoteEntry, InvoiceEntry
     from learncli.store.folder import DataFolder
 
-app = group("Invoices: issue them for a cohort, list, show, render and void them.")
+app = group("Invoices: issue them for a cohort, list, show, render, credit and void them.")
 
 NumberArg = Annotated[str, typer.Argument(help="Invoice number, e.g. LWL-2026-0001.", show_default=False)]
 #: Below this many documents a run is quick enough to need no progress bar.
@@ -88,21 +88,21 @@ def invoice_run(ctx: typer.Context, cohort_id: CohortArg, dry_run: DryRunOpt = F
         config = folder.config()
         cohort = folder.cohort(cohort_id)
         folder.course_for(config, cohort)
-        ledger = load_ledger(folder, cohort=cohort.id)
+        ledger = load_ledger(folder, cohort=cohort.id, today=app_state.today)
         plan = plan_invoice_run(ledger, config, cohort, app_state.today)
         if plan.new:
             append_entries(tx, folder, list(plan.new))
         path = ledger_path(folder, app_state.today)
-        after = Ledger(ledger.items + [Located(entry, path, -1) for entry in plan.new])
+        after = ledger.plus([Located(entry, path, -1) for entry in plan.new])
         # New invoices, and any of this cohort's invoices and credit notes whose page is
         # missing (say, a run or a void killed after the ledger was written): the ledger
         # is the truth, pages are rebuilt from it.
         new_numbers = {e.invoice for e in plan.new}
         documents: list[InvoiceEntry | CreditNoteEntry] = []
         for a in after.all(cohort=cohort.id):
-            doc = a.credit_note if a.void else a.invoice
-            if doc is not None and (doc.number in new_numbers or not (out_dir / file_name(doc.number, "html")).exists()):
-                documents.append(doc)
+            for doc in [*([] if a.void else [a.invoice]), *a.credits]:
+                if doc.number in new_numbers or not (out_dir / file_name(doc.number, "html")).exists():
+                    documents.append(doc)
         render = _renderer(folder, config, after)
         with progress(len(documents), "rendering invoices") as advance:
             for doc in documents:
@@ -156,7 +156,7 @@ def _load(ctx: typer.Context) -> tuple[Any, Any, Ledger]:
     from learncli.store.ledger import load_ledger
 
     app_state = state(ctx)
-    return app_state, app_state.folder, load_ledger(app_state.folder)
+    return app_state, app_state.folder, load_ledger(app_state.folder, today=app_state.today)
 
 
 @app.command("list")
@@ -257,24 +257,13 @@ def invoice_render(
         note(f"{doc.number} → {target}")
 
 
-@app.command("void")
-def invoice_void(
-    ctx: typer.Context,
-    number: NumberArg,
-    reason: Annotated[str, typer.Option("--reason", help="Why, printed on the credit note (e.g. withdrew before the start).", show_default=False)],
-    dry_run: DryRunOpt = False,
-) -> None:
-    """Cancel an invoice by issuing a credit note with its own number; the invoice stays in the ledger.
-
-    Only an invoice with no payments can be voided. A participant who is still
-    registered gets a new invoice at the next `learn invoice run`.
-
-    Example: learn invoice void LWL-2026-0008 --reason "Withdrew before the start"
-    """
+def _issue_credit_note(ctx: typer.Context, number: str, dry_run: bool, plan: Callable[[Ledger, Config], CreditNoteEntry]) -> tuple[CreditNoteEntry, Path, Any]:
+    """Load the ledger as of today, plan a credit note against invoice `number` with
+    `plan(ledger, config)`, append it and render its page. Returns (the note, its page,
+    the transaction)."""
     from pydantic import ValidationError
 
-    from learncli.cli._output import note, print_changes, say
-    from learncli.domain.invoicing import Ledger, Located, plan_void
+    from learncli.domain.invoicing import Located
     from learncli.errors import Refused, UsageProblem
     from learncli.render.invoices import file_name
     from learncli.store.ledger import append_entries, ledger_path, load_ledger
@@ -283,7 +272,7 @@ def invoice_void(
     folder = app_state.folder
     with folder.transaction(dry_run=dry_run) as tx:
         config = folder.config()
-        ledger = load_ledger(folder)
+        ledger = load_ledger(folder, today=app_state.today)
         account = ledger.account(number)
         if account.credit_note is not None:
             done = account.credit_note.credit_note
@@ -293,14 +282,71 @@ def invoice_void(
                     hint=f"`learn invoice run {account.cohort}` renders it (a void interrupted before it rendered the page)",
                 )
         try:
-            credit = plan_void(ledger, config.invoicing, number, reason, app_state.today)
+            credit = plan(ledger, config)
         except ValidationError:
             raise UsageProblem("--reason must be one line of text, not empty") from None
         append_entries(tx, folder, [credit])
-        after = Ledger(ledger.items + [Located(credit, ledger_path(folder, credit.issued), -1)])
+        after = ledger.plus([Located(credit, ledger_path(folder, credit.issued), -1)])
         page = folder.out_dir / "invoices" / file_name(credit.credit_note, "html")
         tx.output(page, _renderer(folder, config, after)(credit, "html"))
-    say(f"{'would void' if dry_run else 'voided'} {credit.cancels} with credit note {credit.credit_note}")
+    return credit, page, tx
+
+
+def _credited(ctx: typer.Context, credit: CreditNoteEntry, page: Path, tx: Any, dry_run: bool, verb: str) -> None:
+    from learncli.cli._output import note, print_changes, say
+
+    folder = state(ctx).folder
+    say(f"{verb} {credit.cancels} with credit note {credit.credit_note}")
     print_changes([c for c in tx.changes if c.data], folder.root, dry_run=dry_run)
     if not dry_run:
         note(f"credit note rendered to {page}")
+
+
+@app.command("void")
+def invoice_void(
+    ctx: typer.Context,
+    number: NumberArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why, printed on the credit note (e.g. withdrew before the start).", show_default=False)],
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Cancel an invoice by issuing a credit note, with its own number, for all that is left of it; the invoice stays in the ledger.
+
+    Refused while money received on the invoice has not been paid back: refund it
+    first (`learn payment refund`), then void; or credit part of it (`learn invoice
+    credit`). A participant who is still registered gets a new invoice at the next
+    `learn invoice run`.
+
+    Example: learn invoice void LWL-2026-0008 --reason "Withdrew before the start"
+    """
+    from learncli.domain.accounts import plan_void
+
+    app_state = state(ctx)
+    credit, page, tx = _issue_credit_note(ctx, number, dry_run, lambda ledger, config: plan_void(ledger, config.invoicing, number, reason, app_state.today))
+    _credited(ctx, credit, page, tx, dry_run, "would void" if dry_run else "voided")
+
+
+@app.command("credit")
+def invoice_credit(
+    ctx: typer.Context,
+    number: NumberArg,
+    amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="Amount credited, e.g. 287.50; at most what is left to credit.", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="Why, printed on the credit note (e.g. withdrew after session 3).", show_default=False)],
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Credit part of an invoice: a credit note, numbered like the others, for AMOUNT of it.
+
+    The invoice then comes to its total less its credits. Money already received stays
+    held: if more is held than the invoice now comes to, refund the difference with
+    `learn payment refund`. Crediting all that is left voids the invoice.
+
+    Example: learn invoice credit LWL-2026-0012 --amount 287.50 --reason "Withdrew after session 3: half the fee"
+    """
+    from learncli.cli.payment import parse_amount
+    from learncli.domain.accounts import plan_credit
+
+    app_state = state(ctx)
+    value = parse_amount(amount)
+    credit, page, tx = _issue_credit_note(
+        ctx, number, dry_run, lambda ledger, config: plan_credit(ledger, config.invoicing, number, value, reason, app_state.today)
+    )
+    _credited(ctx, credit, page, tx, dry_run, "would credit" if dry_run else "credited")

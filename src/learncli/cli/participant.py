@@ -274,7 +274,7 @@ def participant_reinstate(
         capacity = people.capacity_of(cohort, config)
         waiting = people.places_free(cohort, capacity) == 0 and not over_capacity
         edits.reinstate_participant(tx.edit(folder.cohort_path(cohort_id), Cohort), person.email, waiting=waiting)
-        ledger = load_ledger(folder, cohort=cohort_id)
+        ledger = load_ledger(folder, cohort=cohort_id, today=state(ctx).today)
     if waiting:
         rest = f"{person.name} <{person.email}> to the waiting list of {cohort_id}, as its place has been taken ({people.places(len(cohort.registered), capacity)})"
         print_changes(tx.changes, folder.root, dry_run=dry_run, done=did("put", "put", rest))

@@ -13,30 +13,33 @@ app = group("Reports from the invoice ledger: contributions owed, revenue, the p
 YearOpt = Annotated[int | None, typer.Option("--year", metavar="YEAR", min=1900, max=9999, help="Only this calendar year (default: all).", show_default=False)]
 
 
-def _cohort_courses(folder: object) -> dict[str, str]:
+def cohort_courses(folder: object) -> dict[str, str]:
+    """Every cohort with a valid file -> its course id (what contributions are counted by)."""
     return {r.model.id: r.model.course for r in folder.each_cohort() if r.model is not None}  # type: ignore[attr-defined]
 
 
 @app.command("contributions")
 def report_contributions(ctx: typer.Context, year: YearOpt = None, json_output: JsonOpt = False) -> None:
-    """What is owed to each course's contribution recipient: its amount per paid invoice.
+    """What is owed to each course's contribution recipient (its amount per paid invoice), paid out, and the balance.
 
-    An invoice counts once paid in full, in the year of its last payment (with --year).
-    For Leading with Learning: £25 per paid participant to the HLS Collaborative.
+    An invoice counts once settled with money received, in the year of its last payment
+    (with --year); payouts (learn payment payout) in the year of their date. For Leading
+    with Learning: £25 per paid participant to the HLS Collaborative.
 
     Example: learn report contributions --year 2026 --json
     """
     from learncli.cli._output import console, print_json, warn
-    from learncli.domain.invoicing import contributions
+    from learncli.domain.accounts import contributions
     from learncli.render.invoices import contributions_table
     from learncli.store.ledger import load_ledger
 
-    folder = state(ctx).folder
+    app_state = state(ctx)
+    folder = app_state.folder
     config = folder.config()
-    ledger = load_ledger(folder)
-    report = contributions(ledger, config, _cohort_courses(folder), year)
+    ledger = load_ledger(folder, today=app_state.today)
+    report = contributions(ledger, config, cohort_courses(folder), year)
     if json_output:
-        print_json(report)
+        print_json(report.json())
         return
     console().print(contributions_table(report))
     for cohort_id in report.unknown_cohorts:
@@ -45,7 +48,7 @@ def report_contributions(ctx: typer.Context, year: YearOpt = None, json_output: 
 
 @app.command("revenue")
 def report_revenue(ctx: typer.Context, year: YearOpt = None, json_output: JsonOpt = False) -> None:
-    """Invoiced, credited, received (bank and card), outstanding and overdue, per cohort.
+    """Invoiced, credited, received (bank, card, other), refunded, outstanding and overdue, per cohort.
 
     With --year, each amount counts in the year of its own date (issue, credit note or
     payment); outstanding and overdue are today's balances (see --today).
@@ -53,12 +56,12 @@ def report_revenue(ctx: typer.Context, year: YearOpt = None, json_output: JsonOp
     Example: learn --today 2026-11-23 report revenue --year 2026
     """
     from learncli.cli._output import console, print_json
-    from learncli.domain.invoicing import revenue
+    from learncli.domain.accounts import revenue
     from learncli.render.invoices import revenue_table
     from learncli.store.ledger import load_ledger
 
     app_state = state(ctx)
-    report = revenue(load_ledger(app_state.folder), app_state.today, year)
+    report = revenue(load_ledger(app_state.folder, today=app_state.today), app_state.today, year)
     if json_output:
         print_json(report)
         return
@@ -89,7 +92,7 @@ def report_payment_gate(ctx: typer.Context, cohort_id: CohortArg, json_output: J
     config = folder.config()
     cohort = folder.cohort(cohort_id)
     course = folder.course_for(config, cohort)
-    ledger = load_ledger(folder, cohort=cohort.id)
+    ledger = load_ledger(folder, cohort=cohort.id, today=app_state.today)
     gate = payment_gate(cohort, course, config, ledger, app_state.today)
     if json_output:
         print_json({**asdict(gate), "waiting": len(gate.waiting)})

@@ -10,6 +10,8 @@ import typer
 from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, SessionArg, group, one_of, state
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from learncli.domain.brief import Unpaid
     from learncli.models.cohort import Cohort
     from learncli.models.course import Config
@@ -44,7 +46,7 @@ def session_brief(
     folder = app_state.folder
     config = folder.config()
     cohort = folder.cohort(cohort_id)
-    brief = build_brief(cohort, config, session, app_state.today, unpaid=_unpaid(folder, cohort, config))
+    brief = build_brief(cohort, config, session, app_state.today, unpaid=_unpaid(folder, cohort, config, app_state.today))
     if json_output:
         print_json(brief_json(brief))
         return
@@ -74,7 +76,7 @@ def session_brief(
     print_changes(tx.changes, folder.root, dry_run=dry_run)
 
 
-def _unpaid(folder: DataFolder, cohort: Cohort, config: Config) -> list[Unpaid] | None:
+def _unpaid(folder: DataFolder, cohort: Cohort, config: Config, today: date) -> list[Unpaid] | None:
     """Who still owes money: unpaid invoices of the cohort, and registered participants
     not invoiced yet (for the course fee). None (unknown) if the ledger has errors."""
     from learncli.cli._output import warn
@@ -82,7 +84,7 @@ def _unpaid(folder: DataFolder, cohort: Cohort, config: Config) -> list[Unpaid] 
     from learncli.domain.invoicing import amount_to_invoice, not_invoiced, unpaid
     from learncli.store.ledger import read_ledger
 
-    ledger = read_ledger(folder, cohort=cohort.id)
+    ledger = read_ledger(folder, cohort=cohort.id, today=today)
     if not ledger.ok:
         warn("the invoice ledger has errors (run `learn validate`), so the brief cannot say who has paid")
         return None

@@ -27,9 +27,16 @@ MAX_CSV_BYTES = 10 * 1024 * 1024
 BOM = "\ufeff"
 
 
+#: A negative amount, which a spreadsheet reads as a number and never runs.
+_NEGATIVE_NUMBER = re.compile(r"-\d+(\.\d+)?")
+
+
 def neutralise(cell: str) -> str:
     """A CSV cell a spreadsheet will not run as a formula: `=`, `+`, `-`, `@` (and tab
-    or carriage return) at the start get a leading apostrophe."""
+    or carriage return) at the start get a leading apostrophe; a plain negative number
+    (`-287.50`, a credit in an accounts import) is left as it is."""
+    if _NEGATIVE_NUMBER.fullmatch(cell):
+        return cell
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 

@@ -484,8 +484,12 @@ def _invoice_values(account: Account, today: date) -> dict[str, Any]:
         "issued": account.issued,
         "due": account.due,
         "due_on_receipt": account.due_on_receipt,
-        "total": account.total,
-        "paid": account.paid,
+        # What the invoice comes to after its credit notes, and what is held on it
+        # (payments less refunds): "£383.34 (of £575.00; £191.66 received)".
+        "total": account.net_total,
+        "invoice_total": account.total,
+        "credited": account.credited,
+        "paid": account.held,
         "balance": account.balance,
         "currency": account.currency,
         "overdue": account.overdue(today),
@@ -496,11 +500,9 @@ def _invoice_values(account: Account, today: date) -> dict[str, Any]:
 
 
 def _owed_text(account: Account, today: date) -> str:
-    from learncli.money import money
+    from learncli.domain.accounts import account_outstanding
 
-    when = "due on receipt" if account.due_on_receipt else f"due {fmt_day(account.due)}"
-    late = f", {account.days_overdue(today)} days overdue" if account.overdue(today) else ""
-    return f"{account.number} {money(account.balance, account.currency)} {when}{late}"
+    return f"{account.number} {account_outstanding(account, today)}"
 
 
 def _join_names(names: Iterable[str]) -> str:

@@ -36,6 +36,8 @@ class GateLine:
     #: What is still owed: the invoice's balance, or (not invoiced) the fee with any VAT.
     owed: Decimal
     currency: str
+    #: What the invoice comes to (less its credit notes), or the fee not invoiced yet.
+    total: Decimal = Decimal("0.00")
     invoice: str | None = None
     due: date | None = None
     days_overdue: int = 0
@@ -50,6 +52,13 @@ class GateLine:
     @property
     def clear(self) -> bool:
         return self.state == "paid"
+
+    @property
+    def owed_text(self) -> str:
+        """`£383.34 of £575.00 outstanding, due Wed 9 Sep 2026, 5 days overdue`."""
+        from learncli.domain.accounts import outstanding_text
+
+        return outstanding_text(self.owed, self.total, self.currency, self.due, False, self.days_overdue)
 
 
 @dataclass
@@ -106,6 +115,7 @@ def _line(person: Participant, cohort: Cohort, course: Course, fee: Decimal, led
             state="not-invoiced",
             owed=fee,
             currency=course.currency,
+            total=fee,
             billed_to=person.billing_email if employer else person.email,
             po=person.po,
             needs_po=employer and not person.po,
@@ -118,7 +128,7 @@ def _line(person: Participant, cohort: Cohort, course: Course, fee: Decimal, led
     employer = invoice.bill_to.email != person.email
     if account.balance <= 0:
         state: GateState = "paid"
-    elif account.paid > 0:
+    elif account.held > 0:
         state = "part-paid"
     else:
         state = "unpaid"
@@ -128,6 +138,7 @@ def _line(person: Participant, cohort: Cohort, course: Course, fee: Decimal, led
         state=state,
         owed=account.balance,
         currency=account.currency,
+        total=account.net_total,
         invoice=account.number,
         due=account.due,
         days_overdue=account.days_overdue(today),

@@ -5,11 +5,12 @@ invoice: what was invoiced, paid, credited, what is owed and by when) and decide
 command may add to it:
 
 * `plan_invoice_run` — who needs an invoice for a cohort, with numbers and due dates;
-* `plan_payment` — a payment, refused if it would overpay or pays a void invoice;
-* `plan_void` — a credit note cancelling an invoice;
 * `unpaid`, `overdue`, `invoice_for`, `how_to_pay` — what reminders and emails need;
-* `contributions`, `revenue`, `cohort_invoices` — reports and the status screen;
-* `check_ledger` — the rules `learn validate` applies to the ledger.
+* `cohort_invoices` — the status screen;
+* `check_ledger` — the rules `learn validate` applies to the ledger's documents.
+
+What happens after issue (payments, refunds, credit notes, payouts, the reports and
+the checks of money) is `domain.accounts`.
 
 Numbers come from `invoicing.number_format` (default `{prefix}-{year}-{seq:04d}`): the
 next number of a series is one more than the highest ever used in it, so a number is
@@ -37,11 +38,14 @@ from learncli.models.cohort import Cohort, Participant
 from learncli.models.course import BankDetails, Config, Course, Invoicing
 from learncli.models.invoice import (
     BillTo,
+    DATED,
     CreditNoteEntry,
     Entry,
     InvoiceEntry,
     InvoiceLine,
     PaymentEntry,
+    PayoutEntry,
+    RefundEntry,
     Vat,
     entry_date,
     vat_amount,
@@ -88,12 +92,15 @@ class Located:
 
 @dataclass
 class Account:
-    """One invoice with everything that happened to it since."""
+    """One invoice with everything that happened to it since (as of the ledger's day)."""
 
     invoice: InvoiceEntry
     at: Located
     payments: list[PaymentEntry] = field(default_factory=list)
-    credit_note: CreditNoteEntry | None = None
+    refunds: list[RefundEntry] = field(default_factory=list)
+    #: Credit notes against the invoice, in the order recorded: part credits, then
+    #: perhaps the one that voided what was left.
+    credits: list[CreditNoteEntry] = field(default_factory=list)
 
     @property
     def number(self) -> str:
@@ -129,26 +136,54 @@ class Account:
         return self.invoice.due <= self.invoice.issued
 
     @property
+    def credited(self) -> Decimal:
+        return sum((c.total for c in self.credits), ZERO)
+
+    @property
     def void(self) -> bool:
-        return self.credit_note is not None
+        """Credited in full: nothing is owed on it, whatever was paid and paid back."""
+        return bool(self.credits) and self.credited >= self.total
+
+    @property
+    def credit_note(self) -> CreditNoteEntry | None:
+        """The credit note that made the invoice void (the last one), if it is void."""
+        return self.credits[-1] if self.void else None
 
     @property
     def paid(self) -> Decimal:
+        """Money received on the invoice (before refunds)."""
         return sum((p.amount for p in self.payments), ZERO)
 
     @property
+    def refunded(self) -> Decimal:
+        return sum((r.amount for r in self.refunds), ZERO)
+
+    @property
+    def held(self) -> Decimal:
+        """Money received and not paid back: payments less refunds."""
+        return self.paid - self.refunded
+
+    @property
+    def net_total(self) -> Decimal:
+        """What the invoice comes to after its credit notes."""
+        return self.total - self.credited
+
+    @property
     def balance(self) -> Decimal:
-        """What is still owed; nothing for a void invoice."""
-        return ZERO if self.void else self.total - self.paid
+        """What is still owed: the total less credits, less what is held. Below nothing
+        when more is held than is now owed (a refund is due)."""
+        return self.net_total - self.held
 
     @property
     def status(self) -> str:
-        """`void`, `paid`, `part-paid` or `unpaid`."""
-        if self.void:
+        """`void`, `paid` (settled), `refund-due`, `part-paid` or `unpaid`."""
+        if self.void and self.held == 0:
             return "void"
-        if self.balance <= 0:
+        if self.balance == 0:
             return "paid"
-        return "part-paid" if self.payments else "unpaid"
+        if self.balance < 0:
+            return "refund-due"
+        return "part-paid" if self.held > 0 else "unpaid"
 
     @property
     def settled_on(self) -> date | None:
@@ -158,21 +193,30 @@ class Account:
         return max(p.date for p in self.payments)
 
     def overdue(self, today: date) -> bool:
-        return not self.void and self.balance > 0 and today > self.due
+        return self.balance > 0 and today > self.due
 
     def days_overdue(self, today: date) -> int:
         return (today - self.due).days if self.overdue(today) else 0
 
 
 class Ledger:
-    """Every entry of every ledger file, in file order, with accounts per invoice."""
+    """Every entry of every ledger file, in file order, with accounts per invoice.
 
-    def __init__(self, items: list[Located], *, other_numbers: Iterable[str] = ()) -> None:
+    With `today`, the accounts count only what is dated on or before it (payments,
+    refunds, credit notes, payouts): the ledger as it stood that day. Every number stays
+    in use whatever its date, so `next_numbers` never reuses one.
+    """
+
+    def __init__(self, items: list[Located], *, other_numbers: Iterable[str] = (), today: date | None = None) -> None:
         """`other_numbers`: numbers in use by entries left out of `items` (when `items` is
         one cohort's part of the ledger), so that `next_numbers` never reuses one."""
         self.items = items
+        self.today = today
+        self.other_numbers = tuple(other_numbers)
         self.accounts: dict[str, Account] = {}
         self.credit_notes: dict[str, Located] = {}
+        #: Contributions paid over, as of `today`.
+        self.payouts: list[PayoutEntry] = []
         #: Every invoice or credit-note number -> where it is used (more than once is M001).
         self.numbers: dict[str, list[Located]] = defaultdict(list)
         for item in items:
@@ -183,16 +227,22 @@ class Ledger:
             elif isinstance(entry, CreditNoteEntry):
                 self.numbers[entry.credit_note].append(item)
                 self.credit_notes.setdefault(entry.credit_note, item)
-        for number in other_numbers:
+        for number in self.other_numbers:
             self.numbers.setdefault(number, [])
         for item in items:
             entry = item.entry
-            if isinstance(entry, PaymentEntry) and entry.payment in self.accounts:
+            if today is not None and not isinstance(entry, InvoiceEntry) and entry_date(entry) > today:
+                continue
+            if isinstance(entry, PayoutEntry):
+                self.payouts.append(entry)
+            elif isinstance(entry, PaymentEntry) and entry.payment in self.accounts:
                 self.accounts[entry.payment].payments.append(entry)
+            elif isinstance(entry, RefundEntry) and entry.refund in self.accounts:
+                self.accounts[entry.refund].refunds.append(entry)
             elif isinstance(entry, CreditNoteEntry) and entry.cancels in self.accounts:
                 account = self.accounts[entry.cancels]
-                if account.credit_note is None:
-                    account.credit_note = entry
+                if not account.void:
+                    account.credits.append(entry)
         # Indexes for `all()`: the status screen asks once per cohort and once per person,
         # and a scan of every account each time made it quadratic in the ledger's size.
         self._by_cohort: dict[str, list[Account]] = defaultdict(list)
@@ -201,6 +251,10 @@ class Ledger:
         for account in self.accounts.values():
             self._by_cohort[account.cohort].append(account)
             self._by_participant[account.participant].append(account)
+
+    def plus(self, items: list[Located]) -> Ledger:
+        """This ledger with `items` added at the end (what a command is about to write)."""
+        return Ledger(self.items + items, other_numbers=self.other_numbers, today=self.today)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -418,48 +472,6 @@ def plan_invoice_run(ledger: Ledger, config: Config, cohort: Cohort, today: date
     return RunPlan(cohort.id, today, due, on_receipt, new, already, cohort.withdrawn_people, cohort.waiting_list)
 
 
-def plan_payment(
-    ledger: Ledger, number: str, amount: Decimal, on: date, method: str, reference: str | None = None
-) -> PaymentEntry:
-    """A payment against invoice `number`; refused if it is void, settled, or would be overpaid."""
-    account = ledger.account(number)
-    if account.void:
-        assert account.credit_note is not None
-        raise Refused(
-            f"{account.number} was voided by credit note {account.credit_note.credit_note} on "
-            f"{fmt_day(account.credit_note.issued)}; a void invoice takes no payments"
-        )
-    if amount <= 0:
-        raise Refused(f"a payment must be a positive amount, not {amount}")
-    if account.balance <= 0:
-        raise Refused(f"{account.number} is already paid in full ({_money(account.paid, account.currency)})")
-    if amount > account.balance:
-        raise Refused(
-            f"{_money(amount, account.currency)} would overpay {account.number}: "
-            f"{_money(account.balance, account.currency)} is outstanding of {_money(account.total, account.currency)}",
-            hint=f"record at most {account.balance}; nothing was written",
-        )
-    return PaymentEntry(payment=account.number, date=on, amount=amount, method=method, reference=reference)
-
-
-def plan_void(ledger: Ledger, invoicing: Invoicing, number: str, reason: str, today: date) -> CreditNoteEntry:
-    """A credit note, numbered from the same sequence, cancelling invoice `number` in full."""
-    account = ledger.account(number)
-    if account.void:
-        assert account.credit_note is not None
-        raise Refused(f"{account.number} is already void (credit note {account.credit_note.credit_note})")
-    if account.payments:
-        raise Refused(
-            f"{account.number} has {_money(account.paid, account.currency)} paid against it; "
-            "learn voids only invoices with no payments",
-            hint="refund the payment first, and correct the ledger by hand if the payment was recorded in error",
-        )
-    [credit] = next_numbers(ledger, invoicing, today, 1)
-    return CreditNoteEntry(
-        credit_note=credit, issued=today, cancels=account.number, reason=reason, currency=account.currency, total=account.total
-    )
-
-
 # --- what reminders and emails need -------------------------------------------------
 
 
@@ -543,152 +555,18 @@ def cohort_invoices(ledger: Ledger, cohort: Cohort, today: date) -> InvoiceSumma
         overdue=len(late),
         not_invoiced=len(not_invoiced(ledger, cohort)),
         total=sum((a.total for a in live), ZERO),
-        received=sum((a.paid for a in live), ZERO),
+        received=sum((a.held for a in live), ZERO),
         outstanding=sum((a.balance for a in live), ZERO),
         overdue_amount=sum((a.balance for a in late), ZERO),
     )
-
-
-@dataclass
-class ContributionLine:
-    cohort: str
-    course: str | None
-    recipient: str
-    currency: str
-    per_participant: Decimal
-    paid_participants: int
-    amount: Decimal
-
-
-@dataclass
-class ContributionTotal:
-    recipient: str
-    currency: str
-    paid_participants: int
-    amount: Decimal
-
-
-@dataclass
-class ContributionReport:
-    year: int | None
-    lines: list[ContributionLine]
-    totals: list[ContributionTotal]
-    #: Cohorts with paid invoices whose course cannot be found (no cohort file or course).
-    unknown_cohorts: list[str]
-
-
-def contributions(ledger: Ledger, config: Config, cohort_courses: dict[str, str], year: int | None = None) -> ContributionReport:
-    """What is owed to each contribution recipient: the course's amount per paid invoice.
-
-    An invoice counts once it is paid in full, in the year its last payment was made.
-    `cohort_courses` maps cohort ids to their course ids.
-    """
-    counted: dict[str, int] = defaultdict(int)
-    unknown: set[str] = set()
-    for account in ledger.accounts.values():
-        settled = account.settled_on
-        if settled is None or (year is not None and settled.year != year):
-            continue
-        counted[account.cohort] += 1
-    lines: list[ContributionLine] = []
-    for cohort_id in sorted(counted):
-        course = config.course(cohort_courses.get(cohort_id, ""))
-        if course is None:
-            unknown.add(cohort_id)
-            continue
-        if course.contribution is None:
-            continue
-        share = course.contribution.amount
-        lines.append(
-            ContributionLine(
-                cohort=cohort_id,
-                course=course.id,
-                recipient=course.contribution.recipient,
-                currency=course.currency,
-                per_participant=share,
-                paid_participants=counted[cohort_id],
-                amount=share * counted[cohort_id],
-            )
-        )
-    totals: dict[tuple[str, str], ContributionTotal] = {}
-    for line in lines:
-        total = totals.setdefault((line.recipient, line.currency), ContributionTotal(line.recipient, line.currency, 0, ZERO))
-        total.paid_participants += line.paid_participants
-        total.amount += line.amount
-    return ContributionReport(year, lines, list(totals.values()), sorted(unknown))
-
-
-@dataclass
-class RevenueLine:
-    cohort: str
-    currency: str
-    invoices: int = 0
-    invoiced: Decimal = ZERO
-    credited: Decimal = ZERO
-    net: Decimal = ZERO
-    received_bank: Decimal = ZERO
-    received_card: Decimal = ZERO
-    received: Decimal = ZERO
-    outstanding: Decimal = ZERO
-    overdue: Decimal = ZERO
-
-
-@dataclass
-class RevenueReport:
-    year: int | None
-    today: date
-    cohorts: list[RevenueLine]
-    #: One line per currency, with `cohort` "all".
-    totals: list[RevenueLine]
-
-
-def revenue(ledger: Ledger, today: date, year: int | None = None) -> RevenueReport:
-    """Invoiced, credited and received per cohort; with `year`, by the date of each entry.
-
-    Outstanding and overdue are today's balances of the invoices issued in the period.
-    """
-    lines: dict[tuple[str, str], RevenueLine] = {}
-
-    def line(account: Account) -> RevenueLine:
-        return lines.setdefault((account.cohort, account.currency), RevenueLine(account.cohort, account.currency))
-
-    def within(day: date) -> bool:
-        return year is None or day.year == year
-
-    for account in ledger.accounts.values():
-        if within(account.issued):
-            row = line(account)
-            row.invoices += 1
-            row.invoiced += account.total
-            row.outstanding += account.balance
-            if account.overdue(today):
-                row.overdue += account.balance
-        note = account.credit_note
-        if note is not None and within(note.issued):
-            line(account).credited += note.total
-        for payment in account.payments:
-            if within(payment.date):
-                row = line(account)
-                if payment.method == "bank":
-                    row.received_bank += payment.amount
-                else:
-                    row.received_card += payment.amount
-                row.received += payment.amount
-    rows = sorted(lines.values(), key=lambda r: (r.cohort, r.currency))
-    totals: dict[str, RevenueLine] = {}
-    for row in rows:
-        row.net = row.invoiced - row.credited
-        total = totals.setdefault(row.currency, RevenueLine("all", row.currency))
-        for name in ("invoices", "invoiced", "credited", "net", "received_bank", "received_card", "received", "outstanding", "overdue"):
-            setattr(total, name, getattr(total, name) + getattr(row, name))
-    return RevenueReport(year, today, rows, list(totals.values()))
 
 
 # --- the rules `learn validate` applies -----------------------------------------------
 
 
 def check_ledger(ledger: Ledger, config: Config | None, cohorts: dict[str, Cohort | None], today: date) -> list[Diagnostic]:
-    """Duplicate numbers, gaps, late payers, dangling references, impossible payments.
+    """Duplicate numbers, gaps, late payers, dangling references, entries in the wrong
+    year's file (what money may move is `domain.accounts.check_money`).
 
     `cohorts` maps every cohort id with a file to its model (None when the file itself
     is invalid: its invoices are then not checked against it).
@@ -734,13 +612,11 @@ def check_ledger(ledger: Ledger, config: Config | None, cohorts: dict[str, Cohor
                 )
             live.setdefault(key, account)
 
-    paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    cancelled: dict[str, Located] = {}
     for item in ledger.items:
         entry = item.entry
         filed = entry_date(entry)
         if item.path.stem.isdigit() and len(item.path.stem) == 4 and int(item.path.stem) != filed.year:
-            key = "date" if isinstance(entry, PaymentEntry) else "issued"
+            key = "date" if isinstance(entry, DATED) else "issued"
             out.append(
                 item.diagnostic(
                     "M008",
@@ -749,44 +625,12 @@ def check_ledger(ledger: Ledger, config: Config | None, cohorts: dict[str, Cohor
                     key,
                 )
             )
-        if isinstance(entry, PaymentEntry):
-            account = ledger.accounts.get(entry.payment)
-            if account is None:
-                kind = "a credit note" if entry.payment in ledger.credit_notes else "not an invoice in the ledger"
-                out.append(item.diagnostic("M004", f"payment for {entry.payment}, which is {kind}", "payment"))
-                continue
-            if account.void:
-                out.append(item.diagnostic("M005", f"payment for {entry.payment}, which is void (credit note {account.credit_note.credit_note if account.credit_note else '?'})", "payment"))
-                continue
-            paid[entry.payment] += entry.amount
-            if paid[entry.payment] > account.total:
-                out.append(
-                    item.diagnostic(
-                        "M005",
-                        f"payments for {entry.payment} add up to {_money(paid[entry.payment], account.currency)}, "
-                        f"more than its total of {_money(account.total, account.currency)}",
-                        "amount",
-                    )
-                )
-        elif isinstance(entry, CreditNoteEntry):
-            if entry.cancels not in ledger.accounts:
-                kind = "a credit note" if entry.cancels in ledger.credit_notes else "not an invoice in the ledger"
-                out.append(item.diagnostic("M004", f"credit note {entry.credit_note} cancels {entry.cancels}, which is {kind}", "cancels"))
-            elif entry.cancels in cancelled:
-                out.append(
-                    item.diagnostic(
-                        "M006",
-                        f"{entry.cancels} is already cancelled by the credit note at {cancelled[entry.cancels].where()}",
-                        "cancels",
-                    )
-                )
-            cancelled.setdefault(entry.cancels, item)
     return out
 
 
 def _gaps(ledger: Ledger, invoicing: Invoicing) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    years = sorted({item.entry.issued.year for item in ledger.items if not isinstance(item.entry, PaymentEntry)})
+    years = sorted({item.entry.issued.year for item in ledger.items if not isinstance(item.entry, DATED)})
     seen_patterns: set[str] = set()
     for year in years:
         pattern = number_pattern(invoicing, year)

@@ -79,6 +79,17 @@ class Invoicing(StrictModel):
         return value
 
 
+class AccountsSettings(StrictModel):
+    """How `learn export xero` codes the sales: the account and the tax rate as the
+    organisation's Xero names them."""
+
+    #: Xero's default chart of accounts has 200 Sales.
+    account_code: Code = "200"
+    #: The tax rate's display name in Xero; by default "No VAT", or "20% (VAT on
+    #: Income)" (with the rate) when the organisation charges VAT.
+    tax_type: Line | None = None
+
+
 class Holiday(StrictModel):
     date: Date
     name: Line
@@ -191,6 +202,7 @@ class Config(StrictModel):
     timezone: TimeZone = "Europe/London"
     holidays: HolidayRules = Field(default_factory=HolidayRules)
     invoicing: Invoicing = Field(default_factory=Invoicing)
+    accounts: AccountsSettings = Field(default_factory=AccountsSettings)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     email: EmailSettings = Field(default_factory=EmailSettings)
     facilitators: list[Facilitator] = Field(default_factory=list)

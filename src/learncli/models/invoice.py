@@ -1,15 +1,19 @@
-"""`invoices/<year>.yaml`: the invoice ledger, a journal of invoices, credit notes and payments.
+"""`invoices/<year>.yaml`: the invoice ledger, a journal of invoices, credit notes, payments,
+refunds and contribution payouts.
 
 The ledger is append-only: an issued invoice is never changed. A payment is a new entry
-naming the invoice it pays; voiding an invoice adds a credit note naming the invoice it
-cancels. So every write is an append, and whether an invoice is paid or void follows
-from the entries (see `domain.invoicing`).
+naming the invoice it pays; crediting an invoice (in part, or voiding it in full) adds a
+credit note naming the invoice it is against; money paid back is a refund naming the
+invoice. So every write is an append, and whether an invoice is paid, settled or void
+follows from the entries (see `domain.invoicing`).
 
 Each entry is a mapping whose first key says what it is:
 
     - invoice: LWL-2026-0001        # an invoice, with its number
     - credit_note: LWL-2026-0011    # a credit note, with its own number
     - payment: LWL-2026-0001        # a payment, naming the invoice it pays
+    - refund: LWL-2026-0001         # money paid back, naming the invoice it was paid to
+    - payout: HLS Collaborative     # contributions paid over to their recipient
 """
 
 from __future__ import annotations
@@ -34,8 +38,8 @@ from learncli.models.types import (
     invalid,
 )
 
-PaymentMethod = Literal["bank", "card"]
-PAYMENT_METHODS: tuple[str, ...] = ("bank", "card")
+PaymentMethod = Literal["bank", "card", "cheque", "cash", "other"]
+PAYMENT_METHODS: tuple[str, ...] = ("bank", "card", "cheque", "cash", "other")
 CENT = Decimal("0.01")
 
 
@@ -106,7 +110,8 @@ class InvoiceEntry(StrictModel):
 
 
 class CreditNoteEntry(StrictModel):
-    """Cancels one invoice in full; has a number of its own from the same sequence."""
+    """Credits one invoice, in part or (with what earlier credit notes left) in full: an
+    invoice credited in full is void. Has a number of its own from the same sequence."""
 
     credit_note: Code
     issued: Date
@@ -135,23 +140,57 @@ class PaymentEntry(StrictModel):
         return self.payment
 
 
-Entry = InvoiceEntry | CreditNoteEntry | PaymentEntry
+class RefundEntry(StrictModel):
+    """Money paid back to whoever paid one invoice: never more than was received on it."""
+
+    refund: Code
+    date: Date
+    amount: Annotated[Money, Field(gt=Decimal(0))]
+    method: PaymentMethod
+    reference: Code | None = None
+    note: Text | None = None
+
+    @property
+    def invoice(self) -> str:
+        return self.refund
+
+
+class PayoutEntry(StrictModel):
+    """Contributions paid over to their recipient (a course's `contribution.recipient`)."""
+
+    payout: Line
+    date: Date
+    amount: Annotated[Money, Field(gt=Decimal(0))]
+    currency: Currency
+    reference: Code | None = None
+    note: Text | None = None
+
+
+Entry = InvoiceEntry | CreditNoteEntry | PaymentEntry | RefundEntry | PayoutEntry
+#: The entries that move money on a day of their own (`date:`), not issued documents.
+DATED = (PaymentEntry, RefundEntry, PayoutEntry)
 
 
 def entry_date(entry: Entry) -> date:
-    """The date an entry is filed under: a payment's date, or the issue date."""
-    return entry.date if isinstance(entry, PaymentEntry) else entry.issued
+    """The date an entry is filed under: the date money moved, or the issue date."""
+    return entry.date if isinstance(entry, DATED) else entry.issued
 
 #: The key that says what kind an entry is -> the tag of its model in the union. Tags are
 #: written `<...>` so they can never be mistaken for a key when an error is traced back
 #: to its line (see `store.parse`).
-KIND_KEYS: dict[str, str] = {"invoice": "<invoice>", "credit_note": "<credit_note>", "payment": "<payment>"}
+KIND_KEYS: dict[str, str] = {
+    "invoice": "<invoice>",
+    "credit_note": "<credit_note>",
+    "payment": "<payment>",
+    "refund": "<refund>",
+    "payout": "<payout>",
+}
 
 
 def _entry_kind(value: Any) -> str | None:
     if isinstance(value, dict):
         return next((tag for key, tag in KIND_KEYS.items() if key in value), None)
-    if isinstance(value, InvoiceEntry | CreditNoteEntry | PaymentEntry):
+    if isinstance(value, InvoiceEntry | CreditNoteEntry | PaymentEntry | RefundEntry | PayoutEntry):
         return KIND_KEYS[next(iter(type(value).model_fields))]
     return None
 
@@ -161,11 +200,13 @@ AnyEntry = Annotated[
         Annotated[InvoiceEntry, Tag("<invoice>")],
         Annotated[CreditNoteEntry, Tag("<credit_note>")],
         Annotated[PaymentEntry, Tag("<payment>")],
+        Annotated[RefundEntry, Tag("<refund>")],
+        Annotated[PayoutEntry, Tag("<payout>")],
     ],
     Discriminator(
         _entry_kind,
         custom_error_type="learn_invalid",
-        custom_error_message="an entry must start with invoice:, credit_note: or payment:",
+        custom_error_message="an entry must start with invoice:, credit_note:, payment:, refund: or payout:",
     ),
 ]
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from learncli.domain.gate import Gate
     from rich.table import Table
 
-    from learncli.domain.invoicing import ContributionReport, RevenueReport
+    from learncli.domain.accounts import ContributionReport, RevenueReport
     from learncli.models.cohort import Cohort
     from learncli.models.course import Config, Course
 
@@ -59,7 +59,14 @@ def document_context(
             )
     issuer = config.organisation
     invoicing = config.invoicing
+    # A credit note for part of the invoice credits one amount, not the invoice's lines.
+    partial = credit is not None and credit.total != invoice.total
+    lines = [line.model_dump() for line in invoice.lines]
+    if partial:
+        assert credit is not None
+        lines = [{"description": f"Credit against invoice {invoice.invoice}: {credit.reason}", "amount": credit.total}]
     return {
+        "partial": partial,
         "kind": "credit_note" if credit else "invoice",
         "title": "Credit note" if credit else "Invoice",
         "number": doc.number,
@@ -73,9 +80,9 @@ def document_context(
         "participant_email": invoice.participant,
         "bill_to": invoice.bill_to.model_dump(),
         "po": invoice.po,
-        "lines": [line.model_dump() for line in invoice.lines],
-        "subtotal": invoice.subtotal,
-        "vat": invoice.vat.model_dump() if invoice.vat else None,
+        "lines": lines,
+        "subtotal": credit.total if partial else invoice.subtotal,
+        "vat": invoice.vat.model_dump() if invoice.vat and not partial else None,
         "vat_number": issuer.vat_number if invoice.vat else None,
         "total": doc.total,
         "currency": doc.currency,
@@ -174,6 +181,10 @@ def account_json(account: Account, today: date) -> dict[str, Any]:
         "overdue": account.overdue(today),
         "days_overdue": account.days_overdue(today),
         "payments": [p.model_dump() for p in account.payments],
+        "refunded": account.refunded,
+        "refunds": [r.model_dump() for r in account.refunds],
+        "credited": account.credited,
+        "credit_notes": [credit_note_json(c) for c in account.credits],
         "credit_note": {"number": note.credit_note, "issued": note.issued, "reason": note.reason} if note else None,
     }
 
@@ -247,18 +258,22 @@ def invoice_detail(account: Account, today: date) -> RenderableType:
     if inv.vat:
         grid.add_row("VAT", f"{inv.vat.rate}%: {money(inv.vat.amount, inv.currency)}")
     grid.add_row("total", money(inv.total, inv.currency))
+    for note in account.credits:
+        what = "voided" if note is account.credit_note else "credited"
+        grid.add_row(what, f"{money(note.total, inv.currency)} by credit note {note.credit_note} on {fmt_day(note.issued)}: {note.reason}")
     grid.add_row("paid", money(account.paid, inv.currency))
+    if account.refunds:
+        grid.add_row("refunded", money(account.refunded, inv.currency))
     grid.add_row("balance", money(account.balance, inv.currency))
     status = account.status + (f", {account.days_overdue(today)} days late" if account.overdue(today) else "")
     grid.add_row("status", status)
-    if account.credit_note:
-        note = account.credit_note
-        grid.add_row("voided", f"by credit note {note.credit_note} on {fmt_day(note.issued)}: {note.reason}")
     parts: list[Any] = [Text(f"Invoice {inv.invoice}", style="bold"), grid]
-    if account.payments:
-        payments = new_table("date", "amount", "method", "reference", title="Payments", right=("amount",))
-        for p in account.payments:
-            payments.add_row(fmt_day(p.date), money(p.amount, inv.currency), p.method, p.reference or "")
+    moved = [(p.date, p.amount, p.method, p.reference, "payment") for p in account.payments]
+    moved += [(r.date, -r.amount, r.method, r.reference, "refund") for r in account.refunds]
+    if moved:
+        payments = new_table("date", "amount", "method", "reference", "kind", title="Payments and refunds", right=("amount",))
+        for day, amount, method, reference, kind in sorted(moved, key=lambda m: m[0]):
+            payments.add_row(fmt_day(day), money(amount, inv.currency), method, reference or "", kind)
         parts += [Text(""), payments]
     return Group(*parts)
 
@@ -289,7 +304,17 @@ def contributions_table(report: ContributionReport) -> RenderableType:
         table.add_row(line.cohort, line.recipient, str(line.paid_participants), money(line.per_participant, line.currency), money(line.amount, line.currency))
     parts: list[Any] = [table]
     for total in report.totals:
-        parts.append(Text(f"Total to {total.recipient}: {money(total.amount, total.currency)} for {total.paid_participants} paid participant(s)", style="bold"))
+        c = total.currency
+        parts.append(
+            Text(
+                f"{total.recipient}: {money(total.owed, c)} owed for {total.paid_participants} paid participant(s), "
+                f"{money(total.paid_out, c)} paid out, balance {money(total.balance, c)}",
+                style="bold",
+            )
+        )
+        for payout in total.payouts:
+            reference = f" ({payout.reference})" if payout.reference else ""
+            parts.append(Text(f"  paid out {money(payout.amount, c)} on {fmt_day(payout.date)}{reference}"))
     if not report.lines:
         parts.append(Text(f"No paid invoices{period} with a contribution."))
     return Group(*parts)
@@ -297,14 +322,15 @@ def contributions_table(report: ContributionReport) -> RenderableType:
 
 def revenue_table(report: RevenueReport) -> Table:
     period = f"in {report.year}" if report.year else "all years"
-    columns = ("cohort", "invoices", "invoiced", "credited", "net", "bank", "card", "received", "outstanding", "overdue")
+    columns = ("cohort", "invoices", "invoiced", "credited", "net", "bank", "card", "other", "refunded", "received", "outstanding", "overdue")
     table = new_table(*columns, title=f"Revenue, {period} (balances as of {fmt_day(report.today)})", right=columns[1:])
 
     def row(line: Any, style: str | None = None) -> None:
         c = line.currency
         table.add_row(
             line.cohort, str(line.invoices), money(line.invoiced, c), money(line.credited, c), money(line.net, c),
-            money(line.received_bank, c), money(line.received_card, c), money(line.received, c),
+            money(line.received_bank, c), money(line.received_card, c), money(line.received_other, c),
+            money(line.refunded, c), money(line.received, c),
             money(line.outstanding, c), money(line.overdue, c), style=style,
         )
 
@@ -315,6 +341,15 @@ def revenue_table(report: RevenueReport) -> Table:
         for total in report.totals:
             row(total, "bold")
     return table
+
+
+def _gate_owed(line: Any) -> str:
+    """`£383.34 of £575.00` in the payment gate (the total alone when nothing is paid)."""
+    if not line.owed:
+        return ""
+    if line.owed == line.total:
+        return money(line.owed, line.currency)
+    return f"{money(line.owed, line.currency)} of {money(line.total, line.currency)}"
 
 
 def gate_table(gate: Gate) -> RenderableType:
@@ -338,7 +373,7 @@ def gate_table(gate: Gate) -> RenderableType:
             due += f" ({line.days_overdue}d late)"
         po = line.po or ("needed" if line.needs_po else "")
         table.add_row(
-            line.name, line.invoice or "", line.state.replace("-", " "), money(line.owed, line.currency) if line.owed else "",
+            line.name, line.invoice or "", line.state.replace("-", " "), _gate_owed(line),
             due, po, "; ".join(line.actions), style=None if line.clear else "yellow",
         )
     waiting = len(gate.waiting)

@@ -40,9 +40,9 @@ _ENTRIES_LINE = re.compile(r"^entries:[ \t]*(?P<value>[^#\n]*?)[ \t]*(?:#[^\n]*)
 
 def header(year: int) -> str:
     return (
-        f"# The invoice ledger for {year}: every invoice, credit note and payment dated in {year},\n"
-        "# in the order they were recorded. `learn invoice run`, `learn invoice void` and\n"
-        "# `learn payment record` add entries at the end; you may also add or correct entries by\n"
+        f"# The invoice ledger for {year}: every invoice, credit note, payment, refund and payout\n"
+        f"# dated in {year}, in the order they were recorded. `learn invoice run/credit/void` and\n"
+        "# `learn payment record/refund/payout` add entries at the end; you may also add entries by\n"
         "# hand (`learn validate` checks them). An issued invoice is never changed, deleted or\n"
         "# renumbered: void it (which adds a credit note) and issue a new one.\n"
         "\n"
@@ -63,7 +63,7 @@ class LedgerRead:
         return not any(d.is_error for d in self.diagnostics)
 
 
-def read_ledger(folder: DataFolder, *, use_cache: bool = True, cohort: str | None = None) -> LedgerRead:
+def read_ledger(folder: DataFolder, *, use_cache: bool = True, cohort: str | None = None, today: date | None = None) -> LedgerRead:
     """Read every file of the ledger. Never raises for bad content.
 
     Files that have not changed since they were last read valid come from the cache
@@ -75,6 +75,9 @@ def read_ledger(folder: DataFolder, *, use_cache: bool = True, cohort: str | Non
     when every file is in the cache (and so valid); otherwise the whole ledger is read,
     which answers the same questions. For commands about one cohort: emails, the session
     brief, an invoice run (`learn validate` always checks the whole ledger).
+
+    With `today`, the accounts are the ledger as of that day (see `Ledger`): every
+    command passes `--today`, so nothing dated later is counted.
     """
     from learncli.store import ledger_cache
     from learncli.store.bulk import reading_many
@@ -83,7 +86,7 @@ def read_ledger(folder: DataFolder, *, use_cache: bool = True, cohort: str | Non
         part = ledger_cache.cohort_part(folder, folder.ledger_paths(), cohort)
         if part is not None:
             items, numbers = part
-            return LedgerRead(Ledger(items, other_numbers=numbers))
+            return LedgerRead(Ledger(items, other_numbers=numbers, today=today))
     with reading_many():
         if use_cache and ledger_cache.enabled():
             ledger_cache.start_reading()
@@ -97,7 +100,7 @@ def read_ledger(folder: DataFolder, *, use_cache: bool = True, cohort: str | Non
         for index, entry in enumerate(result.model.entries):
             items.append(Located(entry, result.path, index, result.source))
     diagnostics = [d for result in files for d in result.diagnostics]
-    return LedgerRead(Ledger(items), files, diagnostics)
+    return LedgerRead(Ledger(items, today=today), files, diagnostics)
 
 
 def _read_file(folder: DataFolder, path: Path) -> FileResult[Any]:
@@ -121,14 +124,14 @@ def _read_file(folder: DataFolder, path: Path) -> FileResult[Any]:
     return ledger_cache.save(folder, path, raw, result) or ledger_cache.compact(result)
 
 
-def load_ledger(folder: DataFolder, *, cohort: str | None = None) -> Ledger:
+def load_ledger(folder: DataFolder, *, cohort: str | None = None, today: date | None = None) -> Ledger:
     """The whole ledger (with `cohort`, possibly only that cohort's part: see
     `read_ledger`), or `DataError` if any file of it is invalid.
 
     Commands that write must see every entry (a number missed is a number reused), so
     they refuse to work on a ledger with errors.
     """
-    read = read_ledger(folder, cohort=cohort)
+    read = read_ledger(folder, cohort=cohort, today=today)
     if not read.ok:
         errors = sum(d.is_error for d in read.diagnostics)
         raise DataError(

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel
 
-from learncli.models.invoice import CreditNoteEntry, InvoiceEntry, LedgerFile, PaymentEntry
+from learncli.models.invoice import CreditNoteEntry, InvoiceEntry, LedgerFile, PaymentEntry, PayoutEntry, RefundEntry
 from learncli.store import cache as store_cache
 from learncli.store.yamlread import Source, read_yaml
 
@@ -43,8 +43,14 @@ if TYPE_CHECKING:
     from learncli.store.folder import DataFolder, FileResult
 
 #: Bump when what is stored changes shape.
-FORMAT = 2
-KINDS: dict[str, type[BaseModel]] = {"invoice": InvoiceEntry, "credit_note": CreditNoteEntry, "payment": PaymentEntry}
+FORMAT = 3
+KINDS: dict[str, type[BaseModel]] = {
+    "invoice": InvoiceEntry,
+    "credit_note": CreditNoteEntry,
+    "payment": PaymentEntry,
+    "refund": RefundEntry,
+    "payout": PayoutEntry,
+}
 
 
 def enabled() -> bool:
@@ -195,6 +201,9 @@ def cohort_part(folder: DataFolder, paths: list[Path], cohort: str) -> tuple[lis
                 "invoice": fields["invoice"].index("invoice"),
                 "payment": fields["payment"].index("payment"),
                 "credit_note": fields["credit_note"].index("cancels"),
+                "refund": fields["refund"].index("refund"),
+                # A payout names no invoice: it is no cohort's (see `contributions`).
+                "payout": fields["payout"].index("payout"),
             }
             makers = _makers(stored)
             source = _source(path, file_key, stored)
