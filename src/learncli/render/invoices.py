@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from learncli.domain.invoicing import Account, Ledger, RunPlan
+from learncli.domain.invoicing import Account, Ledger
 from learncli.domain.schedule import fmt_day, session_times
 from learncli.errors import LearnError
 from learncli.models.invoice import CreditNoteEntry, InvoiceEntry
@@ -17,6 +17,7 @@ from learncli.render.tables import money
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from learncli.domain.billing import RunPlan
     from learncli.domain.gate import Gate
     from rich.table import Table
 
@@ -52,11 +53,24 @@ def document_context(
     account = ledger.account(credit.cancels if credit else doc.number)
     invoice = account.invoice
     sessions = []
-    if cohort is not None:
+    if invoice.sessions is not None:  # as they were when the invoice was issued
+        sessions = [s.model_dump() for s in invoice.sessions]
+    elif cohort is not None:  # an invoice from before learn kept them: as they are now
         for t in session_times(cohort, course, config.timezone):
             sessions.append(
-                {"number": t.number, "date": t.date, "start": t.start, "end": t.end, "theme": t.theme, "cancelled": t.cancelled}
+                {"number": t.number, "date": t.date, "start": f"{t.start:%H:%M}", "end": f"{t.end:%H:%M}", "theme": t.theme, "cancelled": t.cancelled}
             )
+    if invoice.cohort_title is not None:
+        cohort_title = invoice.cohort_title
+    else:
+        cohort_title = cohort.display_title(course) if cohort else invoice.cohort
+    partial = credit is not None and credit.partial
+    lines = [line.model_dump() for line in invoice.lines]
+    people = [{"email": e, "name": n} for e, n in invoice.people]
+    if credit is not None and credit.partial:  # what it credits, not the whole invoice
+        own = [line for line in lines if credit.participant and line["participant"] == credit.participant]
+        lines = own if own and sum(line["amount"] for line in own) == credit.total else [{"description": credit.reason, "amount": credit.total}]
+        people = [p for p in people if p["email"] == credit.participant] or people
     issuer = config.organisation
     invoicing = config.invoicing
     return {
@@ -71,11 +85,13 @@ def document_context(
         "invoice_issued": invoice.issued,
         "participant_name": invoice.participant_name,
         "participant_email": invoice.participant,
+        "people": people,
         "bill_to": invoice.bill_to.model_dump(),
         "po": invoice.po,
-        "lines": [line.model_dump() for line in invoice.lines],
+        "lines": lines,
+        "partial": partial,
         "subtotal": invoice.subtotal,
-        "vat": invoice.vat.model_dump() if invoice.vat else None,
+        "vat": invoice.vat.model_dump() if invoice.vat and not partial else None,
         "vat_number": issuer.vat_number if invoice.vat else None,
         "total": doc.total,
         "currency": doc.currency,
@@ -90,7 +106,7 @@ def document_context(
         "footer": invoicing.footer,
         "course_title": course.title if course else None,
         "cohort_id": invoice.cohort,
-        "cohort_title": cohort.display_title(course) if cohort else invoice.cohort,
+        "cohort_title": cohort_title,
         "sessions": sessions,
         "timezone": config.timezone,
         "contribution_note": contribution_note(course, doc.currency),
@@ -187,6 +203,8 @@ def credit_note_json(note: CreditNoteEntry) -> dict[str, Any]:
         "reason": note.reason,
         "currency": note.currency,
         "total": note.total,
+        "partial": note.partial,
+        "participant": note.participant,
     }
 
 
