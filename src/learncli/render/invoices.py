@@ -203,8 +203,6 @@ def credit_note_json(note: CreditNoteEntry) -> dict[str, Any]:
         "reason": note.reason,
         "currency": note.currency,
         "total": note.total,
-        "partial": note.partial,
-        "participant": note.participant,
     }
 
 
