@@ -92,6 +92,15 @@ def test_two_people_on_one_purchase_order_get_one_invoice_with_a_line_each(learn
     assert learn(*TODAY, "validate").exit_code == 0
 
 
+def test_a_billing_email_and_po_alone_are_enough_to_be_invoiced_together(learn, data_dir, cohort):
+    add(learn, "Ann Able", "ann@council.example", "--po", "PO-1", "--billing-email", "ap@council.example")
+    add(learn, "Bob Baker", "bob@council.example", "--po", "po-1", "--billing-email", "AP@council.example")
+    [group] = run(learn)
+    assert (group["name"], group["total"]) == ("Ann Able; Bob Baker", "1150.00")
+    # Addressed to the accounts address, not to the first person's name.
+    assert "Bill to:\n  ap@council.example\n" in render(learn, group["number"])
+
+
 def test_withdrawing_from_a_group_invoice_credits_that_persons_line(learn, data_dir, cohort):
     add(learn, "Ann Able", "ann@council.example", *COUNCIL)
     add(learn, "Bob Baker", "bob@council.example", *COUNCIL)

@@ -150,6 +150,16 @@ def share_line(person: Participant, number: int, share: Share, count: int, cohor
     )
 
 
+def payer_key(person: Participant) -> tuple[str, ...]:
+    """Who pays for `person`, for telling whether two people share a bill-to: their
+    billing contact as written (its name falls back to the organisation), or, without
+    one, the person themself."""
+    if not (person.billing_name or person.billing_email or person.billing_address):
+        return ("self", person.email)
+    name = person.billing_name or person.organisation or ""
+    return (name.strip().lower(), (person.billing_email or person.email).lower(), *(line.strip().lower() for line in person.billing_address))
+
+
 def bills_for(people: list[Participant]) -> list[Bill]:
     """The invoices to issue for `people` (none of whom has one): a group for each PO and
     bill-to shared by two or more, one per share of a split fee, else one each; in the
@@ -161,7 +171,7 @@ def bills_for(people: list[Participant]) -> list[Bill]:
             shares = effective_shares(person)
             bills += [Bill([person], number, share) for number, share in enumerate(shares, start=1)]
         elif person.po:
-            key = (person.po.strip().lower(), bill_to(person).model_dump_json(exclude={"organisation"}).lower())
+            key = (person.po.strip().lower(), *payer_key(person))
             if key not in groups:
                 groups[key] = []
                 bills.append(Bill(groups[key]))
@@ -180,6 +190,8 @@ def build_invoice(number: str, bill: Bill, cohort: Cohort, course: Course, confi
         group = len(bill.people) > 1
         lines = [line for p in bill.people for line in person_lines(p, cohort, course, named=group)]
         to, po = bill_to(person), person.po
+        if group and not (person.billing_name or person.organisation):
+            to = to.model_copy(update={"name": to.email})  # not the first person's name
     net = sum((line.amount for line in lines), ZERO)
     vat = vat_on(net, config)
     names = [p.name for p in bill.people]
