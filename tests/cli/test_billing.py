@@ -231,3 +231,28 @@ def test_the_run_refuses_while_the_settings_are_the_bare_placeholders(learn, dat
     result = learn(*TODAY, "invoice", "run", COHORT)
     assert result.exit_code == 1
     assert "no bank details or card payment link" in result.stderr
+
+
+def test_a_bare_folder_issues_no_invoice_until_its_details_are_filled_in(learn_bare, tmp_path):
+    folder = tmp_path / "fresh"
+    assert learn_bare("init", str(folder), "--bare").exit_code == 0
+    learn = ("--data", str(folder), *TODAY)
+    assert learn_bare(*learn, "cohort", "add", "my-course", "--start", "2027-04-13", "--id", "c1").exit_code == 0
+    assert learn_bare(*learn, "participant", "add", "c1", "--name", "Ann Able", "--email", "ann@x.example").exit_code == 0
+
+    refused = learn_bare(*learn, "invoice", "run", "c1")
+
+    assert refused.exit_code == 1
+    for said in ("organisation name 'Your Organisation'", "address line 'First line of the address'", "email you@example.org",
+                 "no bank details or card payment link"):
+        assert said in refused.stderr
+    assert not (folder / "invoices").exists()
+
+    settings = folder / "courses.yaml"
+    text = settings.read_text()
+    text = text.replace("name: Your Organisation ", "name: Able Learning Ltd ", 1).replace("First line of the address", "2 Mill Lane")
+    text = text.replace("Town AB1 2CD", "Leeds LS1 4AB").replace("you@example.org", "hello@able-learning.co.uk", 1)
+    text = text.replace("  # card_payment_url: https://pay.example.org/your-course", "  card_payment_url: https://pay.able-learning.co.uk/c1")
+    settings.write_text(text)
+    result = learn_bare(*learn, "invoice", "run", "c1")
+    assert result.exit_code == 0, result.output

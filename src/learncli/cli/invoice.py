@@ -118,7 +118,8 @@ def invoice_run(ctx: typer.Context, cohort_id: CohortArg, dry_run: DryRunOpt = F
                 "cohort": cohort.id,
                 "dry_run": dry_run,
                 "issued": [
-                    {"number": e.invoice, "participant": e.participant, "name": e.participant_name, "po": e.po,
+                    {"number": e.invoice, "participant": e.participant, "name": e.participant_name,
+                     "participants": [email for email, _ in e.people], "po": e.po,
                      "bill_to": e.bill_to.email, "issued": e.issued, "due": e.due, "total": e.total, "currency": e.currency}
                     for e in plan.new
                 ],

@@ -175,6 +175,7 @@ def account_json(account: Account, today: date) -> dict[str, Any]:
         "cohort": invoice.cohort,
         "participant": invoice.participant,
         "participant_name": invoice.participant_name,
+        "participants": [{"email": email, "name": name} for email, name in invoice.people],
         "bill_to": invoice.bill_to.model_dump(),
         "po": invoice.po,
         "issued": invoice.issued,
@@ -251,7 +252,8 @@ def invoice_detail(account: Account, today: date) -> RenderableType:
     grid.add_column()
     grid.add_row("number", inv.invoice)
     grid.add_row("cohort", inv.cohort)
-    grid.add_row("participant", f"{inv.participant_name} <{inv.participant}>")
+    for email, name in inv.people:
+        grid.add_row("participant", f"{name} <{email}>")
     bill = inv.bill_to
     grid.add_row("bill to", ", ".join(x for x in (bill.name, bill.organisation, *bill.address) if x) + f" <{bill.email}>")
     if inv.po:
