@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from learncli.domain.invoicing import Account, Ledger
 from learncli.domain.schedule import fmt_day, session_times
 from learncli.errors import LearnError
-from learncli.models.invoice import CreditNoteEntry, InvoiceEntry
+from learncli.models.invoice import BillTo, CreditNoteEntry, InvoiceEntry
 from learncli.render.table import new_table
 from learncli.render.tables import money
 
@@ -36,13 +36,14 @@ def file_name(number: str, extension: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", number) + "." + extension
 
 
-def contribution_note(course: Course | None, currency: str) -> str | None:
-    """The sentence about the contribution, built from the course's data."""
+def contribution_note(course: Course | None, currency: str, people: int = 1) -> str | None:
+    """The sentence about the contribution, built from the course's data (`people`: how
+    many fees the invoice is for)."""
     if course is None or course.contribution is None:
         return None
     part = course.contribution
     note = f" {part.note.strip()}" if part.note else ""
-    return f"{money(part.amount, currency)} of this fee goes to {part.recipient}{note}."
+    return f"{money(part.amount, currency)} of {'each' if people > 1 else 'this'} fee goes to {part.recipient}{note}."
 
 
 def document_context(
@@ -109,7 +110,7 @@ def document_context(
         "cohort_title": cohort_title,
         "sessions": sessions,
         "timezone": config.timezone,
-        "contribution_note": contribution_note(course, doc.currency),
+        "contribution_note": contribution_note(course, doc.currency, len(invoice.people)),
     }
 
 
@@ -215,8 +216,9 @@ def run_table(plan: RunPlan, *, dry_run: bool) -> Table:
     table = new_table("number", "participant", "bill to", "PO", "due", "total", title=f"{verb} {len(plan.new)} invoice(s) for {plan.cohort}", right=("total",))
     for entry in plan.new:
         due = "on receipt" if entry.due <= entry.issued else fmt_day(entry.due)
-        bill = entry.bill_to.name if entry.bill_to.name == entry.participant_name else f"{entry.bill_to.name} <{entry.bill_to.email}>"
-        table.add_row(entry.invoice, entry.participant_name, bill, entry.po or "", due, money(entry.total, entry.currency))
+        bill = entry.bill_to.name if entry.bill_to == BillTo(name=entry.participant_name, organisation=entry.bill_to.organisation, email=entry.participant) else f"{entry.bill_to.name} <{entry.bill_to.email}>"
+        who = entry.participant_name + (f" (share {entry.share})" if entry.share else "")
+        table.add_row(entry.invoice, who, bill, entry.po or "", due, money(entry.total, entry.currency))
     return table
 
 
