@@ -171,6 +171,11 @@ def test_shares_that_do_not_add_up_are_an_error_at_their_place(learn, data_dir, 
     [error] = [d for d in result.stdout.splitlines() if " P003 " in d]
     assert f"cohorts/{COHORT}.yaml:{line}:5: P003 error: " in error
     assert "add up to £575.00, but they owe £500.00" in error and "discount of £75.00" in error
+    # The run issues nothing rather than invoices that charge the wrong amount.
+    before = (data_dir / "invoices" / "2026.yaml").read_bytes()
+    refused = learn(*TODAY, "invoice", "run", COHORT)
+    assert refused.exit_code == 1 and "they owe £500.00" in refused.stderr
+    assert (data_dir / "invoices" / "2026.yaml").read_bytes() == before
 
 
 def test_a_discount_shows_the_fee_the_reason_and_the_total(learn, data_dir, cohort):

@@ -81,7 +81,7 @@ def bill_to(person: Participant, share: Share | None = None) -> BillTo:
     share (`effective_shares`, whose first share carries the participant's contact):
     its own billing contact, else the participant themself."""
     payer: Participant | Share = person if share is None else share
-    if payer.billing_name or payer.billing_email or payer.billing_address:
+    if payer.has_billing:
         name = payer.billing_name or person.organisation or person.name
         organisation = person.organisation if person.organisation and person.organisation not in name else None
         return BillTo(name=name, organisation=organisation, email=payer.billing_email or person.email, address=list(payer.billing_address))
@@ -97,7 +97,7 @@ def effective_shares(person: Participant) -> list[Share]:
         fill: dict[str, object] = {}
         if first.po is None and person.po:
             fill["po"] = person.po
-        if not first.has_billing and (person.billing_name or person.billing_email or person.billing_address):
+        if not first.has_billing and person.has_billing:
             fill |= {"billing_name": person.billing_name, "billing_email": person.billing_email, "billing_address": list(person.billing_address)}
         shares[0] = first.model_copy(update=fill)
     return shares
@@ -154,7 +154,7 @@ def payer_key(person: Participant) -> tuple[str, ...]:
     """Who pays for `person`, for telling whether two people share a bill-to: their
     billing contact as written (its name falls back to the organisation), or, without
     one, the person themself."""
-    if not (person.billing_name or person.billing_email or person.billing_address):
+    if not person.has_billing:
         return ("self", person.email)
     name = person.billing_name or person.organisation or ""
     return (name.strip().lower(), (person.billing_email or person.email).lower(), *(line.strip().lower() for line in person.billing_address))
@@ -256,6 +256,10 @@ def plan_invoice_run(ledger: Ledger, config: Config, cohort: Cohort, today: date
             needing.append(person)
         elif existing not in already:
             already.append(existing)
+    for person in needing:
+        problem = check_split(person, course) if person.split else None
+        if problem:
+            raise Refused(f"no invoice was issued: {problem}", hint=f"correct the split: in cohorts/{cohort.id}.yaml; `learn validate` shows where")
     bills = bills_for(needing)
     numbers = next_numbers(ledger, config.invoicing, today, len(bills))
     new = [build_invoice(n, bill, cohort, course, config, today, due) for n, bill in zip(numbers, bills)]

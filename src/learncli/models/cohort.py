@@ -101,6 +101,11 @@ class Participant(StrictModel):
     notes: Text | None = None
 
     @property
+    def has_billing(self) -> bool:
+        """Has a billing contact of their own (someone else is billed for them)."""
+        return bool(self.billing_name or self.billing_email or self.billing_address)
+
+    @property
     def active(self) -> bool:
         """Has a place: registered, neither waiting for one nor withdrawn."""
         return self.status == "registered"
