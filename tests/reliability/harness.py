@@ -273,6 +273,7 @@ COMMITMENTS_CSV = (
 
 def build_world(world: Path, big: int = 40) -> Path:
     """The bundled data with the autumn cohort invoiced (LWL-2026-0012 to 0020), a cohort
+    of two on one purchase order invoiced together (`council`, LWL-2026-0021), a cohort
     of 40 not invoiced yet (`big`), and the input files; returns the data folder."""
     data = world / "data"
     shutil.copytree(BUNDLED, data, ignore=shutil.ignore_patterns("out", ".learn*"))
