@@ -68,6 +68,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "P001": (E, "duplicate participant email in a cohort"),
     "P002": (W, "cohort over capacity"),
     "P003": (W, "finished cohort kept past the retention period (learn participant purge)"),
+    "P004": (E, "the shares of a split fee do not add up to what the participant owes"),
     # M: money
     "M001": (E, "duplicate invoice number"),
     "M002": (W, "gap in the invoice number sequence"),

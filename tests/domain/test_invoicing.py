@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from learncli.domain import accounts, invoicing
+from learncli.domain import accounts, billing, invoicing
 from learncli.domain.invoicing import Ledger, Located
 from learncli.errors import Refused
 from learncli.models.cohort import Cohort
-from learncli.models.course import Config, Invoicing
+from learncli.models.course import Config
 from learncli.models.invoice import CreditNoteEntry, PaymentEntry
 from learncli.store.folder import DataFolder
 
@@ -35,7 +35,7 @@ def ledger_of(*entries) -> Ledger:
 
 def issue(config, cohort, today, ledger=None):
     ledger = ledger or ledger_of()
-    plan = invoicing.plan_invoice_run(ledger, config, cohort, today)
+    plan = billing.plan_invoice_run(ledger, config, cohort, today)
     return plan, ledger_of(*(item.entry for item in ledger.items), *plan.new)
 
 
@@ -65,7 +65,7 @@ def test_a_cancelled_first_session_moves_the_due_date(config, autumn):
     ],
 )
 def test_numbers_follow_the_format(config, autumn, fmt, year, expected):
-    settings = config.model_copy(update={"invoicing": Invoicing(prefix="LWL", number_format=fmt, payment_terms_days=14)})
+    settings = config.model_copy(update={"invoicing": config.invoicing.model_copy(update={"prefix": "LWL", "number_format": fmt, "payment_terms_days": 14})})
     cohort = autumn.model_copy(deep=True)
     cohort._id = autumn.id
     cohort.participants = cohort.participants[:2]
@@ -87,7 +87,7 @@ def test_numbers_restart_each_year_and_are_never_reused(config, autumn):
 def test_a_gap_left_by_hand_is_not_filled(config, autumn):
     plan, ledger = issue(config, autumn, date(2026, 8, 1))
     kept = [i.entry for i in ledger.items if i.entry.invoice != "LWL-2026-0005"]
-    again = invoicing.plan_invoice_run(ledger_of(*kept), config, autumn, date(2026, 8, 2))
+    again = billing.plan_invoice_run(ledger_of(*kept), config, autumn, date(2026, 8, 2))
     assert [e.invoice for e in again.new] == ["LWL-2026-0010"]
 
 

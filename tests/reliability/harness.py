@@ -222,6 +222,7 @@ def _finish(proc: subprocess.Popen[bytes], start: float, *, seen: bool) -> Kill:
 
 #: Thursdays, the day after the autumn cohort's sessions, so the facilitators are free.
 THURSDAYS = ("2026-09-24", "2026-10-08", "2026-10-22", "2026-11-05", "2026-11-19", "2026-12-03")
+FRIDAYS = ("2026-09-25", "2026-10-09", "2026-10-23", "2026-11-06", "2026-11-20", "2026-12-04")
 
 
 def cohort_text(cohort_id: str, count: int, dates: tuple[str, ...] = THURSDAYS) -> str:
@@ -272,6 +273,7 @@ COMMITMENTS_CSV = (
 
 def build_world(world: Path, big: int = 40) -> Path:
     """The bundled data with the autumn cohort invoiced (LWL-2026-0012 to 0020), a cohort
+    of two on one purchase order invoiced together (`council`, LWL-2026-0021), a cohort
     of 40 not invoiced yet (`big`), and the input files; returns the data folder."""
     data = world / "data"
     shutil.copytree(BUNDLED, data, ignore=shutil.ignore_patterns("out", ".learn*"))
@@ -280,6 +282,11 @@ def build_world(world: Path, big: int = 40) -> Path:
     result = learn("--today", "2026-08-01", "invoice", "run", "2026-autumn")
     assert result.exit_code == 0, result.output
     result = learn("participant", "withdraw", "2026-autumn", "zoe.hartmann@example.org", "--date", "2026-08-10")
+    assert result.exit_code == 0, result.output
+    # Two people on one purchase order, invoiced together (one group invoice).
+    council = cohort_text("council", 2, FRIDAYS).replace(".example.org\n", ".example.org\n    po: PO-4471\n    billing_email: ap@council.example.org\n")
+    (data / "cohorts" / "council.yaml").write_text(council, encoding="utf-8")
+    result = learn("--today", "2026-08-01", "invoice", "run", "council")
     assert result.exit_code == 0, result.output
     # Someone on the waiting list, as a facilitator might write them by hand.
     autumn = data / "cohorts" / "2026-autumn.yaml"
@@ -330,6 +337,8 @@ WRITING_COMMANDS: tuple[Command, ...] = (
     Command("participant add", ("participant", "add", "2026-autumn", "--name", "Kai Crash", "--email", "kai.crash@example.org", "--po", "PO-9")),
     Command("participant import", ("participant", "import", "big", "{w}/inputs/registrations.csv")),
     Command("participant withdraw", ("participant", "withdraw", "2026-autumn", "priya.raman@example.org")),
+    # Withdrawing from the group invoice writes a partial credit note and its page too.
+    Command("participant withdraw (group invoice)", ("participant", "withdraw", "council", "person002@council.example.org")),
     Command("participant reinstate", ("participant", "reinstate", "2026-autumn", "tom.whitfield@example.org")),
     Command("participant promote", ("participant", "promote", "2026-autumn")),
     Command("participant edit", ("participant", "edit", "2026-autumn", "sian.evans@example.org", "--email", "sian.evans@vale.example.org", "--po", "VHA-1")),

@@ -59,7 +59,7 @@ class FolderModel(RuleBasedStateMachine):
         self.marks: dict[tuple[int, str], str] = {}
         self.commitments: dict[tuple[str, int], list[str]] = {}  # -> [text, status]
         self.invoices: dict[str, dict[str, object]] = {}  # number -> participant, void, paid, refunded, credited
-        self.next_seq = 21  # the world's ledger ends at LWL-2026-0020 (the autumn cohort invoiced)
+        self.next_seq = 22  # the world's ledger ends at LWL-2026-0021 (the autumn cohort and the council group invoiced)
 
     def teardown(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from learncli.domain import people
@@ -11,6 +12,8 @@ from learncli.errors import Refused
 from learncli.models.cohort import Cohort, Participant
 
 if TYPE_CHECKING:
+    from learncli.domain.invoicing import Account, Ledger
+    from learncli.models.invoice import CreditNoteEntry
     from learncli.store.folder import DataFolder, Transaction
 
 
@@ -83,3 +86,32 @@ def promote(folder: DataFolder, tx: Transaction, cohort_id: str, email: str | No
         )
     edits.set_values(edits.find_person(tx.edit(folder.cohort_path(cohort_id), Cohort), person.email), {"status": None})
     return Promotion(person, len(cohort.registered) + 1, capacity, [p for p in waiting if p is not person])
+
+
+@dataclass
+class GroupCredit:
+    """The partial credit note that took a withdrawn person's line off a group invoice."""
+
+    credit: CreditNoteEntry
+    account: Account
+    #: The invoice as it stands after the credit (for its balance and payments).
+    after: Ledger
+
+
+def credit_group_line(folder: DataFolder, tx: Transaction, cohort_id: str, person: Participant, today: date) -> GroupCredit | None:
+    """When `person` leaves a cohort from an invoice they share with others (one PO),
+    credit their line of it (`partial_credit`); the others stay invoiced. None when they
+    have no such invoice: an invoice of their own is voided with `invoice void`."""
+    from learncli.domain.invoicing import Ledger, Located, line_total, partial_credit
+    from learncli.store.ledger import append_entries, ledger_path, load_ledger
+
+    ledger = load_ledger(folder, cohort=cohort_id)
+    account = ledger.live(cohort_id, person)
+    if account is None or len(account.people) < 2:
+        return None
+    email = next(e for e in account.people if e in person.emails)
+    reason = f"{person.name} withdrew from {cohort_id} on {today.isoformat()}"
+    credit = partial_credit(ledger, folder.config().invoicing, account.number, line_total(account, email), reason, today, participant=email)
+    append_entries(tx, folder, [credit])
+    after = Ledger([*ledger.items, Located(credit, ledger_path(folder, credit.issued), -1)])
+    return GroupCredit(credit, after.account(account.number), after)

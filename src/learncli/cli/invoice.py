@@ -71,12 +71,16 @@ def invoice_run(ctx: typer.Context, cohort_id: CohortArg, dry_run: DryRunOpt = F
     Each invoice is due the course's payment terms before the first session (14 days:
     Wed 9 Sep 2026 for a cohort starting on 23 Sep); issued on or after that day, it is
     due on receipt. Withdrawn participants are skipped; a second run issues nothing.
+    People who share a PO and a billing contact get one invoice with a line each; a
+    participant with `split:` gets one invoice per share; a discount is a line of its
+    own. Refused while courses.yaml still has the placeholders of `learn init --bare`.
     Invoices are appended to invoices/YEAR.yaml and rendered to out/invoices/NUMBER.html.
 
     Example: learn invoice run 2026-autumn --dry-run
     """
     from learncli.cli._output import console, note, print_changes, print_json, say, warn
-    from learncli.domain.invoicing import Ledger, Located, plan_invoice_run
+    from learncli.domain.billing import plan_invoice_run
+    from learncli.domain.invoicing import Ledger, Located
     from learncli.domain.schedule import fmt_day
     from learncli.render.invoices import file_name, run_table
     from learncli.store.ledger import append_entries, ledger_path, load_ledger
@@ -114,7 +118,8 @@ def invoice_run(ctx: typer.Context, cohort_id: CohortArg, dry_run: DryRunOpt = F
                 "cohort": cohort.id,
                 "dry_run": dry_run,
                 "issued": [
-                    {"number": e.invoice, "participant": e.participant, "name": e.participant_name, "po": e.po,
+                    {"number": e.invoice, "participant": e.participant, "name": e.participant_name,
+                     "participants": [email for email, _ in e.people], "po": e.po,
                      "bill_to": e.bill_to.email, "issued": e.issued, "due": e.due, "total": e.total, "currency": e.currency}
                     for e in plan.new
                 ],

@@ -29,39 +29,53 @@ def participant_add(
     po: Annotated[str | None, typer.Option("--po", help="Purchase-order number for the invoice.", show_default=False)] = None,
     billing_email: Annotated[str | None, typer.Option("--billing-email", help="Send the invoice here instead.", show_default=False)] = None,
     billing_name: Annotated[str | None, typer.Option("--billing-name", help="Bill to this name (e.g. Accounts Payable).", show_default=False)] = None,
+    discount: Annotated[str | None, typer.Option("--discount", metavar="AMOUNT", help="Take this much off the fee on their invoice (with --discount-reason).", show_default=False)] = None,
+    discount_reason: Annotated[str | None, typer.Option("--discount-reason", metavar="TEXT", help="Why, printed on the invoice (e.g. Early booking).", show_default=False)] = None,
     over_capacity: OverCapacityOpt = False,
     dry_run: DryRunOpt = False,
 ) -> None:
     """Register one participant on a cohort.
+
+    --discount takes an amount off the course fee: their invoice shows the fee, the
+    discount with its reason, and the total (the contribution per participant stays
+    the same).
 
     When the cohort is full (its capacity, else the course's), they go on its waiting
     list (`status: waitlisted`): no invoice, invitation or email but the one saying so,
     until `learn participant promote` gives them a place. --over-capacity gives them a
     place anyway.
 
-    Example: learn participant add 2026-autumn --name "O'Neil, Ann" --email ann@example.org --po PO-1234
+    Example: learn participant add 2026-autumn --name "O'Neil, Ann" --email ann@example.org --po PO-1234 --discount 100 --discount-reason "Early booking"
     """
     from pydantic import ValidationError
 
     from learncli.cli._output import did, note, print_changes, warn
     from learncli.domain import people
-    from learncli.errors import Refused
+    from learncli.errors import Refused, UsageProblem
     from learncli.models.cohort import Cohort, Participant
     from learncli.store import edits
 
+    if (discount is None) != (discount_reason is None):
+        raise UsageProblem("--discount and --discount-reason go together: give the amount and the reason the invoice shows")
     app_state = state(ctx)
     folder = app_state.folder
     values = {
         "name": name, "email": email, "organisation": organisation, "role": role, "po": po,
         "billing_email": billing_email, "billing_name": billing_name, "registered": app_state.today,
+        "discount": {"amount": discount, "reason": discount_reason} if discount is not None else None,
     }
     entry = people.participant_entry(values)
     try:
         person = Participant.model_validate(entry)
     except ValidationError as exc:
-        problems = "; ".join(f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg']}" for e in exc.errors(include_url=False))
+        def option(loc: tuple[object, ...]) -> str:
+            return "--discount-reason" if loc[:2] == ("discount", "reason") else f"--{str(loc[0]).replace('_', '-')}"
+
+        problems = "; ".join(f"{option(tuple(e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False))
         raise Refused(f"cannot register this participant: {problems}") from None
     entry["email"] = person.email
+    if person.discount is not None:
+        entry["discount"] = person.discount.model_dump()
     with folder.transaction(dry_run=dry_run) as tx:
         config = folder.config()
         cohort = folder.cohort(cohort_id)
@@ -208,9 +222,14 @@ def participant_withdraw(
     """Mark a participant as withdrawn (or take them off the waiting list). They stay in
     the file (and the ledger) for the record.
 
+    Someone invoiced together with others (one invoice for a purchase order) has their
+    line of it credited by a partial credit note; the others stay invoiced. An invoice
+    of their own is left as it is: `learn invoice void` cancels it.
+
     Example: learn participant withdraw 2026-autumn tom.whitfield@example.org
     """
-    from learncli.cli._output import did, note, print_changes
+    from learncli.actions.participants import credit_group_line
+    from learncli.cli._output import did, note, print_changes, warn
     from learncli.domain import people
     from learncli.domain.lookup import find_participant
     from learncli.models.cohort import Cohort
@@ -227,6 +246,13 @@ def participant_withdraw(
             return
         edits.withdraw_participant(tx.edit(folder.cohort_path(cohort_id), Cohort), person.email, day)
         config = folder.config()
+        group = None if person.waiting else credit_group_line(folder, tx, cohort_id, person, state(ctx).today)
+        if group is not None:
+            from learncli.cli.invoice import _renderer
+            from learncli.render.invoices import file_name
+
+            page = folder.out_dir / "invoices" / file_name(group.credit.credit_note, "html")
+            tx.output(page, _renderer(folder, config, group.after)(group.credit, "html"))
     if person.waiting:
         rest = f"{person.name} <{person.email}> from the waiting list of {cohort_id} on {day.isoformat()}"
         print_changes(tx.changes, folder.root, dry_run=dry_run, done=did("withdrew", "withdraw", rest))
@@ -234,6 +260,17 @@ def participant_withdraw(
     places = people.places(len(cohort.registered) - 1, people.capacity_of(cohort, config))
     done = did("withdrew", "withdraw", f"{person.name} <{person.email}> from {cohort_id} on {day.isoformat()} ({places} remain)")
     print_changes(tx.changes, folder.root, dry_run=dry_run, done=done)
+    if group is not None:
+        from learncli.money import money
+
+        account = group.account
+        note(
+            f"{'would credit' if dry_run else 'credited'} {money(group.credit.total, account.currency)} of {account.number} "
+            f"(their line of the invoice for PO {account.invoice.po}) with credit note {group.credit.credit_note}"
+            + (f"; {money(account.balance, account.currency)} is left to pay" if account.balance > 0 else "")
+        )
+        if account.balance < 0:
+            warn(f"{money(-account.balance, account.currency)} more has been paid against {account.number} than is now owed: refund it")
     if cohort.waiting_list and tx.changes:
         first = cohort.waiting_list[0]
         note(f"a place is free: `learn participant promote {cohort_id}` gives it to {first.name} <{first.email}>, first on the waiting list")

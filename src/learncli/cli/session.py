@@ -81,7 +81,8 @@ def _unpaid(folder: DataFolder, cohort: Cohort, config: Config, today: date) -> 
     not invoiced yet (for the course fee). None (unknown) if the ledger has errors."""
     from learncli.cli._output import warn
     from learncli.domain.brief import Unpaid
-    from learncli.domain.invoicing import amount_to_invoice, not_invoiced, unpaid
+    from learncli.domain.billing import amount_to_invoice
+    from learncli.domain.invoicing import not_invoiced, unpaid
     from learncli.store.ledger import read_ledger
 
     ledger = read_ledger(folder, cohort=cohort.id, today=today)
@@ -89,11 +90,14 @@ def _unpaid(folder: DataFolder, cohort: Cohort, config: Config, today: date) -> 
         warn("the invoice ledger has errors (run `learn validate`), so the brief cannot say who has paid")
         return None
     owed = [
-        Unpaid(email=a.participant, invoice=a.number, balance=a.balance, currency=a.currency, due=a.due)
+        Unpaid(email=email, invoice=a.number, balance=a.balance, currency=a.currency, due=a.due)
         for a in unpaid(ledger.ledger, cohort=cohort.id)
+        for email in a.people
     ]
     course = config.course(cohort.course)
     if course is not None:
-        fee = amount_to_invoice(course, config)
-        owed += [Unpaid(email=p.email, invoice=None, balance=fee, currency=course.currency) for p in not_invoiced(ledger.ledger, cohort)]
+        owed += [
+            Unpaid(email=p.email, invoice=None, balance=amount_to_invoice(course, config, p), currency=course.currency)
+            for p in not_invoiced(ledger.ledger, cohort)
+        ]
     return owed

@@ -232,6 +232,31 @@ class ContributionReport:
         }
 
 
+def _settled(account: Account) -> date | None:
+    """When an invoice was settled with money received, if it is."""
+    return account.settled_on if account.held > 0 else None
+
+
+def paid_places(ledger: Ledger) -> list[tuple[str, date]]:
+    """(cohort, day settled) of every place paid for: one per person on a settled
+    invoice (several on a group invoice), and one per person whose every share invoice
+    of a split fee is settled (on the day the last of them was)."""
+    places: list[tuple[str, date]] = []
+    shares: dict[tuple[str, str], list[Account]] = defaultdict(list)
+    for account in ledger.accounts.values():
+        if account.invoice.share is not None:
+            shares[(account.cohort, account.participant)].append(account)
+            continue
+        settled = _settled(account)
+        if settled is not None:
+            places += [(account.cohort, settled)] * len(account.people)
+    for (cohort_id, _), parts in shares.items():
+        days = [_settled(a) for a in parts if not a.void]
+        if days and all(day is not None for day in days):
+            places.append((cohort_id, max(day for day in days if day is not None)))
+    return places
+
+
 def contributions(ledger: Ledger, config: Config, cohort_courses: dict[str, str], year: int | None = None) -> ContributionReport:
     """What is owed to each contribution recipient (the course's amount per paid
     invoice), what has been paid over to them, and the balance.
@@ -242,11 +267,9 @@ def contributions(ledger: Ledger, config: Config, cohort_courses: dict[str, str]
     """
     counted: dict[str, int] = defaultdict(int)
     unknown: set[str] = set()
-    for account in ledger.accounts.values():
-        settled = account.settled_on
-        if settled is None or account.held <= 0 or (year is not None and settled.year != year):
-            continue
-        counted[account.cohort] += 1
+    for cohort_id, settled in paid_places(ledger):
+        if year is None or settled.year == year:
+            counted[cohort_id] += 1
     lines: list[ContributionLine] = []
     for cohort_id in sorted(counted):
         course = config.course(cohort_courses.get(cohort_id, ""))

@@ -16,7 +16,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from learncli.domain.invoicing import Ledger, amount_to_invoice, first_session
+from learncli.domain.billing import amount_to_invoice
+from learncli.domain.invoicing import Ledger, first_session
 from learncli.models.cohort import Cohort, Participant
 from learncli.models.course import Config, Course
 
@@ -91,8 +92,7 @@ def payment_gate(cohort: Cohort, course: Course, config: Config, ledger: Ledger,
     days = (start - today).days
     reached = [c for c in CHECKPOINTS if days <= c]
     coming = [c for c in CHECKPOINTS if days > c]
-    fee = amount_to_invoice(course, config)
-    lines = [_line(person, cohort, course, fee, ledger, today) for person in cohort.registered]
+    lines = [_line(person, cohort, course, amount_to_invoice(course, config, person), ledger, today) for person in cohort.registered]
     return Gate(
         cohort=cohort.id,
         today=today,
@@ -106,8 +106,8 @@ def payment_gate(cohort: Cohort, course: Course, config: Config, ledger: Ledger,
 
 
 def _line(person: Participant, cohort: Cohort, course: Course, fee: Decimal, ledger: Ledger, today: date) -> GateLine:
-    account = ledger.live(cohort.id, person)
-    if account is None:
+    accounts = ledger.live_all(cohort.id, person)  # one per share of a split fee
+    if not accounts:
         employer = bool(person.billing_email) and person.billing_email != person.email
         line = GateLine(
             email=person.email,
@@ -124,11 +124,13 @@ def _line(person: Participant, cohort: Cohort, course: Course, fee: Decimal, led
             line.actions.append("ask their organisation for a PO number (and add it as po:)")
         line.actions.append(f"issue the invoice (learn invoice run {cohort.id})")
         return line
+    account = next((a for a in accounts if a.balance > 0), accounts[0])  # the one to chase
     invoice = account.invoice
     employer = invoice.bill_to.email != person.email
-    if account.balance <= 0:
+    balance = sum((a.balance for a in accounts), Decimal(0))
+    if balance <= 0:
         state: GateState = "paid"
-    elif account.held > 0:
+    elif any(a.held > 0 for a in accounts):
         state = "part-paid"
     else:
         state = "unpaid"
@@ -136,10 +138,10 @@ def _line(person: Participant, cohort: Cohort, course: Course, fee: Decimal, led
         email=person.email,
         name=person.name,
         state=state,
-        owed=account.balance,
+        owed=balance,
         currency=account.currency,
-        total=account.net_total,
-        invoice=account.number,
+        total=sum((a.net_total for a in accounts), Decimal(0)),
+        invoice=", ".join(a.number for a in accounts),
         due=account.due,
         days_overdue=account.days_overdue(today),
         billed_to=invoice.bill_to.email,

@@ -4,7 +4,8 @@ The ledger (`models.invoice`) is a journal; this module turns it into accounts (
 invoice: what was invoiced, paid, credited, what is owed and by when) and decides what a
 command may add to it:
 
-* `plan_invoice_run` — who needs an invoice for a cohort, with numbers and due dates;
+* `due_date`, `next_numbers` — what the invoice run (`domain.billing`) builds on;
+* `partial_credit` — a credit note for one person's line of a group invoice;
 * `unpaid`, `overdue`, `invoice_for`, `how_to_pay` — what reminders and emails need;
 * `cohort_invoices` — the status screen;
 * `check_ledger` — the rules `learn validate` applies to the ledger's documents.
@@ -32,23 +33,21 @@ from typing import TYPE_CHECKING
 
 from learncli.diagnostics import Diagnostic
 from learncli.domain.schedule import fmt_day
-from learncli.errors import DataError, NotFound, Refused
+from learncli.errors import NotFound, Refused
 from learncli.limits import MAX_SEQUENCE
 from learncli.models.cohort import Cohort, Participant
-from learncli.models.course import BankDetails, Config, Course, Invoicing
+from learncli.models.course import BankDetails, Config, Invoicing
 from learncli.models.invoice import (
     BillTo,
     DATED,
     CreditNoteEntry,
     Entry,
     InvoiceEntry,
-    InvoiceLine,
     PaymentEntry,
     PayoutEntry,
     RefundEntry,
     Vat,
     entry_date,
-    vat_amount,
 )
 
 if TYPE_CHECKING:
@@ -112,7 +111,20 @@ class Account:
 
     @property
     def participant(self) -> str:
+        """The first person the invoice is for (a group invoice has several: `people`)."""
         return self.invoice.participant
+
+    @property
+    def people(self) -> list[str]:
+        """The emails of everyone the invoice is still for: a person whose line a partial
+        credit note took off (they withdrew from a group invoice) is no longer on it."""
+        gone = {c.participant for c in self.credits if c.participant}
+        return [email for email, _ in self.invoice.people if email not in gone]
+
+    @property
+    def credited(self) -> Decimal:
+        """What partial credit notes took off the invoice."""
+        return sum((c.total for c in self.credits), ZERO)
 
     @property
     def currency(self) -> str:
@@ -250,7 +262,8 @@ class Ledger:
         self._order = {number: index for index, number in enumerate(self.accounts)}
         for account in self.accounts.values():
             self._by_cohort[account.cohort].append(account)
-            self._by_participant[account.participant].append(account)
+            for email, _ in account.invoice.people:
+                self._by_participant[email].append(account)
 
     def plus(self, items: list[Located]) -> Ledger:
         """This ledger with `items` added at the end (what a command is about to write)."""
@@ -299,11 +312,17 @@ class Ledger:
             pool = sorted((a for email in wanted for a in self._by_participant.get(email, [])), key=lambda a: self._order[a.number])
         else:
             pool = list(self.accounts.values())
-        return [a for a in pool if (cohort is None or a.cohort == cohort) and (wanted is None or a.participant in wanted)]
+        return [a for a in pool if (cohort is None or a.cohort == cohort) and (wanted is None or not wanted.isdisjoint(a.people))]
 
     def live(self, cohort: str, participant: str | Participant) -> Account | None:
-        """The participant's invoice for the cohort that has not been voided, if any."""
-        return next((a for a in self.all(cohort=cohort, participant=participant) if not a.void), None)
+        """The participant's invoice for the cohort that has not been voided, if any (the
+        first, when their fee is split into shares: `live_all` has every one)."""
+        return next(iter(self.live_all(cohort, participant)), None)
+
+    def live_all(self, cohort: str, participant: str | Participant) -> list[Account]:
+        """Every invoice for the participant's place on the cohort not voided: one, or
+        one per share of a split fee."""
+        return [a for a in self.all(cohort=cohort, participant=participant) if not a.void]
 
 
 # --- numbers ------------------------------------------------------------------------
@@ -380,96 +399,26 @@ def due_date(cohort: Cohort, invoicing: Invoicing, issued: date) -> tuple[date, 
     return due, False
 
 
-def bill_to(person: Participant) -> BillTo:
-    """The billing contact when the participant has one, else the participant."""
-    if person.billing_name or person.billing_email or person.billing_address:
-        name = person.billing_name or person.organisation or person.name
-        organisation = person.organisation if person.organisation and person.organisation not in name else None
-        return BillTo(name=name, organisation=organisation, email=person.billing_email or person.email, address=list(person.billing_address))
-    return BillTo(name=person.name, organisation=person.organisation, email=person.email)
+def partial_credit(
+    ledger: Ledger, invoicing: Invoicing, number: str, amount: Decimal, reason: str, today: date, participant: str | None = None
+) -> CreditNoteEntry:
+    """A credit note taking `amount` off invoice `number` (`partial: true`), as `invoice
+    credit` writes; `participant` names the person whose line of a group invoice it
+    credits. Refused for a void invoice, an amount that is not positive, or more than is
+    left to credit."""
+    from learncli.domain.accounts import plan_credit
+
+    note = plan_credit(ledger, invoicing, number, amount, reason, today)
+    return note.model_copy(update={"partial": True, "participant": participant})
 
 
-def describe(cohort: Cohort, course: Course) -> str:
-    """The invoice line: course, cohort and its span."""
-    running = [s.date for s in cohort.sessions if not s.cancelled] or [cohort.first_date]
-    first, last = min(running), max(running)  # a make-up listed last may meet earlier
-    return f"{cohort.display_title(course)}, {len(running)} sessions from {first.day} {first:%b %Y} to {last.day} {last:%b %Y}"
-
-
-def course_vat(course: Course, config: Config) -> Vat | None:
-    """The VAT on the course fee: only when the settings give a VAT number and a rate."""
-    if config.organisation.vat_number and config.invoicing.vat_rate is not None:
-        return Vat(rate=config.invoicing.vat_rate, amount=vat_amount(course.fee, config.invoicing.vat_rate))
-    return None
-
-
-def amount_to_invoice(course: Course, config: Config) -> Decimal:
-    """What one participant's invoice will come to: the fee, and VAT if any."""
-    vat = course_vat(course, config)
-    return course.fee + (vat.amount if vat else ZERO)
-
-
-def build_invoice(
-    number: str, person: Participant, cohort: Cohort, course: Course, config: Config, issued: date, due: date
-) -> InvoiceEntry:
-    fee = course.fee
-    vat = course_vat(course, config)
-    return InvoiceEntry(
-        invoice=number,
-        issued=issued,
-        due=due,
-        cohort=cohort.id,
-        participant=person.email,
-        participant_name=person.name,
-        bill_to=bill_to(person),
-        po=person.po,
-        currency=course.currency,
-        lines=[InvoiceLine(description=describe(cohort, course), amount=fee)],
-        vat=vat,
-        total=fee + (vat.amount if vat else ZERO),
-    )
-
-
-@dataclass
-class RunPlan:
-    """What `learn invoice run` will do for one cohort."""
-
-    cohort: str
-    issued: date
-    due: date
-    due_on_receipt: bool
-    new: list[InvoiceEntry]
-    #: Registered participants who already have a live invoice for the cohort.
-    already: list[Account]
-    #: Withdrawn participants, who are never invoiced by a run.
-    withdrawn: list[Participant]
-    #: People on the waiting list: invoiced when they are given a place.
-    waiting: list[Participant] = field(default_factory=list)
-
-
-def course_of(config: Config, cohort: Cohort) -> Course:
-    """The cohort's course, which money needs (its fee): `DataError` if it is not defined."""
-    course = config.course(cohort.course)
-    if course is None:
-        raise DataError(f"cohort {cohort.id} names course {cohort.course!r}, which is not in courses.yaml")
-    return course
-
-
-def plan_invoice_run(ledger: Ledger, config: Config, cohort: Cohort, today: date) -> RunPlan:
-    """One invoice, issued today, for each registered participant without a live one."""
-    course = course_of(config, cohort)
-    due, on_receipt = due_date(cohort, config.invoicing, today)
-    needing = []
-    already = []
-    for person in cohort.registered:
-        existing = ledger.live(cohort.id, person)
-        if existing is None:
-            needing.append(person)
-        else:
-            already.append(existing)
-    numbers = next_numbers(ledger, config.invoicing, today, len(needing))
-    new = [build_invoice(n, p, cohort, course, config, today, due) for n, p in zip(numbers, needing)]
-    return RunPlan(cohort.id, today, due, on_receipt, new, already, cohort.withdrawn_people, cohort.waiting_list)
+def line_total(account: Account, email: str) -> Decimal:
+    """What the lines of one person on a group invoice come to, with their share of VAT."""
+    invoice = account.invoice
+    net = sum((line.amount for line in invoice.lines if line.participant == email), ZERO)
+    if invoice.vat is None or not invoice.subtotal:
+        return net
+    return net + (invoice.vat.amount * net / invoice.subtotal).quantize(Decimal("0.01"))
 
 
 # --- what reminders and emails need -------------------------------------------------
@@ -580,7 +529,7 @@ def check_ledger(ledger: Ledger, config: Config | None, cohorts: dict[str, Cohor
     if config is not None:
         out += _gaps(ledger, config.invoicing)
 
-    live: dict[tuple[str, str], Account] = {}
+    live: dict[tuple[str, str, int], Account] = {}
     for account in ledger.accounts.values():
         invoice, at = account.invoice, account.at
         cohort = cohorts.get(invoice.cohort)
@@ -589,8 +538,10 @@ def check_ledger(ledger: Ledger, config: Config | None, cohorts: dict[str, Cohor
             person = None  # erased from the cohort (learn participant forget); the ledger keeps the invoice
         elif invoice.cohort not in cohorts:
             out.append(at.diagnostic("R003", f"{invoice.invoice} is for cohort {invoice.cohort!r}, which has no file in cohorts/", "cohort"))
-        elif cohort is not None and person is None:
-            out.append(at.diagnostic("R004", f"{invoice.invoice} is for {invoice.participant}, who is not a participant of {invoice.cohort}", "participant"))
+        elif cohort is not None:
+            for email, _ in invoice.people:
+                if cohort.participant(email) is None:
+                    out.append(at.diagnostic("R004", f"{invoice.invoice} is for {email}, who is not a participant of {invoice.cohort}", "participant"))
         if account.overdue(today):
             out.append(
                 at.diagnostic(
@@ -601,16 +552,19 @@ def check_ledger(ledger: Ledger, config: Config | None, cohorts: dict[str, Cohor
                 )
             )
         if not account.void:
-            # One person, whatever address each invoice was issued to.
-            key = (invoice.cohort, person.email if person is not None else invoice.participant)
-            if key in live:
-                out.append(
-                    at.diagnostic(
-                        "M007",
-                        f"{invoice.participant} has two live invoices for {invoice.cohort}: {live[key].number} and {invoice.invoice}; void one",
+            for email in account.people:
+                # One person, whatever address each invoice was issued to; a split fee has
+                # one live invoice per share.
+                person = cohort.participant(email) if cohort is not None else None
+                key = (invoice.cohort, person.email if person is not None else email, invoice.share or 0)
+                if key in live:
+                    out.append(
+                        at.diagnostic(
+                            "M007",
+                            f"{email} has two live invoices for {invoice.cohort}: {live[key].number} and {invoice.invoice}; void one",
+                        )
                     )
-                )
-            live.setdefault(key, account)
+                live.setdefault(key, account)
 
     for item in ledger.items:
         entry = item.entry

@@ -17,13 +17,13 @@ from learncli.models.cohort import Cohort, Participant
 from learncli.models.course import Config
 
 #: Order of keys in a participant entry written by learn.
-FIELD_ORDER = ("name", "email", "organisation", "role", "po", "billing_name", "billing_email", "billing_address", "registered", "status")
+FIELD_ORDER = ("name", "email", "organisation", "role", "po", "billing_name", "billing_email", "billing_address", "discount", "registered", "status")
 
 #: The keys of a participant entry in the order learn writes them, for `participant edit`
 #: to put a new key among those a person already has.
 ENTRY_ORDER = (
     "name", "display_name", "email", "previous_emails", "organisation", "role", "po",
-    "billing_name", "billing_email", "billing_address", "registered", "status", "withdrawn", "aliases", "notes",
+    "billing_name", "billing_email", "billing_address", "discount", "split", "registered", "status", "withdrawn", "aliases", "notes",
 )
 
 #: What `participant edit` may change, and which of those may be cleared.

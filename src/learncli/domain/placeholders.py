@@ -52,6 +52,31 @@ def _zeros(value: str | None) -> bool:
     return bool(digits) and set(digits) == {"0"}
 
 
+#: The address `learn init --bare` gives the organisation.
+SKELETON_EMAIL = "you@example.org"
+
+
+def skeleton_details(config: Config) -> list[str]:
+    """The organisation and payment details that are still what `learn init --bare`
+    writes, as phrases (the invoice run refuses while there are any): its texts ("Your
+    Organisation", "First line of the address"), its address you@example.org, and no
+    way to pay at all (its bank details are commented out). All-zero bank numbers are
+    not among them, as the example course's fictional details have them too: `validate`
+    warns of those (S002), as of the example's other example.org details (S001)."""
+    org = config.organisation
+    found = [f"organisation name {org.name!r}"] if org.name.strip().lower() in SKELETON_TEXTS else []
+    found += [f"address line {line!r}" for line in org.address if line.strip().lower() in SKELETON_TEXTS]
+    if (org.email or "").lower() == SKELETON_EMAIL:
+        found.append(f"email {org.email}")
+    bank = config.invoicing.bank
+    if bank is not None:
+        if bank.account_name.strip().lower() in SKELETON_TEXTS:
+            found.append(f"bank account name {bank.account_name!r}")
+    elif config.invoicing.card_payment_url is None:
+        found.append("no bank details or card payment link")
+    return found
+
+
 def check_placeholders(config: Config, source: Positions) -> list[Diagnostic]:
     """S001 for organisation details still placeholders, S002 for how to pay."""
     found: list[Diagnostic] = []

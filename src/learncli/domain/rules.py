@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from learncli.diagnostics import Diagnostic
+from learncli.domain.billing import check_split
 from learncli.domain.schedule import Holidays, clock_changes, fmt_day, holiday_region_problem, session_times
 from learncli.models.cohort import Cohort
 from learncli.models.course import Config, Course
@@ -243,6 +244,10 @@ def _check_people(check: Checker, item: CohortInput, course: Course | None) -> N
                 f"{person.email} is listed twice (also participant #{first[person.email] + 1}); each person needs one entry",
             )
         first.setdefault(person.email, index)
+        if person.split and course is not None:
+            problem = check_split(person, course)
+            if problem:
+                check.at(source, ("participants", index, "split"), "P004", problem, key=True)
     capacity = cohort.capacity or (course.capacity if course else None)
     registered = len(cohort.registered)
     if capacity and registered > capacity:

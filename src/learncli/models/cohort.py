@@ -15,6 +15,7 @@ from learncli.models.types import (
     Email,
     Id,
     Line,
+    Money,
     StrictModel,
     Text,
     Time,
@@ -51,6 +52,29 @@ class Session(StrictModel):
     makes_up: int | None = Field(None, ge=1)
 
 
+class Discount(StrictModel):
+    """Taken off the course fee on this person's invoice, with the reason it shows."""
+
+    amount: Money
+    reason: Line
+
+
+class Share(StrictModel):
+    """One part of a split fee, invoiced on its own. Without billing fields of its own a
+    share is billed to the participant; the first share falls back to the participant's
+    PO and billing contact."""
+
+    amount: Money
+    po: Code | None = None
+    billing_name: Line | None = None
+    billing_email: Email | None = None
+    billing_address: list[Line] = Field(default_factory=list)
+
+    @property
+    def has_billing(self) -> bool:
+        return bool(self.billing_name or self.billing_email or self.billing_address)
+
+
 class Participant(StrictModel):
     #: As written on invoices and in tables, sort form allowed: `O'Neil, Ann`.
     name: Line
@@ -63,6 +87,9 @@ class Participant(StrictModel):
     billing_name: Line | None = None
     billing_email: Email | None = None
     billing_address: list[Line] = Field(default_factory=list)
+    discount: Discount | None = None
+    #: The fee split between payers: one invoice per share (see `domain.billing`).
+    split: list[Share] | None = Field(None, min_length=1)
     status: ParticipantStatus = "registered"
     registered: Date | None = None
     withdrawn: Date | None = None
@@ -72,6 +99,11 @@ class Participant(StrictModel):
     #: ledger's invoices, fixed when issued, still name the old one.
     previous_emails: list[Email] = Field(default_factory=list)
     notes: Text | None = None
+
+    @property
+    def has_billing(self) -> bool:
+        """Has a billing contact of their own (someone else is billed for them)."""
+        return bool(self.billing_name or self.billing_email or self.billing_address)
 
     @property
     def active(self) -> bool:

@@ -14,6 +14,12 @@ Each entry is a mapping whose first key says what it is:
     - payment: LWL-2026-0001        # a payment, naming the invoice it pays
     - refund: LWL-2026-0001         # money paid back, naming the invoice it was paid to
     - payout: HLS Collaborative     # contributions paid over to their recipient
+
+An invoice names the people it is for on its lines when it is for more than one (a
+group invoice on one purchase order) or for one share of a split fee; an invoice of the
+simple kind names its one person in `participant` only. A credit note with `partial:
+true` credits part of an invoice (one person's line of a group invoice) and leaves the
+rest owed.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from learncli.models.types import (
     Line,
     Money,
     Percent,
+    SignedMoney,
     StrictModel,
     Text,
     invalid,
@@ -58,8 +65,37 @@ class BillTo(StrictModel):
 
 
 class InvoiceLine(StrictModel):
+    """One line of an invoice: the fee, one share of it, or a discount (negative).
+
+    `participant` and `participant_name` name whose line it is on a group invoice or a
+    share invoice; `share` is the number of the share (1-based) of a split fee;
+    `discount` is the reason on a discount line, whose amount is below zero."""
+
     description: Line
-    amount: Money
+    amount: SignedMoney
+    participant: Email | None = None
+    participant_name: Line | None = None
+    share: int | None = Field(None, ge=1)
+    discount: Line | None = None
+
+    @model_validator(mode="after")
+    def _sign(self) -> InvoiceLine:
+        if self.discount is not None and self.amount >= 0:
+            raise invalid("a discount line takes off money: its amount must be below zero, not {amount}", amount=str(self.amount))
+        if self.discount is None and self.amount < 0:
+            raise invalid("only a discount line (with `discount: REASON`) may be below zero, not {amount}", amount=str(self.amount))
+        return self
+
+
+class IssuedSession(StrictModel):
+    """A session as the invoice described it when it was issued (times as HH:MM)."""
+
+    number: int = Field(ge=1)
+    date: Date
+    start: Line
+    end: Line
+    theme: Line | None = None
+    cancelled: bool = False
 
 
 class Vat(StrictModel):
@@ -85,10 +121,29 @@ class InvoiceEntry(StrictModel):
     vat: Vat | None = None
     total: Money
     note: Text | None = None
+    #: What the invoice said about the cohort when it was issued, so that rendering it
+    #: again later gives the same document (absent on invoices issued before learn kept it).
+    cohort_title: Line | None = None
+    sessions: list[IssuedSession] | None = None
 
     @property
     def number(self) -> str:
         return self.invoice
+
+    @property
+    def people(self) -> list[tuple[str, str]]:
+        """(email, name) of everyone the invoice is for: from its lines when they name
+        people (a group or share invoice), else its one `participant`."""
+        named: dict[str, str] = {}
+        for line in self.lines:
+            if line.participant is not None:
+                named.setdefault(line.participant, line.participant_name or line.participant)
+        return list(named.items()) or [(self.participant, self.participant_name)]
+
+    @property
+    def share(self) -> int | None:
+        """The share number when the invoice bills one share of a split fee."""
+        return next((line.share for line in self.lines if line.share is not None), None)
 
     @property
     def subtotal(self) -> Decimal:
@@ -111,7 +166,9 @@ class InvoiceEntry(StrictModel):
 
 class CreditNoteEntry(StrictModel):
     """Credits one invoice, in part or (with what earlier credit notes left) in full: an
-    invoice credited in full is void. Has a number of its own from the same sequence."""
+    invoice credited in full is void. `partial: true` with `participant` marks the credit
+    of one person's line of a group invoice. Has a number of its own from the same
+    sequence."""
 
     credit_note: Code
     issued: Date
@@ -119,6 +176,8 @@ class CreditNoteEntry(StrictModel):
     reason: Line
     currency: Currency
     total: Money
+    partial: bool = False
+    participant: Email | None = None
 
     @property
     def number(self) -> str:

@@ -7,16 +7,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from learncli.domain.invoicing import Account, Ledger, RunPlan
+from learncli.domain.invoicing import Account, Ledger
 from learncli.domain.schedule import fmt_day, session_times
 from learncli.errors import LearnError
-from learncli.models.invoice import CreditNoteEntry, InvoiceEntry
+from learncli.models.invoice import BillTo, CreditNoteEntry, InvoiceEntry
 from learncli.render.table import new_table
 from learncli.render.tables import money
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from learncli.domain.billing import RunPlan
     from learncli.domain.gate import Gate
     from rich.table import Table
 
@@ -35,13 +36,14 @@ def file_name(number: str, extension: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", number) + "." + extension
 
 
-def contribution_note(course: Course | None, currency: str) -> str | None:
-    """The sentence about the contribution, built from the course's data."""
+def contribution_note(course: Course | None, currency: str, people: int = 1) -> str | None:
+    """The sentence about the contribution, built from the course's data (`people`: how
+    many fees the invoice is for)."""
     if course is None or course.contribution is None:
         return None
     part = course.contribution
     note = f" {part.note.strip()}" if part.note else ""
-    return f"{money(part.amount, currency)} of this fee goes to {part.recipient}{note}."
+    return f"{money(part.amount, currency)} of {'each' if people > 1 else 'this'} fee goes to {part.recipient}{note}."
 
 
 def document_context(
@@ -52,11 +54,24 @@ def document_context(
     account = ledger.account(credit.cancels if credit else doc.number)
     invoice = account.invoice
     sessions = []
-    if cohort is not None:
+    if invoice.sessions is not None:  # as they were when the invoice was issued
+        sessions = [s.model_dump() for s in invoice.sessions]
+    elif cohort is not None:  # an invoice from before learn kept them: as they are now
         for t in session_times(cohort, course, config.timezone):
             sessions.append(
-                {"number": t.number, "date": t.date, "start": t.start, "end": t.end, "theme": t.theme, "cancelled": t.cancelled}
+                {"number": t.number, "date": t.date, "start": f"{t.start:%H:%M}", "end": f"{t.end:%H:%M}", "theme": t.theme, "cancelled": t.cancelled}
             )
+    if invoice.cohort_title is not None:
+        cohort_title = invoice.cohort_title
+    else:
+        cohort_title = cohort.display_title(course) if cohort else invoice.cohort
+    partial = credit is not None and credit.partial
+    lines = [line.model_dump() for line in invoice.lines]
+    people = [{"email": e, "name": n} for e, n in invoice.people]
+    if credit is not None and credit.partial:  # what it credits, not the whole invoice
+        own = [line for line in lines if credit.participant and line["participant"] == credit.participant]
+        lines = own if own and sum(line["amount"] for line in own) == credit.total else [{"description": credit.reason, "amount": credit.total}]
+        people = [p for p in people if p["email"] == credit.participant] or people
     issuer = config.organisation
     invoicing = config.invoicing
     # A credit note for part of the invoice credits one amount, not the invoice's lines.
@@ -78,9 +93,11 @@ def document_context(
         "invoice_issued": invoice.issued,
         "participant_name": invoice.participant_name,
         "participant_email": invoice.participant,
+        "people": people,
         "bill_to": invoice.bill_to.model_dump(),
         "po": invoice.po,
         "lines": lines,
+        "partial": partial,
         "subtotal": credit.total if partial else invoice.subtotal,
         "vat": invoice.vat.model_dump() if invoice.vat and not partial else None,
         "vat_number": issuer.vat_number if invoice.vat else None,
@@ -97,10 +114,10 @@ def document_context(
         "footer": invoicing.footer,
         "course_title": course.title if course else None,
         "cohort_id": invoice.cohort,
-        "cohort_title": cohort.display_title(course) if cohort else invoice.cohort,
+        "cohort_title": cohort_title,
         "sessions": sessions,
         "timezone": config.timezone,
-        "contribution_note": contribution_note(course, doc.currency),
+        "contribution_note": contribution_note(course, doc.currency, len(invoice.people)),
     }
 
 
@@ -166,6 +183,7 @@ def account_json(account: Account, today: date) -> dict[str, Any]:
         "cohort": invoice.cohort,
         "participant": invoice.participant,
         "participant_name": invoice.participant_name,
+        "participants": [{"email": email, "name": name} for email, name in invoice.people],
         "bill_to": invoice.bill_to.model_dump(),
         "po": invoice.po,
         "issued": invoice.issued,
@@ -209,8 +227,9 @@ def run_table(plan: RunPlan, *, dry_run: bool) -> Table:
     table = new_table("number", "participant", "bill to", "PO", "due", "total", title=f"{verb} {len(plan.new)} invoice(s) for {plan.cohort}", right=("total",))
     for entry in plan.new:
         due = "on receipt" if entry.due <= entry.issued else fmt_day(entry.due)
-        bill = entry.bill_to.name if entry.bill_to.name == entry.participant_name else f"{entry.bill_to.name} <{entry.bill_to.email}>"
-        table.add_row(entry.invoice, entry.participant_name, bill, entry.po or "", due, money(entry.total, entry.currency))
+        bill = entry.bill_to.name if entry.bill_to == BillTo(name=entry.participant_name, organisation=entry.bill_to.organisation, email=entry.participant) else f"{entry.bill_to.name} <{entry.bill_to.email}>"
+        who = entry.participant_name + (f" (share {entry.share})" if entry.share else "")
+        table.add_row(entry.invoice, who, bill, entry.po or "", due, money(entry.total, entry.currency))
     return table
 
 
@@ -246,7 +265,8 @@ def invoice_detail(account: Account, today: date) -> RenderableType:
     grid.add_column()
     grid.add_row("number", inv.invoice)
     grid.add_row("cohort", inv.cohort)
-    grid.add_row("participant", f"{inv.participant_name} <{inv.participant}>")
+    for email, name in inv.people:
+        grid.add_row("participant", f"{name} <{email}>")
     bill = inv.bill_to
     grid.add_row("bill to", ", ".join(x for x in (bill.name, bill.organisation, *bill.address) if x) + f" <{bill.email}>")
     if inv.po:

@@ -39,8 +39,9 @@ def _long_day(value: date | datetime) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def _hhmm(value: datetime) -> str:
-    return value.strftime("%H:%M")
+def _hhmm(value: datetime | str) -> str:
+    """`09:30`; text (a time an invoice stored when it was issued) is already that."""
+    return value if isinstance(value, str) else value.strftime("%H:%M")
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
