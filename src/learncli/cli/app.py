@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "email": ("learncli.cli.email", "app", "Emails to participants: joining, reminders, payment reminders, follow-ups and updates, as .eml files or sent over SMTP."),
     "invoice": ("learncli.cli.invoice", "app", "Invoices: issue them for a cohort, list, show, render and void them."),
     "payment": ("learncli.cli.payment", "app", "Payments received against invoices."),
+    "git": ("learncli.cli.git", "app", "Git: set a clone up so that learn merges its files by meaning."),
+    "merge": ("learncli.cli.git", "merge_command", "Merge THEIRS into OURS by meaning: the merge driver git runs for learn's files."),
     "report": ("learncli.cli.report", "app", "Reports from the invoice ledger: contributions owed, revenue, the payment gate before a start."),
 }
 

@@ -248,3 +248,15 @@ def put_key(mapping: CommentedMap, key: Any, value: Any, *, before: Any = None) 
     if moved is not None:
         holder, slot = _last_comment_slot_of(mapping)
         _set_token(holder, slot, moved)
+
+
+def insert(seq: CommentedSeq, index: int, item: Any) -> None:
+    """Insert `item` into a block list before position `index`; in a list whose items
+    are separated by blank lines, the new one is followed by one too."""
+    separated = _items_separated_by_blank_line(seq)
+    seq.insert(index, plain(item))
+    if separated:
+        holder, slot = _last_comment_slot(seq, index)
+        token = _token(holder, slot)
+        if token is None or not token.value.partition("\n")[2].startswith("\n"):
+            _set_token(holder, slot, (token.value.partition("\n")[0] if token is not None else "") + "\n\n")

@@ -1,0 +1,121 @@
+"""Merging three versions of one of learn's YAML files, keeping what people wrote.
+
+`domain.merge` decides the merged data; here OURS, loaded round-trip, is made to hold it
+with the fewest edits: values that did not change are not touched, so every comment,
+blank line, key order and quoting of OURS survives, and what THEIRS added is put where
+it stood relative to its neighbours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from learncli.domain.merge import Conflict, list_key, merge
+from learncli.store.roundtrip import RoundTrip, append, drop_key, insert, plain, put_key
+
+
+def to_plain(node: Any) -> Any:
+    """A round-trip node as plain Python values (ruamel's floats as Decimal)."""
+    if isinstance(node, dict):
+        return {to_plain(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, float):
+        return Decimal(repr(node))
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+@dataclass
+class MergeResult:
+    text: str
+    conflicts: list[Conflict]
+
+
+def merge_texts(base: str, ours: str, theirs: str) -> MergeResult:
+    """Merge THEIRS into OURS against BASE. Raises ruamel's YAMLError when one of the
+    three is not YAML (the caller falls back to a merge by lines)."""
+    documents = [RoundTrip(text) for text in (base, ours, theirs)]
+    base_data, ours_data, theirs_data = (to_plain(d.data) for d in documents)
+    merged = merge(base_data, ours_data, theirs_data)
+    target = documents[1]
+    if isinstance(target.data, CommentedMap) and isinstance(merged.value, dict):
+        _update_mapping(target.data, merged.value)
+    else:
+        target.data = plain(merged.value)
+    return MergeResult(target.dump(), merged.conflicts)
+
+
+def _update_mapping(node: CommentedMap, value: dict) -> None:
+    for key in [k for k in node if to_plain(k) not in value]:
+        drop_key(node, key)
+    present = {to_plain(k): k for k in node}
+    keys = list(value)
+    for index, key in enumerate(keys):
+        if key in present:
+            _update_slot(node, present[key], value[key], key)
+            continue
+        before = next((present[k] for k in keys[index + 1 :] if k in present), None)
+        put_key(node, key, value[key], before=before)
+        present[key] = key
+
+
+def _update_slot(container: Any, slot: Any, value: Any, name: Any) -> None:
+    """Make `container[slot]` hold `value`, editing in place what can be."""
+    current = container[slot]
+    if to_plain(current) == value:
+        return
+    if isinstance(current, CommentedMap) and isinstance(value, dict):
+        _update_mapping(current, value)
+    elif not (isinstance(current, CommentedSeq) and isinstance(value, list) and _update_list(current, value, name)):
+        container[slot] = plain(value)
+
+
+def _update_list(node: CommentedSeq, value: list, name: Any) -> bool:
+    """Match items by the list's key (domain.merge.RULES); False when they have none."""
+    key = list_key(name, value)
+    current_key = list_key(name, to_plain(list(node)))
+    if key is None or current_key is None:
+        return False
+    wanted = [key(item, index) for index, item in enumerate(value)]
+    for index in reversed(range(len(node))):
+        if current_key(to_plain(node[index]), index) not in wanted:
+            del node[index]
+    for index, (k, item) in enumerate(zip(wanted, value)):
+        have = [current_key(to_plain(n), i) for i, n in enumerate(node)]
+        if k in have:
+            _update_slot(node, have.index(k), item, None)
+            continue
+        before = next((p for p in reversed(wanted[:index]) if p in have), None)
+        at = have.index(before) + 1 if before is not None else 0
+        if node.fa.flow_style():
+            node.insert(at, plain(item))
+        elif at >= len(node):
+            append(node, item)
+        else:
+            insert(node, at, item)
+    return True
+
+
+def model_for(path: Path) -> Any:
+    """The model a data file of this name is checked against, or None."""
+    from learncli.models.calendar_state import CohortCalendarState
+    from learncli.models.cohort import Cohort
+    from learncli.models.course import Config
+    from learncli.models.email_log import EmailLog
+    from learncli.models.invoice import LedgerFile
+
+    if path.name == "courses.yaml":
+        return Config
+    return {"cohorts": Cohort, "invoices": LedgerFile, "calendar-state": CohortCalendarState, "email-log": EmailLog}.get(path.parent.name)
+
