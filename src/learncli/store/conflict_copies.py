@@ -35,7 +35,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Syncthing", re.compile(r"^(?P<stem>.+?)\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}$")),
     ("Google Drive", re.compile(r"^(?P<stem>.+?) \(\d{1,4}\)$")),
 )
-_ONEDRIVE = re.compile(r"^(?P<stem>.+)-(?P<machine>[A-Z0-9](?:[A-Z0-9-]{0,30}[A-Z0-9])?)$")
+_MACHINE = re.compile(r"^[A-Z0-9](?:[A-Z0-9-]{0,30}[A-Z0-9])?\Z")
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,12 @@ def copy_of(path: Path) -> ConflictCopy | None:
         match = pattern.match(stem)
         if match:
             return ConflictCopy(path, path.with_name(match["stem"] + suffix), service)
-    match = _ONEDRIVE.match(stem)
-    if match and re.search("[A-Z]", match["machine"]):
-        original = path.with_name(match["stem"] + suffix)
-        if original.exists():
-            return ConflictCopy(path, original, "OneDrive")
+    for at in (i for i, ch in enumerate(stem) if ch == "-" and i > 0):
+        machine = stem[at + 1 :]
+        if _MACHINE.match(machine) and re.search("[A-Z]", machine):
+            original = path.with_name(stem[:at] + suffix)
+            if original.exists():
+                return ConflictCopy(path, original, "OneDrive")
     return None
 
 
