@@ -156,3 +156,20 @@ def test_two_clones_merge_without_conflict_then_conflict_on_one_mark(clones: tup
     # The file left behind parses and validates: it keeps our mark until someone decides.
     assert yaml.safe_load((second / "data" / "cohorts" / f"{cohort}.yaml").read_text())["attendance"][6]["peggy.lowe@example.org"] == "excused"
     assert learn(second, "validate").returncode == 0
+
+
+def test_install_dry_run_writes_nothing_and_outside_git_it_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "plain"
+    shutil.copytree(example_data_dir(), outside / "data")
+    refused = learn(outside, "git", "install")
+    assert refused.returncode == 1 and "not inside a git work tree" in refused.stderr
+    subprocess.run(["git", "init", "-q", str(outside)], check=True, env=_env("setup"))
+    before = (outside / "data" / "courses.yaml").read_text()
+    preview = learn(outside, "git", "install", "--series", "g", "--dry-run")
+    assert preview.returncode == 0, preview.stderr
+    assert "would set git config learn.series g" in preview.stdout
+    assert not (outside / "data" / ".gitattributes").exists()
+    assert (outside / "data" / "courses.yaml").read_text() == before
+    assert git(outside, "config", "--get", "learn.series", check=False).stdout == ""
+    bad = learn(outside, "git", "install", "--series", "g2")
+    assert bad.returncode == 2 and "letters" in bad.stderr
