@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -85,6 +86,8 @@ def test_one_mark_changed_two_ways_is_a_conflict_naming_person_session_and_value
     message = conflict.message()
     assert f"{who} at session {session}" in message and repr(one) in message and repr(other) in message
     assert to_plain(RoundTrip(result.text).data) == to_plain(RoundTrip(a).data)
+    [swapped] = merge_texts(BASE, b, a).conflicts
+    assert (swapped.where, swapped.ours, swapped.theirs) == (conflict.where, conflict.theirs, conflict.ours)
 
 
 def test_ledger_entries_of_both_sides_are_kept_in_date_order() -> None:
@@ -126,3 +129,23 @@ def test_each_service_s_conflict_copy_is_recognised(tmp_path: Path) -> None:
         assert copy_of(tmp_path / ordinary) is None, ordinary
     # OneDrive's hyphen and name count only beside the file it would copy.
     assert copy_of(tmp_path / "2026-spring-LAPTOP.yaml") is None
+
+
+entry_day = st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 31))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(entry_day, max_size=5), st.lists(entry_day, max_size=5))
+def test_new_ledger_entries_of_both_sides_are_all_kept_in_date_order(ours_days, theirs_days) -> None:
+    ours_days, theirs_days = sorted(ours_days), sorted(theirs_days)  # each side appends as it issues
+    base = {"entries": [{"invoice": "L-0001", "issued": date(2026, 1, 1)}]}
+    ours = {"entries": [*base["entries"], *({"invoice": f"L-g{i}", "issued": d} for i, d in enumerate(ours_days))]}
+    theirs = {"entries": [*base["entries"], *({"invoice": f"L-r{i}", "issued": d} for i, d in enumerate(theirs_days))]}
+    merged = merge(base, ours, theirs)
+    assert merged.conflicts == []
+    entries = merged.value["entries"]
+    assert entries[0] == base["entries"][0]
+    assert sorted(e["invoice"] for e in entries[1:]) == sorted(e["invoice"] for e in ours["entries"][1:] + theirs["entries"][1:])
+    assert [e["issued"] for e in entries[1:]] == sorted(e["issued"] for e in entries[1:])
+    other = merge(base, theirs, ours).value["entries"]
+    assert _canonical(other) == _canonical(entries)
