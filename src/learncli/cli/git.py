@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -57,7 +57,7 @@ def git_install(
         raise UsageProblem(f"--series: {gitrepo.series_problem(series)}")
     top = gitrepo.work_tree(folder.root)
     if top is None:
-        raise Refused(f"{folder.root} is not inside a git work tree", hint=f"`git init` (or clone the shared repository), then run this again")
+        raise Refused(f"{folder.root} is not inside a git work tree", hint="`git init` (or clone the shared repository), then run this again")
     config = folder.config()
     settings = {
         "merge.learn.name": "learn: merge participants, attendance, commitments and invoices by meaning",
@@ -84,15 +84,15 @@ def git_install(
         note("already set up: nothing to change")
 
 
-def _add_series_field(tx: object, folder: object, fmt: str) -> None:
+def _add_series_field(tx: Any, folder: Any, fmt: str) -> None:
     """Put {series} before {seq} in courses.yaml's number format (comments kept)."""
     from learncli.models.course import Config
+    from learncli.store.roundtrip import replace_text
 
-    doc = tx.edit(folder.courses_path, Config)  # type: ignore[attr-defined]
-    invoicing = doc.get("invoicing")
+    invoicing = tx.edit(folder.courses_path, Config).get("invoicing")
     if invoicing is not None and "number_format" in invoicing:
         at = fmt.index("{seq")
-        invoicing["number_format"] = fmt[:at] + "{series}" + fmt[at:]
+        replace_text(invoicing, "number_format", fmt[:at] + "{series}" + fmt[at:])
 
 
 def merge_command(

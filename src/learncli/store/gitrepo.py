@@ -6,6 +6,7 @@ learn asks git itself (`git rev-parse`, `git config`), so worktrees, submodules 
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -49,10 +50,19 @@ def series_problem(name: str) -> str | None:
     return f"{name!r} cannot be an invoice series: use 1 to 12 letters (a-z, A-Z), such as g or roger"
 
 
+def _maybe_in_git(root: Path) -> bool:
+    """False when surely not in a repository (no .git up the tree, no $GIT_DIR): then
+    no git process is started, which every command reading courses.yaml would pay."""
+    if os.environ.get("GIT_DIR"):
+        return True
+    here = root.absolute()
+    return any((folder / ".git").exists() for folder in (here, *here.parents))
+
+
 def series(root: Path) -> str:
     """This clone's invoice series ('' when none is set or there is no repository)."""
-    value = config_get(root, SERIES_KEY) or ""
+    value = (config_get(root, SERIES_KEY) or "") if _maybe_in_git(root) else ""
     problem = series_problem(value) if value else None
     if problem:
-        raise Refused(f"{SERIES_KEY} in the repository's config: {problem}", hint=f"learn git install --series NAME sets it")
+        raise Refused(f"{SERIES_KEY} in the repository's config: {problem}", hint="learn git install --series NAME sets it")
     return value

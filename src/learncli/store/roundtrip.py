@@ -260,3 +260,14 @@ def insert(seq: CommentedSeq, index: int, item: Any) -> None:
         token = _token(holder, slot)
         if token is None or not token.value.partition("\n")[2].startswith("\n"):
             _set_token(holder, slot, (token.value.partition("\n")[0] if token is not None else "") + "\n\n")
+
+
+def replace_text(mapping: CommentedMap, key: Any, value: str) -> None:
+    """Give a text value of a block mapping new text, keeping how it was quoted and the
+    gap between it and the comment at the end of its line."""
+    old = mapping[key]
+    mapping[key] = type(old)(value) if isinstance(old, str) and type(old) is not str else text_scalar(value)
+    token = _token(mapping, key)
+    mark = getattr(token, "start_mark", None)
+    if mark is not None and hasattr(mark, "column"):
+        mark.column = max(0, mark.column + len(value) - len(str(old)))
