@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
-from learncli.cli._common import DryRunOpt, state
+from learncli.cli._common import DryRunOpt, group, state
 
-app = typer.Typer(help="Git: set a clone up so that learn merges its files by meaning.", no_args_is_help=True)
+app = group("Git: set a clone up so that learn merges its files by meaning.")
 
 #: learn's YAML files, relative to the data folder: these git merges with `learn merge`.
 GITATTRIBUTES = """\
@@ -38,9 +38,9 @@ def git_install(
     YAML files merge with `learn merge`) and .gitignore (out/, .learn-cache/, the lock), and
     registers the driver in the repository's config, which git keeps per clone: each clone
     runs this once. --series gives this clone's invoice numbers a series of their own
-    (LWL-2026-g0001), so two clones issuing invoices on the same day never collide; a
-    number format without {series} in courses.yaml gets it before {seq}. Running it again
-    changes nothing.
+    (LWL-2026-g0001), so two clones issuing invoices on the same day never collide; the
+    number format in courses.yaml gains the series field before the sequence if it has
+    none. Running it again changes nothing.
 
     Example: learn git install --series g
     """
