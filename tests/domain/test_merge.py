@@ -149,3 +149,18 @@ def test_new_ledger_entries_of_both_sides_are_all_kept_in_date_order(ours_days, 
     assert [e["issued"] for e in entries[1:]] == sorted(e["issued"] for e in entries[1:])
     other = merge(base, theirs, ours).value["entries"]
     assert _canonical(other) == _canonical(entries)
+
+
+def test_an_event_exported_on_both_sides_keeps_the_higher_sequence() -> None:
+    record = {"uid": "u-6@learn", "sequence": 1, "fingerprint": "a", "when": "2026-12-02 09:30-12:30"}
+    base = {"version": 1, "sessions": {5: dict(record, uid="u-5@learn"), 6: record}}
+    ours = {"version": 1, "sessions": {5: dict(record, uid="u-5@learn", sequence=2, fingerprint="b"), 6: record}}
+    theirs = {"version": 1, "sessions": {5: dict(record, uid="u-5@learn", sequence=3, fingerprint="c"), 6: dict(record, sequence=2, fingerprint="d")}}
+    merged = merge(base, ours, theirs)
+    assert merged.conflicts == []
+    assert merged.value["sessions"][5]["sequence"] == 3 and merged.value["sessions"][5]["fingerprint"] == "c"
+    assert merged.value["sessions"][6]["fingerprint"] == "d"
+    # The same SEQUENCE for two different events: nobody can tell which calendars hold.
+    tied = {"version": 1, "sessions": {5: dict(record, uid="u-5@learn", sequence=2, fingerprint="e"), 6: record}}
+    [conflict] = merge(base, ours, tied).conflicts
+    assert conflict.where == ("sessions", "5", "fingerprint")

@@ -9,6 +9,7 @@ lists are matched by what identifies their items, not by position:
 * the ledger's entries by number (a payment by what it pays, when and how much), new
   entries of both sides kept, in date order;
 * the email log's messages by message id; courses and facilitators by id;
+* a session's calendar event exported on both sides: the record with the higher SEQUENCE;
 * short lists of names (aliases, facilitators of a cohort) as sets.
 
 Mappings (attendance per session and person, calendar state per session) merge key by
@@ -157,7 +158,15 @@ def _merge(base: Any, ours: Any, theirs: Any, where: tuple[str, ...], key: Any, 
     if base == theirs:
         return ours
     if isinstance(ours, dict) and isinstance(theirs, dict) and (base is MISSING or isinstance(base, dict)):
-        return _merge_mappings({} if base is MISSING else base, ours, theirs, where, conflicts)
+        inner: list[Conflict] = []
+        merged = _merge_mappings({} if base is MISSING else base, ours, theirs, where, inner)
+        if inner and _is_event_record(ours) and _is_event_record(theirs) and _highest(ours) != _highest(theirs):
+            # Both exported the session's event after different changes: the record with
+            # the higher SEQUENCE is the one calendars last heard of, and the next export
+            # compares against it (so a change it lacks still raises the SEQUENCE).
+            return ours if _highest(ours) > _highest(theirs) else theirs
+        conflicts.extend(inner)
+        return merged
     rule = RULES.get(key) if isinstance(key, str) else None
     if rule is not None and isinstance(ours, list) and isinstance(theirs, list) and (base is MISSING or isinstance(base, list)):
         keyed = [_keyed(items, rule) for items in ([] if base is MISSING else base, ours, theirs)]
@@ -165,6 +174,17 @@ def _merge(base: Any, ours: Any, theirs: Any, where: tuple[str, ...], key: Any, 
             return _merge_lists(*keyed, rule, where, key, conflicts)  # type: ignore[misc]
     conflicts.append(Conflict(where, base, ours, theirs))
     return ours
+
+
+def _is_event_record(value: dict) -> bool:
+    """A session's record in calendar-state/: its event's UID and SEQUENCE."""
+    return isinstance(value.get("uid"), str) and isinstance(value.get("sequence"), int)
+
+
+def _highest(record: dict) -> int:
+    uninvited = record.get("uninvited")
+    more = [v for v in uninvited.values() if isinstance(v, int)] if isinstance(uninvited, dict) else []
+    return max([record["sequence"], *more])
 
 
 def _merge_mappings(base: dict, ours: dict, theirs: dict, where: tuple[str, ...], conflicts: list[Conflict]) -> dict:
