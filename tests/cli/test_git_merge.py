@@ -160,7 +160,10 @@ def test_two_clones_merge_without_conflict_then_conflict_on_one_mark(clones: tup
     assert "CONFLICT" in said
     assert "peggy.lowe@example.org at session 6" in said and "'excused'" in said and "'absent'" in said
     # The file left behind parses and validates: it keeps our mark until someone decides.
-    assert yaml.safe_load((second / "data" / "cohorts" / f"{cohort}.yaml").read_text())["attendance"][6]["peggy.lowe@example.org"] == "excused"
+    left = (second / "data" / "cohorts" / f"{cohort}.yaml").read_text()
+    assert yaml.safe_load(left)["attendance"][6]["peggy.lowe@example.org"] == "excused"
+    [line] = [line for line in left.splitlines() if line.strip().startswith("peggy.lowe@example.org: excused")]
+    assert line.endswith("# learn merge: CONFLICT, theirs: 'absent'")  # where to look, for whoever resolves it
     assert learn(second, "validate").returncode == 0
 
 

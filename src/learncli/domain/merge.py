@@ -112,9 +112,11 @@ class Conflict:
     base: Any
     ours: Any
     theirs: Any
+    #: The same place as steps through the data: a mapping's key, or (list name, item key).
+    path: tuple[Any, ...] = field(default=(), compare=False)
 
     def message(self) -> str:
-        return f"{describe(self.where)}: ours {_shown(self.ours)}, theirs {_shown(self.theirs)} (was {_shown(self.base)})"
+        return f"{describe(self.where)}: ours {shown(self.ours)}, theirs {shown(self.theirs)} (was {shown(self.base)})"
 
 
 def describe(where: tuple[str, ...]) -> str:
@@ -125,13 +127,14 @@ def describe(where: tuple[str, ...]) -> str:
     return ", ".join(where) if where else "the whole file"
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A value as a message shows it: text quoted, (none) for an absent one."""
     if value is MISSING:
         return "(none)"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {shown(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_shown(v) for v in value) + "]"
+        return "[" + ", ".join(shown(v) for v in value) + "]"
     if isinstance(value, date):
         return value.isoformat()
     return repr(value) if isinstance(value, str) else str(value)
@@ -146,11 +149,11 @@ class Merged:
 def merge(base: Any, ours: Any, theirs: Any) -> Merged:
     """Merge two versions of one file's data against their common ancestor."""
     conflicts: list[Conflict] = []
-    value = _merge(base, ours, theirs, (), None, conflicts)
+    value = _merge(base, ours, theirs, (), (), None, conflicts)
     return Merged(value, conflicts)
 
 
-def _merge(base: Any, ours: Any, theirs: Any, where: tuple[str, ...], key: Any, conflicts: list[Conflict]) -> Any:
+def _merge(base: Any, ours: Any, theirs: Any, where: tuple[str, ...], path: tuple[Any, ...], key: Any, conflicts: list[Conflict]) -> Any:
     if ours == theirs:
         return ours
     if base == ours:
@@ -159,7 +162,7 @@ def _merge(base: Any, ours: Any, theirs: Any, where: tuple[str, ...], key: Any, 
         return ours
     if isinstance(ours, dict) and isinstance(theirs, dict) and (base is MISSING or isinstance(base, dict)):
         inner: list[Conflict] = []
-        merged = _merge_mappings({} if base is MISSING else base, ours, theirs, where, inner)
+        merged = _merge_mappings({} if base is MISSING else base, ours, theirs, where, path, inner)
         if inner and _is_event_record(ours) and _is_event_record(theirs) and _highest(ours) != _highest(theirs):
             # Both exported the session's event after different changes: the record with
             # the higher SEQUENCE is the one calendars last heard of, and the next export
@@ -171,8 +174,8 @@ def _merge(base: Any, ours: Any, theirs: Any, where: tuple[str, ...], key: Any, 
     if rule is not None and isinstance(ours, list) and isinstance(theirs, list) and (base is MISSING or isinstance(base, list)):
         keyed = [_keyed(items, rule) for items in ([] if base is MISSING else base, ours, theirs)]
         if all(k is not None for k in keyed):
-            return _merge_lists(*keyed, rule, where, key, conflicts)  # type: ignore[misc]
-    conflicts.append(Conflict(where, base, ours, theirs))
+            return _merge_lists(*keyed, rule, where, path, key, conflicts)  # type: ignore[misc]
+    conflicts.append(Conflict(where, base, ours, theirs, path))
     return ours
 
 
@@ -187,10 +190,10 @@ def _highest(record: dict) -> int:
     return max([record["sequence"], *more])
 
 
-def _merge_mappings(base: dict, ours: dict, theirs: dict, where: tuple[str, ...], conflicts: list[Conflict]) -> dict:
+def _merge_mappings(base: dict, ours: dict, theirs: dict, where: tuple[str, ...], path: tuple[Any, ...], conflicts: list[Conflict]) -> dict:
     out: dict = {}
     for key in ordered(list(ours), list(theirs)):
-        value = _merge(base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING), (*where, str(key)), key, conflicts)
+        value = _merge(base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING), (*where, str(key)), (*path, key), key, conflicts)
         if value is not MISSING:
             out[key] = value
     return out
@@ -207,11 +210,13 @@ def _keyed(items: list, rule: ListRule) -> dict | None:
     return out
 
 
-def _merge_lists(base: dict, ours: dict, theirs: dict, rule: ListRule, where: tuple[str, ...], key: str, conflicts: list[Conflict]) -> list:
+def _merge_lists(
+    base: dict, ours: dict, theirs: dict, rule: ListRule, where: tuple[str, ...], path: tuple[Any, ...], key: str, conflicts: list[Conflict]
+) -> list:
     merged: dict = {}
     for k in ordered(list(ours), list(theirs)):
         name = rule.name(k) if rule is not _AS_SET else key
-        value = _merge(base.get(k, MISSING), ours.get(k, MISSING), theirs.get(k, MISSING), (*where, name), None, conflicts)
+        value = _merge(base.get(k, MISSING), ours.get(k, MISSING), theirs.get(k, MISSING), (*where, name), (*path, (key, k)), None, conflicts)
         if value is not MISSING:
             merged[k] = value
     if rule.new_in_order is None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from learncli.domain.merge import Conflict, list_key, merge
+from learncli.domain.merge import Conflict, list_key, merge, shown as _shown
 from learncli.store.roundtrip import RoundTrip, append, drop_key, insert, plain, put_key
 
 
@@ -51,9 +51,46 @@ def merge_texts(base: str, ours: str, theirs: str) -> MergeResult:
     target = documents[1]
     if isinstance(target.data, CommentedMap) and isinstance(merged.value, dict):
         _update_mapping(target.data, merged.value)
+        for conflict in merged.conflicts:
+            _mark(target.data, conflict)
     else:
         target.data = plain(merged.value)
     return MergeResult(target.dump(), merged.conflicts)
+
+
+def _mark(doc: CommentedMap, conflict: Conflict) -> None:
+    """A comment at the end of the line where both changed a value, saying what theirs
+    was, for whoever resolves it (when that line has no comment of its own)."""
+    node: Any = doc
+    for step in conflict.path[:-1]:
+        node = _step(node, step)
+        if node is None:
+            return
+    last = conflict.path[-1] if conflict.path else None
+    if not isinstance(node, CommentedMap) or node.fa.flow_style() or isinstance(last, tuple):
+        return
+    key = next((k for k in node if to_plain(k) == last), None)
+    if key is None or isinstance(node[key], CommentedMap | CommentedSeq):
+        return
+    marker = f"# learn merge: CONFLICT, theirs: {_shown(conflict.theirs)}"
+    entry = node.ca.items.get(key)
+    token = entry[2] if entry and len(entry) > 2 else None
+    if token is None:
+        node.yaml_add_eol_comment(marker, key)
+    elif token.value.startswith("\n"):
+        # No comment on the line, only what follows it (blank lines, the next comments).
+        token.value = " " + marker + token.value
+
+
+def _step(node: Any, step: Any) -> Any:
+    if isinstance(step, tuple) and isinstance(node, CommentedSeq):
+        name, wanted = step
+        key = list_key(name, to_plain(list(node)))
+        found = [item for index, item in enumerate(node) if key is not None and key(to_plain(item), index) == wanted]
+        return found[0] if found else None
+    if isinstance(node, CommentedMap):
+        return next((node[k] for k in node if to_plain(k) == step), None)
+    return None
 
 
 def _update_mapping(node: CommentedMap, value: dict) -> None:
