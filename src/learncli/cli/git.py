@@ -108,7 +108,8 @@ def merge_command(
     ledger entries by number (both sides' new entries kept, in date order). Changes to
     different things merge, keeping OURS' comments and layout, and exit 0. One thing
     changed two ways is a conflict: each is named (person, session, field, both values),
-    OURS keeps its value there, and the exit code is 1, so git stops and lists the file.
+    OURS keeps its value there with a comment giving theirs, and the exit code is 1, so
+    git stops and lists the file.
     A result that would not validate is not written. Also for a sync service's conflict
     copy: OURS is the file, THEIRS the copy, BASE the version both started from.
 
