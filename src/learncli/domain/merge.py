@@ -43,6 +43,9 @@ class ListRule:
     name: Callable[[Hashable], str]
     #: Items new on either side go after the old ones, sorted by this (the ledger).
     new_in_order: Callable[[Any], Any] | None = None
+    #: An item added on both sides, differently, is one conflict, not one per field: two
+    #: invoices that got the same number are two documents, not two versions of one.
+    added_whole: bool = False
 
 
 def _lower(value: Any) -> str | None:
@@ -94,7 +97,7 @@ RULES: dict[str, ListRule] = {
     "participants": ListRule(_field("email"), lambda key: f"participant {key}"),
     "commitments": ListRule(_commitment, lambda key: f"commitment of {key[0]} after session {key[1]}"),
     "sessions": ListRule(lambda _, index: index + 1, lambda key: f"session {key}"),
-    "entries": ListRule(_entry, _entry_name, new_in_order=_entry_date),
+    "entries": ListRule(_entry, _entry_name, new_in_order=_entry_date, added_whole=True),
     "messages": ListRule(_field("message_id"), lambda key: f"message {key}"),
     "courses": _BY_ID,
     "facilitators": ListRule(lambda item, i: _BY_ID.key(item, i) or _itself(item, i), lambda key: f"facilitator {key}"),
@@ -116,7 +119,12 @@ class Conflict:
     path: tuple[Any, ...] = field(default=(), compare=False)
 
     def message(self) -> str:
-        return f"{describe(self.where)}: ours {shown(self.ours)}, theirs {shown(self.theirs)} (was {shown(self.base)})"
+        ours, theirs = self.ours, self.theirs
+        if isinstance(ours, dict) and isinstance(theirs, dict):
+            # Two versions of a whole item: only where they differ, or the line runs on.
+            differ = [k for k in {**ours, **theirs} if ours.get(k, MISSING) != theirs.get(k, MISSING)][:4]
+            ours, theirs = ({k: side.get(k, MISSING) for k in differ} for side in (ours, theirs))
+        return f"{describe(self.where)}: ours {shown(ours)}, theirs {shown(theirs)} (was {shown(self.base)})"
 
 
 def describe(where: tuple[str, ...]) -> str:
@@ -216,6 +224,10 @@ def _merge_lists(
     merged: dict = {}
     for k in ordered(list(ours), list(theirs)):
         name = rule.name(k) if rule is not _AS_SET else key
+        if rule.added_whole and k not in base and k in ours and k in theirs and ours[k] != theirs[k]:
+            conflicts.append(Conflict((*where, name), MISSING, ours[k], theirs[k], (*path, (key, k))))
+            merged[k] = ours[k]
+            continue
         value = _merge(base.get(k, MISSING), ours.get(k, MISSING), theirs.get(k, MISSING), (*where, name), (*path, (key, k)), None, conflicts)
         if value is not MISSING:
             merged[k] = value

@@ -28,12 +28,23 @@ def to_plain(node: Any) -> Any:
     if isinstance(node, bool) or node is None:
         return node
     if isinstance(node, float):
-        return Decimal(repr(node))
+        return _decimal(node)
     if isinstance(node, int):
         return int(node)
     if isinstance(node, str):
         return str(node)
     return node
+
+
+def _decimal(number: float) -> Decimal:
+    """A float as read by ruamel, as the Decimal its text wrote (`10.00`, not `10.0`)."""
+    value = Decimal(repr(number))
+    width, dot = getattr(number, "_width", None), getattr(number, "_prec", None)
+    if getattr(number, "_exp", None) is None and isinstance(width, int) and isinstance(dot, int) and 0 <= dot < width:
+        places = width - dot - 1
+        if places > 0:
+            value = value.quantize(Decimal(1).scaleb(-places))
+    return value
 
 
 @dataclass
