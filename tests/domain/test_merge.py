@@ -56,7 +56,7 @@ def _disjoint(a: list, b: list) -> bool:
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.lists(edit, max_size=4), st.lists(edit, max_size=4))
+@given(st.lists(edit, max_size=4, unique_by=lambda e: e[0]), st.lists(edit, max_size=4, unique_by=lambda e: e[0]))
 def test_edits_to_different_things_merge_to_both_edits(ours: list, theirs: list) -> None:
     if not _disjoint(ours, theirs):
         return
