@@ -83,6 +83,8 @@ def _validate_folder(folder: DataFolder, today: date, use_cache: bool) -> Report
             )
         )
 
+    report.diagnostics.extend(_conflict_copies(folder))
+
     inputs: list[rules.CohortInput] = []
     known = Bookings(folder, config) if config is not None else None
     for result in folder.each_cohort():
@@ -226,3 +228,23 @@ def _bytes(path: Path) -> bytes:
         return read_bounded(path, MAX_FILE_BYTES)
     except OSError:  # too large, not a file: the reader reports it; the key only needs to differ
         return f"unreadable:{path}".encode()
+
+
+def _conflict_copies(folder: DataFolder) -> list[Diagnostic]:
+    """F008 for every conflict copy a sync service left among the data files."""
+    from learncli.store.conflict_copies import conflict_copies
+    from learncli.store.folder import CALENDAR_STATE_DIR, EMAIL_LOG_DIR
+
+    found = []
+    kept = [folder.root, folder.cohorts_dir, folder.invoices_dir, folder.root / CALENDAR_STATE_DIR, folder.root / EMAIL_LOG_DIR]
+    for copy in conflict_copies(kept):
+        found.append(
+            Diagnostic.make(
+                "F008",
+                f"{copy.path.name} is a {copy.service} conflict copy of {copy.original.name}, not read as data: "
+                f"merge it in with `learn merge BASE {copy.original.name} '{copy.path.name}'` "
+                "(BASE: the version both started from, from git or the service's version history), then delete it",
+                copy.path,
+            )
+        )
+    return found

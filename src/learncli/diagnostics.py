@@ -44,6 +44,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "F005": (E, "invalid identifier (used in file names)"),
     "F006": (E, "file name and content disagree"),
     "F007": (E, "more schema errors in one file than are listed"),
+    "F008": (E, "a sync service's conflict copy of a data file (not read as data)"),
     # R: references between files
     "R001": (E, "cohort names a course that does not exist"),
     "R002": (E, "cohort or course names a facilitator that does not exist"),

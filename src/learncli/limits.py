@@ -32,7 +32,7 @@ MAX_EVERY_DAYS = 366
 MAX_FRACTION_CHARS = 24
 
 #: The fields a `number_format` may use, and the format specs each accepts.
-NUMBER_FIELDS = ("prefix", "year", "seq")
+NUMBER_FIELDS = ("prefix", "year", "series", "seq")
 
 
 def date_problem(value: date) -> str | None:
@@ -51,8 +51,8 @@ def amount_problem(value: Decimal) -> str | None:
 
 def _spec_problem(field: str, spec: str) -> str | None:
     """Only zero padding to a width below ten for numbers; nothing but `s` for the prefix."""
-    if field == "prefix":
-        return None if spec in ("", "s") else f"{{prefix}} takes no format spec (found {{prefix:{spec}}})"
+    if field in ("prefix", "series"):
+        return None if spec in ("", "s") else f"{{{field}}} takes no format spec (found {{{field}:{spec}}})"
     if spec == "":
         return None
     body = spec[:-1] if spec.endswith("d") else spec
@@ -66,7 +66,8 @@ def _spec_problem(field: str, spec: str) -> str | None:
 def number_format_problem(fmt: str) -> str | None:
     """Why `fmt` is not a number format learn can fill in, or None.
 
-    A number format is text with the fields {prefix}, {year} and {seq}: {seq} must appear,
+    A number format is text with the fields {prefix}, {year}, {series} (this clone's
+    invoice series, empty when none is set) and {seq}: {seq} must appear,
     {year} and {seq} may be zero-padded ({seq:04d}), and nothing else is allowed: no
     attribute or index access, no conversions (!r), no nested specs, no control characters.
     """

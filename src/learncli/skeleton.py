@@ -14,12 +14,13 @@ out/
 """
 
 
-def gitignore_additions(existing: str | None, wanted: str = GITIGNORE) -> str:
+def gitignore_additions(existing: str | None, wanted: str = GITIGNORE, *, by: str = "learn init") -> str:
     """What to add to the folder's .gitignore so git leaves out what learn generates:
     all of `wanted` when there is none yet, else only its patterns `existing` lacks (the
     folder may be the top of a repository with a .gitignore of its own), under a comment
     saying why; "" when nothing is missing. A pattern counts as there with or without a
-    leading or trailing slash (`out`, `/out/`)."""
+    leading or trailing slash (`out`, `/out/`). The same serves .gitattributes, whose
+    lines are compared whole; `by` names the command in that comment."""
     if existing is None:
         return wanted
 
@@ -30,7 +31,8 @@ def gitignore_additions(existing: str | None, wanted: str = GITIGNORE) -> str:
     missing = [line for line in patterns(wanted) if line.strip("/") not in present]
     if not missing:
         return ""
-    return "\n".join(["# Added by learn init: what learn generates, and its lock.", *missing]) + "\n"
+    why = "what learn generates, and its lock" if wanted == GITIGNORE else "how git merges learn's files"
+    return "\n".join([f"# Added by {by}: {why}.", *missing]) + "\n"
 
 BARE_COURSES = """\
 # learn: organisation settings, facilitators and courses.

@@ -27,7 +27,11 @@ from tests.conftest import BUNDLED, Learn, zoom_report
 TALLY: Counter[str] = Counter()
 
 TODAY = "2026-11-23"
-SKIP = {LOCK_NAME, ".learn-cache"}
+#: The world is a git work tree (for `learn git install`): git's own files are git's to
+#: keep. It writes its config one key at a time, each atomically (config.lock, rename);
+#: a kill between two leaves some set, and the rerun sets the rest (tests/cli/test_git_merge.py
+#: checks the config itself, and that --dry-run sets nothing).
+SKIP = {LOCK_NAME, ".learn-cache", ".git"}
 
 
 def env_for_process() -> dict[str, str]:
@@ -299,6 +303,8 @@ def build_world(world: Path, big: int = 40) -> Path:
     (inputs / "zoom-5.csv").write_text(zoom_session_5(), encoding="utf-8")
     (inputs / "commitments.csv").write_text(COMMITMENTS_CSV, encoding="utf-8")
     (world / "elsewhere").mkdir()
+    # A git work tree, for `learn git install` (which refuses anywhere else).
+    subprocess.run(["git", "init", "-q", str(world)], check=True, capture_output=True)
     return data
 
 
@@ -367,6 +373,8 @@ WRITING_COMMANDS: tuple[Command, ...] = (
     Command("attend report --csv", ("attend", "report", "2026-autumn", "--csv", "{w}/elsewhere/attendance.csv")),
     Command("commit add", ("commit", "add", "2026-autumn", "fatima.alsayed@example.org", "--session", "5", "Ask my team what they learned this month", "--factor", "capability")),
     Command("commit review", ("commit", "review", "2026-autumn", "ann.oneil@example.org", "--session", "5", "--status", "partly", "--note", "on the January agenda")),
+    # Writes .gitattributes, .gitignore, {series} into the number format, and the clone's git config.
+    Command("git install", ("git", "install", "--series", "g")),
     Command("commit import", ("commit", "import", "2026-autumn", "{w}/inputs/commitments.csv")),
     Command("session brief -o", ("session", "brief", "2026-autumn", "6", "--format", "html", "-o", "{w}/elsewhere/brief.html")),
     Command("email render", ("email", "render", "follow-up", "2026-autumn", "--session", "5", "--include-unpaid", "-o", "{w}/elsewhere/emails")),

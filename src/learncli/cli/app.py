@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "invoice": ("learncli.cli.invoice", "app", "Invoices: issue them for a cohort, list, show, render, credit and void them."),
     "payment": ("learncli.cli.payment", "app", "Payments received against invoices, refunds, and contributions paid over."),
     "export": ("learncli.cli.export", "app", "Exports for the accounts: the ledger as a Xero import file or as Beancount books."),
+    "git": ("learncli.cli.git", "app", "Git: set a clone up so that learn merges its files by meaning."),
+    "merge": ("learncli.cli.git", "merge_command", "Merge THEIRS into OURS by meaning: the merge driver git runs for learn's files."),
     "report": ("learncli.cli.report", "app", "Reports from the invoice ledger: contributions owed, revenue, the payment gate before a start."),
 }
 

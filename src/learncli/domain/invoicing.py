@@ -13,9 +13,10 @@ command may add to it:
 What happens after issue (payments, refunds, credit notes, payouts, the reports and
 the checks of money) is `domain.accounts`.
 
-Numbers come from `invoicing.number_format` (default `{prefix}-{year}-{seq:04d}`): the
-next number of a series is one more than the highest ever used in it, so a number is
-never reused, even when the invoice that had it was voided.
+Numbers come from `invoicing.number_format` (default `{prefix}-{year}-{series}{seq:04d}`,
+`{series}` being this clone's invoice series, empty unless `learn git install --series`
+set one): the next number of a series is one more than the highest ever used in it, so
+a number is never reused, even when the invoice that had it was voided.
 """
 
 from __future__ import annotations
@@ -332,30 +333,44 @@ def _fields(fmt: str) -> list[tuple[str, str | None, str]]:
     return [(literal, name, spec or "") for literal, name, spec, _ in string.Formatter().parse(fmt)]
 
 
-def format_number(invoicing: Invoicing, year: int, seq: int) -> str:
-    return invoicing.number_format.format(prefix=invoicing.prefix, year=year, seq=seq)
+def format_number(invoicing: Invoicing, year: int, seq: int, series: str | None = None) -> str:
+    """The number `seq` of `year` in `series` (by default this clone's)."""
+    series = invoicing.series if series is None else series
+    return invoicing.number_format.format(prefix=invoicing.prefix, year=year, series=series, seq=seq)
 
 
-def number_pattern(invoicing: Invoicing, year: int) -> re.Pattern[str]:
-    """Matches the numbers of one series (one year, with the default format); group `seq`."""
+#: What `{series}` matches in a number of any series: letters only (gitrepo.SERIES_PATTERN).
+_ANY_SERIES = r"(?P<series>[A-Za-z]{0,12})"
+
+
+def number_pattern(invoicing: Invoicing, year: int, series: str | None = None, *, any_series: bool = False) -> re.Pattern[str]:
+    """Matches the numbers of one series (one year, with the default format, in `series`,
+    by default this clone's; with `any_series`, of every series, in group `series`);
+    group `seq`."""
+    series = invoicing.series if series is None else series
     parts: list[str] = []
-    seen_seq = False
+    seen: set[str] = set()
     for literal, name, spec in _fields(invoicing.number_format):
         parts.append(re.escape(literal))
-        if name == "seq":
+        if name in seen and name in ("seq", "series"):
+            parts.append(f"(?P={name})")
+        elif name == "seq":
             # At most nine digits (MAX_SEQUENCE): a longer run of digits is not one of ours.
-            parts.append("(?P=seq)" if seen_seq else r"(?P<seq>\d{1,9})")
-            seen_seq = True
+            parts.append(r"(?P<seq>\d{1,9})")
+        elif name == "series":
+            parts.append(_ANY_SERIES if any_series else f"(?P<series>{re.escape(series)})")
         elif name == "prefix":
             parts.append(re.escape(format(invoicing.prefix, spec)))
         elif name == "year":
             parts.append(re.escape(format(year, spec)))
+        if name:
+            seen.add(name)
     return re.compile("".join(parts))
 
 
-def used_seqs(ledger: Ledger, invoicing: Invoicing, year: int) -> list[tuple[int, str]]:
-    """(seq, number) of every number in the series of `year`, sorted."""
-    pattern = number_pattern(invoicing, year)
+def used_seqs(ledger: Ledger, invoicing: Invoicing, year: int, series: str | None = None) -> list[tuple[int, str]]:
+    """(seq, number) of every number in the series of `year` (and `series`), sorted."""
+    pattern = number_pattern(invoicing, year, series)
     found = []
     for number in ledger.numbers:
         match = pattern.fullmatch(number)
@@ -366,6 +381,12 @@ def used_seqs(ledger: Ledger, invoicing: Invoicing, year: int) -> list[tuple[int
 
 def next_numbers(ledger: Ledger, invoicing: Invoicing, issued: date, count: int) -> list[str]:
     """The next `count` numbers for documents issued on `issued`: never one used before."""
+    if invoicing.series and "series" not in {name for _, name, _ in _fields(invoicing.number_format)}:
+        raise Refused(
+            f"this clone issues invoice series {invoicing.series!r}, but invoicing.number_format "
+            f"({invoicing.number_format}) has no {{series}}, so its numbers could collide with another clone's",
+            hint="put {series} before {seq} in invoicing.number_format in courses.yaml, as in {prefix}-{year}-{series}{seq:04d}",
+        )
     seqs = used_seqs(ledger, invoicing, issued.year)
     seq = seqs[-1][0] if seqs else 0
     out: list[str] = []
@@ -583,23 +604,29 @@ def check_ledger(ledger: Ledger, config: Config | None, cohorts: dict[str, Cohor
 
 
 def _gaps(ledger: Ledger, invoicing: Invoicing) -> list[Diagnostic]:
+    """Gaps in each series of each year, every series on its own (each clone numbers
+    its own series, `learn git install --series`)."""
     out: list[Diagnostic] = []
     years = sorted({item.entry.issued.year for item in ledger.items if not isinstance(item.entry, DATED)})
     seen_patterns: set[str] = set()
     for year in years:
-        pattern = number_pattern(invoicing, year)
-        if pattern.pattern in seen_patterns:
-            continue
-        seen_patterns.add(pattern.pattern)
-        seqs = used_seqs(ledger, invoicing, year)
-        for (before, _), (after, number) in zip(seqs, seqs[1:]):
-            if after - before > 1:
-                # A range, never the list: a gap can be a billion numbers long.
-                first = format_number(invoicing, year, before + 1)
-                if after - before == 2:
-                    shown = f"{first} is"
-                else:
-                    shown = f"{first} to {format_number(invoicing, year, after - 1)} ({after - before - 1:,} numbers) are"
-                place = ledger.numbers[number][0]
-                out.append(place.diagnostic("M002", f"{shown} missing before {number}: numbers should have no gaps"))
+        every = number_pattern(invoicing, year, any_series=True)
+        found = (every.fullmatch(number) for number in ledger.numbers)
+        for series in sorted({m.groupdict().get("series") or "" for m in found if m}):
+            pattern = number_pattern(invoicing, year, series)
+            if pattern.pattern in seen_patterns:
+                continue
+            seen_patterns.add(pattern.pattern)
+            seqs = used_seqs(ledger, invoicing, year, series)
+            for (before, _), (after, number) in zip(seqs, seqs[1:]):
+                if after - before > 1:
+                    # A range, never the list: a gap can be a billion numbers long.
+                    first = format_number(invoicing, year, before + 1, series)
+                    if after - before == 2:
+                        shown = f"{first} is"
+                    else:
+                        last = format_number(invoicing, year, after - 1, series)
+                        shown = f"{first} to {last} ({after - before - 1:,} numbers) are"
+                    place = ledger.numbers[number][0]
+                    out.append(place.diagnostic("M002", f"{shown} missing before {number}: numbers should have no gaps"))
     return out

@@ -6,7 +6,7 @@ from fractions import Fraction
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, PrivateAttr, field_validator, model_validator
 
 from learncli.models.types import (
     Code,
@@ -60,13 +60,20 @@ class BankDetails(StrictModel):
 
 class Invoicing(StrictModel):
     prefix: Prefix = "INV"
-    number_format: Line = "{prefix}-{year}-{seq:04d}"
+    number_format: Line = "{prefix}-{year}-{series}{seq:04d}"
     #: Payment must be received this many days before the first session.
     payment_terms_days: int = Field(14, ge=0, le=365)
     vat_rate: Percent | None = None
     bank: BankDetails | None = None
     card_payment_url: Url | None = None
     footer: Text | None = None
+    #: This clone's invoice series: from the repository's config (`learn git install
+    #: --series`), never from courses.yaml, which every clone shares.
+    _series: str = PrivateAttr(default="")
+
+    @property
+    def series(self) -> str:
+        return self._series
 
     @field_validator("number_format")
     @classmethod

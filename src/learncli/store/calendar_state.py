@@ -60,8 +60,9 @@ def legacy_path(folder: DataFolder) -> Path:
 def state_files(folder: DataFolder) -> list[Path]:
     """Every state file there is, for `learn validate`: the cohorts' files, then the old one."""
     from learncli.names import ID_PATTERN
+    from learncli.store.conflict_copies import copy_of
 
-    found = sorted(p for p in state_dir(folder).glob("*.yaml") if ID_PATTERN.match(p.stem)) if state_dir(folder).is_dir() else []
+    found = sorted(p for p in state_dir(folder).glob("*.yaml") if ID_PATTERN.match(p.stem) and copy_of(p) is None) if state_dir(folder).is_dir() else []
     return found + ([legacy_path(folder)] if legacy_path(folder).exists() else [])
 
 

@@ -43,7 +43,9 @@ def log_paths(folder: DataFolder) -> list[Path]:
     directory = folder.root / LOG_DIR
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.glob("*.yaml") if not p.name.startswith("."))
+    from learncli.store.conflict_copies import copy_of
+
+    return sorted(p for p in directory.glob("*.yaml") if not p.name.startswith(".") and copy_of(p) is None)
 
 
 def read_log(folder: DataFolder, cohort_id: str) -> EmailLog:

@@ -92,6 +92,7 @@ class DataFolder:
         self._held = False
         #: Which rule of `store.discovery` found the folder (None when built directly).
         self.found_by: str | None = None
+        self._series: str | None = None
 
     @classmethod
     def locate(cls, option: Path | None) -> DataFolder:
@@ -130,7 +131,9 @@ class DataFolder:
         """Every file of the ledger, sorted by name (so by year)."""
         if not self.invoices_dir.is_dir():
             return []
-        return sorted(p for p in self.invoices_dir.glob("*.yaml") if not p.name.startswith("."))
+        from learncli.store.conflict_copies import copy_of
+
+        return sorted(p for p in self.invoices_dir.glob("*.yaml") if not p.name.startswith(".") and copy_of(p) is None)
 
     @property
     def templates_dir(self) -> Path:
@@ -191,12 +194,16 @@ class DataFolder:
         """Ids of every cohort file, sorted; files with names that are not ids are skipped."""
         if not self.cohorts_dir.is_dir():
             return []
-        return sorted(p.stem for p in self.cohorts_dir.glob("*.yaml") if ID_PATTERN.match(p.stem))
+        from learncli.store.conflict_copies import copy_of
+
+        return sorted(p.stem for p in self.cohorts_dir.glob("*.yaml") if ID_PATTERN.match(p.stem) and copy_of(p) is None)
 
     def misnamed_cohort_files(self) -> list[Path]:
         if not self.cohorts_dir.is_dir():
             return []
-        return sorted(p for p in self.cohorts_dir.glob("*.yaml") if not ID_PATTERN.match(p.stem))
+        from learncli.store.conflict_copies import copy_of
+
+        return sorted(p for p in self.cohorts_dir.glob("*.yaml") if not ID_PATTERN.match(p.stem) and copy_of(p) is None)
 
     # --- reading ----------------------------------------------------------------
 
@@ -242,7 +249,17 @@ class DataFolder:
                 hint=f"`learn init {self.root}` makes it one; or point --data or LEARN_DATA at the folder that holds your {COURSES_FILE}",
             )
         result = self.read_config()
-        return _require(result, "courses.yaml")
+        config = _require(result, "courses.yaml")
+        config.invoicing._series = self.series()
+        return config
+
+    def series(self) -> str:
+        """This clone's invoice series, from the git repository's config ('' if none)."""
+        if self._series is None:
+            from learncli.store.gitrepo import series
+
+            self._series = series(self.root)
+        return self._series
 
     def cohort(self, cohort_id: str) -> Any:
         """One validated cohort, or `NotFound` / `DataError`. Reads only that file."""

@@ -286,3 +286,26 @@ def put_key(mapping: CommentedMap, key: Any, value: Any, *, before: Any = None) 
     if moved is not None:
         holder, slot = _last_comment_slot_of(mapping)
         _set_token(holder, slot, moved)
+
+
+def insert(seq: CommentedSeq, index: int, item: Any) -> None:
+    """Insert `item` into a block list before position `index`; in a list whose items
+    are separated by blank lines, the new one is followed by one too."""
+    separated = _items_separated_by_blank_line(seq)
+    seq.insert(index, plain(item))
+    if separated:
+        holder, slot = _last_comment_slot(seq, index)
+        token = _token(holder, slot)
+        if token is None or not token.value.partition("\n")[2].startswith("\n"):
+            _set_token(holder, slot, (token.value.partition("\n")[0] if token is not None else "") + "\n\n")
+
+
+def replace_text(mapping: CommentedMap, key: Any, value: str) -> None:
+    """Give a text value of a block mapping new text, keeping how it was quoted and the
+    gap between it and the comment at the end of its line."""
+    old = mapping[key]
+    mapping[key] = type(old)(value) if isinstance(old, str) and type(old) is not str else text_scalar(value)
+    token = _token(mapping, key)
+    mark = getattr(token, "start_mark", None)
+    if mark is not None and hasattr(mark, "column"):
+        mark.column = max(0, mark.column + len(value) - len(str(old)))
