@@ -149,10 +149,6 @@ class Account:
         return self.invoice.due <= self.invoice.issued
 
     @property
-    def credited(self) -> Decimal:
-        return sum((c.total for c in self.credits), ZERO)
-
-    @property
     def void(self) -> bool:
         """Credited in full: nothing is owed on it, whatever was paid and paid back."""
         return bool(self.credits) and self.credited >= self.total
