@@ -1,5 +1,5 @@
 """`learn participant ...`: add, import, list, withdraw, reinstate, promote, edit (and, from
-`cli.participant_privacy`, export, forget, purge)."""
+`cli.participant_privacy`, export, forget, purge; from `cli.participant_transfer`, transfer)."""
 
 from __future__ import annotations
 
@@ -420,3 +420,7 @@ from learncli.cli.participant_privacy import participant_export, participant_for
 app.command("export")(participant_export)
 app.command("forget")(participant_forget)
 app.command("purge")(participant_purge)
+
+from learncli.cli.participant_transfer import participant_transfer  # noqa: E402
+
+app.command("transfer")(participant_transfer)

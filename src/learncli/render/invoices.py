@@ -284,6 +284,10 @@ def invoice_detail(account: Account, today: date) -> RenderableType:
     grid.add_row("paid", money(account.paid, inv.currency))
     if account.refunds:
         grid.add_row("refunded", money(account.refunded, inv.currency))
+    for a in account.allocated_in:
+        grid.add_row("allocated", f"{money(a.amount, inv.currency)} from {a.from_invoice} on {fmt_day(a.date)}")
+    for a in account.allocated_out:
+        grid.add_row("allocated", f"{money(a.amount, inv.currency)} to {a.allocation} on {fmt_day(a.date)}")
     grid.add_row("balance", money(account.balance, inv.currency))
     status = account.status + (f", {account.days_overdue(today)} days late" if account.overdue(today) else "")
     grid.add_row("status", status)
