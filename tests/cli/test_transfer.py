@@ -162,3 +162,20 @@ def test_validate_reports_an_allocation_of_more_than_is_held_or_to_no_invoice(pa
     assert (amount_line, "allocation of £600.00 from LWL-2026-0012, which holds only £575.00 at that point") in found
     assert any(line == target_line and "LWL-2026-0999, which is not an invoice" in message for line, message in found)
     assert check["counts"]["error"] >= 2 and not check["ok"]
+
+
+def test_each_cohorts_part_of_the_ledger_sees_the_allocation(paid, data_dir):
+    """Commands about one cohort read only its part of the ledger (from the cache): the
+    allocation, which names an invoice of each cohort, belongs to both parts."""
+    from learncli.store import ledger_cache
+    from learncli.store.folder import DataFolder
+    from learncli.store.ledger import read_ledger
+
+    assert paid("participant", "transfer", "2026-autumn", ANN, "--to", "2027-spring").exit_code == 0
+    number = new_invoice(paid)
+    folder = DataFolder(data_dir)
+    read_ledger(folder)  # remembers every file, so the parts below come from the cache
+    assert ledger_cache.cohort_part(folder, folder.ledger_paths(), "2027-spring") is not None
+    new = read_ledger(folder, cohort="2027-spring").ledger.account(number)
+    old = read_ledger(folder, cohort="2026-autumn").ledger.account("LWL-2026-0012")
+    assert (new.balance, new.status, old.held, old.status) == (0, "paid", 0, "void")
