@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
 import yaml
@@ -52,8 +53,11 @@ def test_a_paid_person_transferred_is_paid_on_the_new_cohort_and_counted_once(pa
     received = as_json(paid, "report", "revenue")["totals"][0]["received"]
     counted = as_json(paid, "report", "contributions")["totals"][0]["paid_participants"]
 
+    comments = [line for line in (data_dir / "cohorts" / "2026-autumn.yaml").read_text().splitlines() if line.lstrip().startswith("#")]
     moved = paid("participant", "transfer", "2026-autumn", ANN, "--to", "2027-spring", "--date", "2026-11-20")
     assert moved.exit_code == 0, moved.output
+    kept = (data_dir / "cohorts" / "2026-autumn.yaml").read_text().splitlines()
+    assert comments and all(line in kept for line in comments)
     assert "£575.00 paid for 2026-autumn moves to their invoice for 2027-spring" in moved.stderr
     old, new = person(data_dir, "2026-autumn", ANN), person(data_dir, "2027-spring", ANN)
     assert (old["status"], str(old["withdrawn"]), old["transferred_to"]) == ("withdrawn", "2026-11-20", "2027-spring")
@@ -76,6 +80,16 @@ def test_a_paid_person_transferred_is_paid_on_the_new_cohort_and_counted_once(pa
     assert contributions["totals"][0]["paid_participants"] == counted
     by_cohort = {line["cohort"]: line["paid_participants"] for line in contributions["lines"]}
     assert "2026-autumn" not in by_cohort and by_cohort["2027-spring"] == 1
+
+    # The books agree: the allocation moves nothing, so the receivable is still what is
+    # outstanding, and the contribution is owed once, for the new invoice.
+    from tests.cli.test_ledger_after_issue import load_books
+
+    books = paid("export", "beancount", "-o", "-")
+    assert books.exit_code == 0, books.output
+    balance = load_books(books.stdout)
+    assert balance("Assets:Receivable") == sum(Decimal(a["balance"]) for a in as_json(paid, "invoice", "list"))
+    assert -balance("Liabilities:Contributions:HLS-Collaborative") == Decimal(contributions["balance"])
 
     check = as_json(paid, "validate")
     assert check["counts"]["error"] == 0, check
