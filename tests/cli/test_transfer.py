@@ -193,3 +193,11 @@ def test_each_cohorts_part_of_the_ledger_sees_the_allocation(paid, data_dir):
     new = read_ledger(folder, cohort="2027-spring").ledger.account(number)
     old = read_ledger(folder, cohort="2026-autumn").ledger.account("LWL-2026-0012")
     assert (new.balance, new.status, old.held, old.status) == (0, "paid", 0, "void")
+
+
+def test_reinstating_a_transferred_person_says_they_are_still_on_the_other_cohort(paid, data_dir):
+    assert paid("participant", "transfer", "2026-autumn", ANN, "--to", "2027-spring").exit_code == 0
+    back = paid("participant", "reinstate", "2026-autumn", ANN)
+    assert back.exit_code == 0, back.output
+    assert f"`learn participant withdraw 2027-spring {ANN}`" in back.stderr
+    assert "transferred_to" not in person(data_dir, "2026-autumn", ANN)

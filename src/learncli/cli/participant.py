@@ -319,6 +319,8 @@ def participant_reinstate(
         return
     done = did("reinstated", "reinstate", f"{person.name} <{person.email}> on {cohort_id} ({people.places(len(cohort.registered) + 1, capacity)})")
     print_changes(tx.changes, folder.root, dry_run=dry_run, done=done)
+    if person.transferred_to:
+        note(f"they had transferred to {person.transferred_to} and are still on it: `learn participant withdraw {person.transferred_to} {person.email}` if they are not going")
     accounts = ledger.all(cohort=cohort_id, participant=person)
     if accounts and all(a.void for a in accounts):
         note(f"their invoice was voided when they withdrew; `learn invoice run {cohort_id}` issues a new one")
