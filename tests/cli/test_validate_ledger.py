@@ -143,7 +143,7 @@ def test_an_entry_of_no_known_kind_is_an_error_at_the_entry(learn, data_dir):
     path = data_dir / "invoices" / "2026.yaml"
     path.write_text(path.read_text() + "\n  - rebate: LWL-2026-0001\n    amount: 5\n")
     [problem] = [d for d in diagnostics(learn("validate").stdout) if d["path"].endswith("2026.yaml")]
-    assert problem["code"] == "F003" and "invoice:, credit_note:, payment:, refund: or payout:" in problem["message"]
+    assert problem["code"] == "F003" and "invoice:, credit_note:, payment:, refund:, payout: or allocation:" in problem["message"]
     assert int(problem["line"]) == line_of(path, "- rebate:")
 
 

@@ -345,6 +345,11 @@ WRITING_COMMANDS: tuple[Command, ...] = (
     Command("participant withdraw", ("participant", "withdraw", "2026-autumn", "priya.raman@example.org")),
     # Withdrawing from the group invoice writes a partial credit note and its page too.
     Command("participant withdraw (group invoice)", ("participant", "withdraw", "council", "person002@council.example.org")),
+    # A transfer credits Ann's autumn invoice and registers her on the council cohort. Run
+    # again it is refused (she has left autumn); a kill after the ledger was written but
+    # before the credit note's page leaves the page to autumn's next invoice run.
+    Command("participant transfer", ("participant", "transfer", "2026-autumn", "ann.oneil@example.org", "--to", "council"), then=(
+        ("participant", "transfer", "2026-autumn", "ann.oneil@example.org", "--to", "council"), ("invoice", "run", "2026-autumn"))),
     Command("participant reinstate", ("participant", "reinstate", "2026-autumn", "tom.whitfield@example.org")),
     Command("participant promote", ("participant", "promote", "2026-autumn")),
     Command("participant edit", ("participant", "edit", "2026-autumn", "sian.evans@example.org", "--email", "sian.evans@vale.example.org", "--po", "VHA-1")),

@@ -15,7 +15,7 @@ from learncli.cli._common import CohortArg, DryRunOpt, JsonOpt, group, one_of, s
 if TYPE_CHECKING:
     from learncli.domain.invoicing import Ledger
     from learncli.models.course import Config
-    from learncli.models.invoice import CreditNoteEntry, InvoiceEntry
+    from learncli.models.invoice import AllocationEntry, CreditNoteEntry, InvoiceEntry
     from learncli.store.folder import DataFolder
 
 app = group("Invoices: issue them for a cohort, list, show, render, credit and void them.")
@@ -73,13 +73,15 @@ def invoice_run(ctx: typer.Context, cohort_id: CohortArg, dry_run: DryRunOpt = F
     due on receipt. Withdrawn participants are skipped; a second run issues nothing.
     People who share a PO and a billing contact get one invoice with a line each; a
     participant with `split:` gets one invoice per share; a discount is a line of its
-    own. Refused while courses.yaml still has the placeholders of `learn init --bare`.
+    own. Someone who transferred in (`learn participant transfer`) has what they paid
+    for their old place allocated to their new invoice, and the run says what is still
+    owed or refundable. Refused while courses.yaml still has the placeholders of `learn init --bare`.
     Invoices are appended to invoices/YEAR.yaml and rendered to out/invoices/NUMBER.html.
 
     Example: learn invoice run 2026-autumn --dry-run
     """
     from learncli.cli._output import console, note, print_changes, print_json, say, warn
-    from learncli.domain.billing import plan_invoice_run
+    from learncli.domain.billing import needs_whole_ledger, plan_invoice_run
     from learncli.domain.invoicing import Ledger, Located
     from learncli.domain.schedule import fmt_day
     from learncli.render.invoices import file_name, run_table
@@ -92,12 +94,12 @@ def invoice_run(ctx: typer.Context, cohort_id: CohortArg, dry_run: DryRunOpt = F
         config = folder.config()
         cohort = folder.cohort(cohort_id)
         folder.course_for(config, cohort)
-        ledger = load_ledger(folder, cohort=cohort.id, today=app_state.today)
+        ledger = load_ledger(folder, cohort=None if needs_whole_ledger(cohort) else cohort.id, today=app_state.today)
         plan = plan_invoice_run(ledger, config, cohort, app_state.today)
         if plan.new:
-            append_entries(tx, folder, list(plan.new))
+            append_entries(tx, folder, [*plan.new, *plan.allocations])
         path = ledger_path(folder, app_state.today)
-        after = ledger.plus([Located(entry, path, -1) for entry in plan.new])
+        after = ledger.plus([Located(entry, path, -1) for entry in [*plan.new, *plan.allocations]])
         # New invoices, and any of this cohort's invoices and credit notes whose page is
         # missing (say, a run or a void killed after the ledger was written): the ledger
         # is the truth, pages are rebuilt from it.
@@ -128,6 +130,11 @@ def invoice_run(ctx: typer.Context, cohort_id: CohortArg, dry_run: DryRunOpt = F
                 "already_invoiced": [a.number for a in plan.already],
                 "withdrawn_skipped": [p.email for p in plan.withdrawn],
                 "waiting_skipped": [p.email for p in plan.waiting],
+                "allocated": [
+                    {"invoice": a.allocation, "from": a.from_invoice, "amount": a.amount,
+                     "balance": after.account(a.allocation).balance, "left_on_from": after.account(a.from_invoice).surplus}
+                    for a in plan.allocations
+                ],
                 "rendered": [str(c.path) for c in tx.changes if not c.data],
             }
         )
@@ -149,12 +156,32 @@ def invoice_run(ctx: typer.Context, cohort_id: CohortArg, dry_run: DryRunOpt = F
         note(f"{len(plan.withdrawn)} withdrawn participant(s) skipped: {', '.join(p.name for p in plan.withdrawn)}")
     if plan.waiting:
         note(f"{len(plan.waiting)} on the waiting list, invoiced once given a place: {', '.join(p.name for p in plan.waiting)}")
+    for line in allocation_lines(plan.allocations, after, dry_run=dry_run):
+        note(line)
     if plan.new:
         print_changes([c for c in tx.changes if c.data], folder.root, dry_run=dry_run)
     pages = [c for c in tx.changes if not c.data]
     if pages:
         verb = "would render" if dry_run else "rendered"
         note(f"{verb} {len(pages)} invoice(s) to {out_dir}")
+
+
+def allocation_lines(allocations: list[AllocationEntry], after: Ledger, *, dry_run: bool) -> list[str]:
+    """What a transfer's allocation did: the money moved, and what is still owed on the
+    new invoice or held beyond what it comes to on the old one (a refund due)."""
+    from learncli.money import money
+
+    out: list[str] = []
+    for a in allocations:
+        new, old = after.account(a.allocation), after.account(a.from_invoice)
+        c = new.currency
+        line = f"{'would allocate' if dry_run else 'allocated'} {money(a.amount, c)} paid on {old.number} to {new.number} (a transfer: no money moves)"
+        if new.balance > 0:
+            line += f"; {money(new.balance, c)} is still owed on {new.number}, the difference in fee"
+        if old.surplus > 0:
+            line += f"; {money(old.surplus, c)} held on {old.number} is more than the new place costs: refund it (learn payment refund {old.number} --amount {old.surplus} ...)"
+        out.append(line)
+    return out
 
 
 def _load(ctx: typer.Context) -> tuple[Any, Any, Ledger]:

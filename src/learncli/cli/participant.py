@@ -1,5 +1,5 @@
 """`learn participant ...`: add, import, list, withdraw, reinstate, promote, edit (and, from
-`cli.participant_privacy`, export, forget, purge)."""
+`cli.participant_privacy`, export, forget, purge; from `cli.participant_transfer`, transfer)."""
 
 from __future__ import annotations
 
@@ -319,6 +319,8 @@ def participant_reinstate(
         return
     done = did("reinstated", "reinstate", f"{person.name} <{person.email}> on {cohort_id} ({people.places(len(cohort.registered) + 1, capacity)})")
     print_changes(tx.changes, folder.root, dry_run=dry_run, done=done)
+    if person.transferred_to:
+        note(f"they had transferred to {person.transferred_to} and are still on it: `learn participant withdraw {person.transferred_to} {person.email}` if they are not going")
     accounts = ledger.all(cohort=cohort_id, participant=person)
     if accounts and all(a.void for a in accounts):
         note(f"their invoice was voided when they withdrew; `learn invoice run {cohort_id}` issues a new one")
@@ -420,3 +422,7 @@ from learncli.cli.participant_privacy import participant_export, participant_for
 app.command("export")(participant_export)
 app.command("forget")(participant_forget)
 app.command("purge")(participant_purge)
+
+from learncli.cli.participant_transfer import participant_transfer  # noqa: E402
+
+app.command("transfer")(participant_transfer)

@@ -6,7 +6,8 @@ Pure, like `domain.invoicing`, whose accounts it works on:
 * `plan_credit`, `plan_void` — a credit note for part of an invoice, or for all that is left;
 * `plan_payout` — contributions paid over to their recipient;
 * `contributions`, `revenue` — the reports;
-* `check_money` — what `learn validate` says about money moved.
+* `check_money` — what `learn validate` says about money moved;
+* `plan_allocations` — a transfer's money moved to the invoice of the new place.
 
 An invoice is settled when what is held on it (payments less refunds) equals what it
 comes to after its credit notes. Nothing dated after today may be recorded, and a ledger
@@ -19,13 +20,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from learncli.diagnostics import Diagnostic
-from learncli.domain.invoicing import ZERO, Account, Ledger, next_numbers
+from learncli.domain.invoicing import ZERO, Account, Ledger, Located, line_total, next_numbers
 from learncli.domain.schedule import fmt_day
 from learncli.errors import Refused
 from learncli.models.course import Config, Invoicing
-from learncli.models.invoice import CreditNoteEntry, PaymentEntry, PayoutEntry, RefundEntry
+from learncli.models.cohort import Participant
+from learncli.models.invoice import AllocationEntry, CreditNoteEntry, InvoiceEntry, PaymentEntry, PayoutEntry, RefundEntry
 
 
 def _money(amount: Decimal, currency: str) -> str:
@@ -403,7 +406,8 @@ def revenue(ledger: Ledger, today: date, year: int | None = None) -> RevenueRepo
 def check_money(ledger: Ledger, today: date) -> list[Diagnostic]:
     """Payments and refunds that name no invoice, overpay it, pay back more than was
     received, go to a void invoice, or are dated before the invoice or after today;
-    credit notes that credit more than the invoice's total. The whole ledger is read,
+    credit notes that credit more than the invoice's total; allocations that name no
+    invoice or move more than is held (M023). The whole ledger is read,
     whatever its day: a later entry is what M021 reports."""
     out: list[Diagnostic] = []
     held: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -414,6 +418,9 @@ def check_money(ledger: Ledger, today: date) -> list[Diagnostic]:
         if isinstance(entry, PayoutEntry):
             if entry.date > today:
                 out.append(item.diagnostic("M021", f"payout to {entry.payout} dated {fmt_day(entry.date)}, after today ({fmt_day(today)}); it is not counted", "date"))
+            continue
+        if isinstance(entry, AllocationEntry):
+            out += _check_allocation(ledger, item, entry, held, today)
             continue
         if isinstance(entry, PaymentEntry | RefundEntry):
             kind = "payment" if isinstance(entry, PaymentEntry) else "refund"
@@ -460,4 +467,79 @@ def check_money(ledger: Ledger, today: date) -> list[Diagnostic]:
                 out.append(item.diagnostic("M006", f"credit notes for {entry.cancels} add up to more than its total of {_money(target.total, target.currency)}", "total"))
             if credited[entry.cancels] >= target.total:
                 voided[entry.cancels] = entry
+    return out
+
+
+def _check_allocation(ledger: Ledger, item: Located, entry: AllocationEntry, held: dict[str, Decimal], today: date) -> list[Diagnostic]:
+    """An allocation must move money between two different invoices of the ledger, no
+    more than is held on the first at that point, and no more than the second's total
+    with what it already holds (M023). `held` is what `check_money` has counted so far."""
+    source, target = ledger.accounts.get(entry.from_invoice), ledger.accounts.get(entry.allocation)
+    for number, account, key in ((entry.from_invoice, source, "from_invoice"), (entry.allocation, target, "allocation")):
+        if account is None:
+            what = "a credit note" if number in ledger.credit_notes else "not an invoice in the ledger"
+            return [item.diagnostic("M023", f"allocation names {number}, which is {what}", key)]
+    assert source is not None and target is not None
+    if source is target:
+        return [item.diagnostic("M023", f"allocation moves money from {entry.allocation} to itself", "from_invoice")]
+    out: list[Diagnostic] = []
+    c = source.currency
+    if target.currency != c:
+        out.append(item.diagnostic("M023", f"allocation moves {c} from {source.number} to {target.number}, which is in {target.currency}", "allocation"))
+    if entry.amount > held[source.number]:
+        out.append(
+            item.diagnostic(
+                "M023",
+                f"allocation of {_money(entry.amount, c)} from {source.number}, which holds only {_money(held[source.number], c)} at that point",
+                "amount",
+            )
+        )
+    if held[target.number] + entry.amount > target.total:
+        out.append(item.diagnostic("M023", f"allocation would put more on {target.number} than its total of {_money(target.total, c)}", "amount"))
+    if entry.date < target.issued:
+        out.append(item.diagnostic("M020", f"allocation to {target.number} dated {fmt_day(entry.date)}, before it was issued on {fmt_day(target.issued)}", "date"))
+    if entry.date > today:
+        out.append(item.diagnostic("M021", f"allocation to {target.number} dated {fmt_day(entry.date)}, after today ({fmt_day(today)}); it is not counted", "date"))
+    held[source.number] -= entry.amount
+    held[target.number] += entry.amount
+    return out
+
+
+# --- transfers ----------------------------------------------------------------------
+
+
+def transferred_money(ledger: Ledger, cohort_id: str, person: Participant) -> list[Account]:
+    """The invoices for `person`'s place on `cohort_id` (the cohort they transferred
+    from) holding more than they now come to: what a transfer can move on."""
+    return [a for a in ledger.all(cohort=cohort_id, participant=person) if a.surplus > 0]
+
+
+def plan_allocations(ledger: Ledger, invoices: list[InvoiceEntry], arrivals: list[Participant], on: date) -> list[AllocationEntry]:
+    """For each new invoice of a person who transferred in (`transferred_from`), the
+    money held on the invoices of the place they left, moved to it: as much as it comes
+    to (their own lines, on a group invoice), never more than is held. A share invoice
+    takes first from the old invoice of the same share. No money moves, so the
+    allocation is received on the new invoice without being revenue again."""
+    left: dict[str, Decimal] = {}
+    out: list[AllocationEntry] = []
+    for invoice in invoices:
+        account = Account(invoice, Located(invoice, Path(), -1))
+        room = invoice.total
+        for email, _ in invoice.people:
+            person = next((p for p in arrivals if email in p.emails and p.transferred_from), None)
+            if person is None or person.transferred_from is None:
+                continue
+            wanted = min(room, invoice.total if len(invoice.people) == 1 else line_total(account, email))
+            sources = sorted(transferred_money(ledger, person.transferred_from, person), key=lambda a: a.invoice.share != invoice.share)
+            for source in sources:
+                if wanted <= 0:
+                    break
+                available = left.setdefault(source.number, source.surplus)
+                amount = min(available, wanted)
+                if amount <= 0 or source.currency != invoice.currency:
+                    continue
+                out.append(AllocationEntry(allocation=invoice.invoice, from_invoice=source.number, date=on, amount=amount))
+                left[source.number] -= amount
+                wanted -= amount
+                room -= amount
     return out

@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from learncli.domain.accounts import plan_allocations
 from learncli.domain.invoicing import ZERO, Account, Ledger, due_date, next_numbers
 from learncli.domain.schedule import session_times
 from learncli.errors import DataError, Refused
 from learncli.models.cohort import Cohort, Participant, Share
 from learncli.models.course import Config, Course
-from learncli.models.invoice import BillTo, InvoiceEntry, InvoiceLine, IssuedSession, Vat, vat_amount
+from learncli.models.invoice import AllocationEntry, BillTo, InvoiceEntry, InvoiceLine, IssuedSession, Vat, vat_amount
 
 
 def course_of(config: Config, cohort: Cohort) -> Course:
@@ -228,6 +229,9 @@ class RunPlan:
     withdrawn: list[Participant]
     #: People on the waiting list: invoiced when they are given a place.
     waiting: list[Participant] = field(default_factory=list)
+    #: Money held on the invoices of the places transferred people left, moved to
+    #: their new invoices (`domain.accounts.plan_allocations`).
+    allocations: list[AllocationEntry] = field(default_factory=list)
 
 
 def skeleton_refusal(config: Config) -> None:
@@ -244,7 +248,9 @@ def skeleton_refusal(config: Config) -> None:
 
 
 def plan_invoice_run(ledger: Ledger, config: Config, cohort: Cohort, today: date) -> RunPlan:
-    """The invoices, issued today, for every registered participant without a live one."""
+    """The invoices, issued today, for every registered participant without a live one,
+    and, for those who transferred in, the money of their old place allocated to them
+    (`ledger` must then hold the cohorts they came from: see `needs_whole_ledger`)."""
     skeleton_refusal(config)
     course = course_of(config, cohort)
     due, on_receipt = due_date(cohort, config.invoicing, today)
@@ -263,4 +269,11 @@ def plan_invoice_run(ledger: Ledger, config: Config, cohort: Cohort, today: date
     bills = bills_for(needing)
     numbers = next_numbers(ledger, config.invoicing, today, len(bills))
     new = [build_invoice(n, bill, cohort, course, config, today, due) for n, bill in zip(numbers, bills)]
-    return RunPlan(cohort.id, today, due, on_receipt, new, already, cohort.withdrawn_people, cohort.waiting_list)
+    allocations = plan_allocations(ledger, new, [p for p in needing if p.transferred_from], today)
+    return RunPlan(cohort.id, today, due, on_receipt, new, already, cohort.withdrawn_people, cohort.waiting_list, allocations)
+
+
+def needs_whole_ledger(cohort: Cohort) -> bool:
+    """Whether an invoice run must read more than the cohort's part of the ledger: when
+    someone registered transferred in, their old place's invoices are another cohort's."""
+    return any(p.transferred_from for p in cohort.registered)

@@ -39,6 +39,7 @@ from learncli.limits import MAX_SEQUENCE
 from learncli.models.cohort import Cohort, Participant
 from learncli.models.course import BankDetails, Config, Invoicing
 from learncli.models.invoice import (
+    AllocationEntry,
     BillTo,
     DATED,
     CreditNoteEntry,
@@ -101,6 +102,10 @@ class Account:
     #: Credit notes against the invoice, in the order recorded: part credits, then
     #: perhaps the one that voided what was left.
     credits: list[CreditNoteEntry] = field(default_factory=list)
+    #: Money held on other invoices moved to this one (a transfer's payment), and money
+    #: held on this one moved to another: received and given up without a payment.
+    allocated_in: list[AllocationEntry] = field(default_factory=list)
+    allocated_out: list[AllocationEntry] = field(default_factory=list)
 
     @property
     def number(self) -> str:
@@ -168,9 +173,21 @@ class Account:
         return sum((r.amount for r in self.refunds), ZERO)
 
     @property
+    def allocated(self) -> Decimal:
+        """Money moved here from other invoices less money moved from here to others."""
+        return sum((a.amount for a in self.allocated_in), ZERO) - sum((a.amount for a in self.allocated_out), ZERO)
+
+    @property
     def held(self) -> Decimal:
-        """Money received and not paid back: payments less refunds."""
-        return self.paid - self.refunded
+        """Money received and not paid back: payments less refunds, plus what was
+        allocated here from another invoice, less what was allocated away."""
+        return self.paid - self.refunded + self.allocated
+
+    @property
+    def surplus(self) -> Decimal:
+        """What is held beyond what the invoice now comes to (a refund due, or money a
+        transfer may allocate to the new place's invoice)."""
+        return max(-self.balance, ZERO)
 
     @property
     def net_total(self) -> Decimal:
@@ -196,10 +213,11 @@ class Account:
 
     @property
     def settled_on(self) -> date | None:
-        """The date of the payment that settled the invoice, if it is paid."""
-        if self.status != "paid" or not self.payments:
+        """The date of the payment (or allocation) that settled the invoice, if it is paid."""
+        days = [p.date for p in self.payments] + [a.date for a in self.allocated_in]
+        if self.status != "paid" or not days:
             return None
-        return max(p.date for p in self.payments)
+        return max(days)
 
     def overdue(self, today: date) -> bool:
         return self.balance > 0 and today > self.due
@@ -248,6 +266,11 @@ class Ledger:
                 self.accounts[entry.payment].payments.append(entry)
             elif isinstance(entry, RefundEntry) and entry.refund in self.accounts:
                 self.accounts[entry.refund].refunds.append(entry)
+            elif isinstance(entry, AllocationEntry):
+                if entry.allocation in self.accounts:
+                    self.accounts[entry.allocation].allocated_in.append(entry)
+                if entry.from_invoice in self.accounts:
+                    self.accounts[entry.from_invoice].allocated_out.append(entry)
             elif isinstance(entry, CreditNoteEntry) and entry.cancels in self.accounts:
                 account = self.accounts[entry.cancels]
                 if not account.void:

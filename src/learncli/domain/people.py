@@ -23,7 +23,7 @@ FIELD_ORDER = ("name", "email", "organisation", "role", "po", "billing_name", "b
 #: to put a new key among those a person already has.
 ENTRY_ORDER = (
     "name", "display_name", "email", "previous_emails", "organisation", "role", "po",
-    "billing_name", "billing_email", "billing_address", "discount", "split", "registered", "status", "withdrawn", "aliases", "notes",
+    "billing_name", "billing_email", "billing_address", "discount", "split", "registered", "transferred_from", "status", "withdrawn", "transferred_to", "aliases", "notes",
 )
 
 #: What `participant edit` may change, and which of those may be cleared.

@@ -93,6 +93,10 @@ class Participant(StrictModel):
     status: ParticipantStatus = "registered"
     registered: Date | None = None
     withdrawn: Date | None = None
+    #: The cohort they moved to when they withdrew by `learn participant transfer`, and
+    #: (on their new place) the cohort they came from: its invoice's money follows them.
+    transferred_to: Id | None = None
+    transferred_from: Id | None = None
     #: Other names this person appears under in Zoom reports ("Ann's iPad").
     aliases: list[Line] = Field(default_factory=list)
     #: Addresses this person had before `learn participant edit --email` changed it; the

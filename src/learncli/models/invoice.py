@@ -14,12 +14,17 @@ Each entry is a mapping whose first key says what it is:
     - payment: LWL-2026-0001        # a payment, naming the invoice it pays
     - refund: LWL-2026-0001         # money paid back, naming the invoice it was paid to
     - payout: HLS Collaborative     # contributions paid over to their recipient
+    - allocation: LWL-2026-0030     # money held on another invoice moved to this one
 
 An invoice names the people it is for on its lines when it is for more than one (a
 group invoice on one purchase order) or for one share of a split fee; an invoice of the
 simple kind names its one person in `participant` only. A credit note with `partial:
 true` credits part of an invoice (one person's line of a group invoice) and leaves the
 rest owed.
+
+An allocation moves money held on one invoice (`from_invoice`, credited when its
+person transferred to another cohort) to another (the invoice of their new place): no
+money changes hands, so it is received on the second invoice without being a payment.
 """
 
 from __future__ import annotations
@@ -225,9 +230,25 @@ class PayoutEntry(StrictModel):
     note: Text | None = None
 
 
-Entry = InvoiceEntry | CreditNoteEntry | PaymentEntry | RefundEntry | PayoutEntry
+class AllocationEntry(StrictModel):
+    """Money held on `from_invoice` counted as received on `allocation` instead: a
+    transfer's payment following the person to their new cohort's invoice. Never more
+    than is held on the first, nor more than the second still owes."""
+
+    allocation: Code
+    from_invoice: Code
+    date: Date
+    amount: Annotated[Money, Field(gt=Decimal(0))]
+    note: Text | None = None
+
+    @property
+    def invoice(self) -> str:
+        return self.allocation
+
+
+Entry = InvoiceEntry | CreditNoteEntry | PaymentEntry | RefundEntry | PayoutEntry | AllocationEntry
 #: The entries that move money on a day of their own (`date:`), not issued documents.
-DATED = (PaymentEntry, RefundEntry, PayoutEntry)
+DATED = (PaymentEntry, RefundEntry, PayoutEntry, AllocationEntry)
 
 
 def entry_date(entry: Entry) -> date:
@@ -243,13 +264,14 @@ KIND_KEYS: dict[str, str] = {
     "payment": "<payment>",
     "refund": "<refund>",
     "payout": "<payout>",
+    "allocation": "<allocation>",
 }
 
 
 def _entry_kind(value: Any) -> str | None:
     if isinstance(value, dict):
         return next((tag for key, tag in KIND_KEYS.items() if key in value), None)
-    if isinstance(value, InvoiceEntry | CreditNoteEntry | PaymentEntry | RefundEntry | PayoutEntry):
+    if isinstance(value, InvoiceEntry | CreditNoteEntry | PaymentEntry | RefundEntry | PayoutEntry | AllocationEntry):
         return KIND_KEYS[next(iter(type(value).model_fields))]
     return None
 
@@ -261,11 +283,12 @@ AnyEntry = Annotated[
         Annotated[PaymentEntry, Tag("<payment>")],
         Annotated[RefundEntry, Tag("<refund>")],
         Annotated[PayoutEntry, Tag("<payout>")],
+        Annotated[AllocationEntry, Tag("<allocation>")],
     ],
     Discriminator(
         _entry_kind,
         custom_error_type="learn_invalid",
-        custom_error_message="an entry must start with invoice:, credit_note:, payment:, refund: or payout:",
+        custom_error_message="an entry must start with invoice:, credit_note:, payment:, refund:, payout: or allocation:",
     ),
 ]
 

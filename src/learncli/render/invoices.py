@@ -201,6 +201,9 @@ def account_json(account: Account, today: date) -> dict[str, Any]:
         "payments": [p.model_dump() for p in account.payments],
         "refunded": account.refunded,
         "refunds": [r.model_dump() for r in account.refunds],
+        "allocated_in": [a.model_dump() for a in account.allocated_in],
+        "allocated_out": [a.model_dump() for a in account.allocated_out],
+        "held": account.held,
         "credited": account.credited,
         "credit_notes": [credit_note_json(c) for c in account.credits],
         "credit_note": {"number": note.credit_note, "issued": note.issued, "reason": note.reason} if note else None,
@@ -284,6 +287,10 @@ def invoice_detail(account: Account, today: date) -> RenderableType:
     grid.add_row("paid", money(account.paid, inv.currency))
     if account.refunds:
         grid.add_row("refunded", money(account.refunded, inv.currency))
+    for a in account.allocated_in:
+        grid.add_row("allocated", f"{money(a.amount, inv.currency)} from {a.from_invoice} on {fmt_day(a.date)}")
+    for a in account.allocated_out:
+        grid.add_row("allocated", f"{money(a.amount, inv.currency)} to {a.allocation} on {fmt_day(a.date)}")
     grid.add_row("balance", money(account.balance, inv.currency))
     status = account.status + (f", {account.days_overdue(today)} days late" if account.overdue(today) else "")
     grid.add_row("status", status)

@@ -133,7 +133,7 @@ def participant_table(people: list[Participant], title: str | None = None, waiti
             p.role or "",
             p.po or "",
             bill_to,
-            f"waiting ({place[p.email]})" if p.email in place else p.status,
+            f"waiting ({place[p.email]})" if p.email in place else p.status + (f" (to {p.transferred_to})" if p.transferred_to else ""),
             style="dim" if p.has_withdrawn else None,
         )
     return table

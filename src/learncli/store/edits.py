@@ -138,7 +138,7 @@ def reinstate_session(doc: CommentedMap, number: int) -> None:
 def reinstate_participant(doc: CommentedMap, email: str, *, waiting: bool = False) -> None:
     """Undo a withdrawal: the person is registered again, as if never withdrawn (or,
     `waiting`, back on the waiting list)."""
-    set_values(find_person(doc, email), {"status": "waitlisted" if waiting else None, "withdrawn": None})
+    set_values(find_person(doc, email), {"status": "waitlisted" if waiting else None, "withdrawn": None, "transferred_to": None})
 
 
 def remove_marks(doc: CommentedMap, session: int, emails: list[str]) -> None:

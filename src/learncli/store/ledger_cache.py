@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel
 
-from learncli.models.invoice import CreditNoteEntry, InvoiceEntry, LedgerFile, PaymentEntry, PayoutEntry, RefundEntry
+from learncli.models.invoice import AllocationEntry, CreditNoteEntry, InvoiceEntry, LedgerFile, PaymentEntry, PayoutEntry, RefundEntry
 from learncli.store import cache as store_cache
 from learncli.store.yamlread import Source, read_yaml
 
@@ -50,6 +50,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "payment": PaymentEntry,
     "refund": RefundEntry,
     "payout": PayoutEntry,
+    "allocation": AllocationEntry,
 }
 
 
@@ -204,11 +205,14 @@ def cohort_part(folder: DataFolder, paths: list[Path], cohort: str) -> tuple[lis
                 "refund": fields["refund"].index("refund"),
                 # A payout names no invoice: it is no cohort's (see `contributions`).
                 "payout": fields["payout"].index("payout"),
+                "allocation": fields["allocation"].index("allocation"),
             }
+            # An allocation names two invoices: it is the cohort's if either is.
+            moved_from = fields["allocation"].index("from_invoice")
             makers = _makers(stored)
             source = _source(path, file_key, stored)
             for index, (kind, row) in enumerate(stored["entries"]):
-                if row[naming[kind]] in numbers:
+                if row[naming[kind]] in numbers or (kind == "allocation" and row[moved_from] in numbers):
                     items.append(Located(makers[kind](row), path, index, source))
     except (KeyError, TypeError, ValueError, IndexError, InvalidOperation, AttributeError):
         return None
