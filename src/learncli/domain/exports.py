@@ -26,6 +26,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from learncli.domain.invoicing import ZERO, Account, Ledger
+from learncli.domain.accounts import paid_places
 from learncli.models.course import Config
 from learncli.models.invoice import CreditNoteEntry
 
@@ -152,12 +153,14 @@ def transactions(ledger: Ledger, config: Config, cohort_courses: dict[str, str])
         for refund in account.refunds:
             moved = [(RECEIVABLE, refund.amount), (METHOD_ACCOUNTS[refund.method], -refund.amount)]
             out.append(Transaction(refund.date, f"Refund on {account.number}: {who}", moved, c, mark))
-        settled = account.settled_on
-        course = config.course(cohort_courses.get(account.cohort, ""))
-        if settled is not None and account.held > 0 and course is not None and course.contribution is not None:
+    # One contribution per place paid for, counted as `report contributions` counts them
+    # (each person on a group invoice; a split fee once, when its last share is settled).
+    for cohort_id, settled in paid_places(ledger):
+        course = config.course(cohort_courses.get(cohort_id, ""))
+        if course is not None and course.contribution is not None:
             share = course.contribution.amount
             owed = [(INCOME, share), (contribution_account(course.contribution.recipient), -share)]
-            out.append(Transaction(settled, f"Contribution to {course.contribution.recipient} for {account.number}", owed, c, mark))
+            out.append(Transaction(settled, f"Contribution to {course.contribution.recipient} for a place on {cohort_id}", owed, course.currency, {"cohort": cohort_id}))
     for payout in ledger.payouts:
         moved = [(contribution_account(payout.payout), payout.amount), (METHOD_ACCOUNTS["bank"], -payout.amount)]
         out.append(Transaction(payout.date, f"Contributions paid over to {payout.payout}", moved, payout.currency))
