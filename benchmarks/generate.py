@@ -12,7 +12,7 @@ wherever there is one:
   `learn attend` and `learn commit` leave behind (a test replays those edits with the
   store and compares the text);
 * the ledger is `store.ledger.header` + `store.ledger.entry_text` of invoices built by
-  `domain.invoicing.build_invoice`, appended in the order they were recorded;
+  `domain.billing.build_invoice`, appended in the order they were recorded;
 * the calendar state holds what `learn calendar export` recorded for every cohort
   (`domain.calendar.cohort_events`, written by `store.calendar_state.state_text`).
 
@@ -508,7 +508,8 @@ def _attendance(rng: random.Random, plan: CohortPlan, today: date) -> None:
 
 def ledger_texts(plans: list[CohortPlan], config: Any, seed: int, today: date) -> dict[int, str]:
     """`invoices/<year>.yaml` for every year: invoice runs, payments and credit notes."""
-    from learncli.domain.invoicing import build_invoice, format_number
+    from learncli.domain.billing import Bill, build_invoice
+    from learncli.domain.invoicing import format_number
     from learncli.models.cohort import Cohort, Participant
     from learncli.models.invoice import CreditNoteEntry, PaymentEntry
     from learncli.store.ledger import entry_text, header
@@ -556,7 +557,7 @@ def ledger_texts(plans: list[CohortPlan], config: Any, seed: int, today: date) -
                 seqs[day.year] += 1
                 number = format_number(config.invoicing, day.year, seqs[day.year])
                 participant = Participant.model_validate(person.entry())
-                invoice = build_invoice(number, participant, cohort, course, config, day, due)
+                invoice = build_invoice(number, Bill([participant]), cohort, course, config, day, due)
                 by_year[day.year].append(invoice)
                 if person.withdrawn is not None:
                     _insert(events, i, (person.withdrawn, 0, "void", invoice))

@@ -20,7 +20,7 @@ from tests.reliability.harness import assert_numbers_unique_and_contiguous, invo
 def start(data_dir: Path, *args: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k != "LEARN_DEBUG"}
     return subprocess.Popen(
-        [sys.executable, "-m", "learncli", "--data", str(data_dir), "--today", "2026-08-01", *args],
+        [sys.executable, "-m", "learncli", "--data", str(data_dir), "--today", "2026-08-10", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
 

@@ -110,6 +110,8 @@ def credit_group_line(folder: DataFolder, tx: Transaction, cohort_id: str, perso
     if account is None or len(account.people) < 2:
         return None
     email = next(e for e in account.people if e in person.emails)
+    if any(c.participant == email for c in account.credits):
+        return None  # credited already (a run stopped after the ledger, before the cohort file)
     reason = f"{person.name} withdrew from {cohort_id} on {today.isoformat()}"
     credit = partial_credit(ledger, folder.config().invoicing, account.number, line_total(account, email), reason, today, participant=email)
     append_entries(tx, folder, [credit])

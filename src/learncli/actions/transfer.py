@@ -83,10 +83,15 @@ def transfer(
     config = folder.config()
     old, new = folder.cohort(source), folder.cohort(target)
     person = find_participant(old, email)
-    if person.has_withdrawn:
+    # Withdrawn already, to `target`: a run stopped between its files; finish what is missing.
+    finishing = person.has_withdrawn and person.transferred_to == target
+    if person.has_withdrawn and not finishing:
         where = f" (transferred to {person.transferred_to})" if person.transferred_to else ""
         raise Refused(f"{person.email} has already withdrawn from {source}{where}; there is no place to transfer")
-    people.check_new(new, person.email)
+    if finishing:
+        day = person.withdrawn or day
+    else:
+        people.check_new(new, person.email)
     old_course, new_course = course_of(config, old), course_of(config, new)
     if old_course.currency != new_course.currency:
         raise Refused(
@@ -96,12 +101,17 @@ def transfer(
     capacity = people.capacity_of(new, config)
     waiting = people.places_free(new, capacity) == 0 and not over_capacity
     moved = carried_entry(person, source, day, waiting=waiting)
-    edits.set_values(
-        edits.find_person(tx.edit(folder.cohort_path(source), Cohort), person.email),
-        {"status": "withdrawn", "withdrawn": day, "transferred_to": target},
-    )
-    edits.add_participant(tx.edit(folder.cohort_path(target), Cohort), moved)
+    if not finishing:
+        edits.set_values(
+            edits.find_person(tx.edit(folder.cohort_path(source), Cohort), person.email),
+            {"status": "withdrawn", "withdrawn": day, "transferred_to": target},
+        )
+    added = new.participant(person.email) is None
+    if added:
+        edits.add_participant(tx.edit(folder.cohort_path(target), Cohort), moved)
     credits, after = _credit_place(folder, tx, source, person, f"{person.name} transferred to {target} on {day.isoformat()}", today)
+    if finishing and not added and not credits:
+        raise Refused(f"{person.email} has already withdrawn from {source} (transferred to {target}); there is no place to transfer")
     held = sum((a.surplus for a in after.all(cohort=source, participant=person)), Decimal("0.00")) if after else Decimal("0.00")
     return Transfer(
         person=person, source=source, target=target, day=day, waiting=waiting,
@@ -129,6 +139,8 @@ def _credit_place(
     for account in ledger.live_all(cohort_id, person):
         if len(account.people) > 1:
             mine = next(e for e in account.people if e in person.emails)
+            if any(c.participant == mine for c in account.credits):
+                continue  # their line is credited already
             note = partial_credit(ledger, invoicing, account.number, line_total(account, mine), reason, today, participant=mine)
         else:
             note = plan_credit(ledger, invoicing, account.number, account.net_total, reason, today)

@@ -241,18 +241,26 @@ def participant_withdraw(
     with folder.transaction(dry_run=dry_run) as tx:
         cohort = folder.cohort(cohort_id)
         person = find_participant(cohort, email)
-        if person.has_withdrawn:
-            note(f"{person.email} is already withdrawn from {cohort_id}")
-            return
-        edits.withdraw_participant(tx.edit(folder.cohort_path(cohort_id), Cohort), person.email, day)
         config = folder.config()
-        group = None if person.waiting else credit_group_line(folder, tx, cohort_id, person, state(ctx).today)
+        # Withdrawn already: a run stopped between the cohort file and the ledger may have
+        # left their line of a group invoice to credit; that is all there is to finish.
+        finishing = person.has_withdrawn
+        if not finishing:
+            edits.withdraw_participant(tx.edit(folder.cohort_path(cohort_id), Cohort), person.email, day)
+        group = None if person.waiting else credit_group_line(folder, tx, cohort_id, person, app_state.today)
         if group is not None:
             from learncli.cli.invoice import _renderer
             from learncli.render.invoices import file_name
 
             page = folder.out_dir / "invoices" / file_name(group.credit.credit_note, "html")
             tx.output(page, _renderer(folder, config, group.after)(group.credit, "html"))
+    if finishing:
+        if group is None:
+            note(f"{person.email} is already withdrawn from {cohort_id}")
+        else:
+            rest = f"the line of {person.name} <{person.email}>, who withdrew earlier, on {group.account.number}"
+            print_changes(tx.changes, folder.root, dry_run=dry_run, done=did("credited", "credit", rest))
+        return
     if person.waiting:
         rest = f"{person.name} <{person.email}> from the waiting list of {cohort_id} on {day.isoformat()}"
         print_changes(tx.changes, folder.root, dry_run=dry_run, done=did("withdrew", "withdraw", rest))
