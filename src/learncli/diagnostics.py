@@ -76,6 +76,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "M006": (E, "invoice cancelled by more than one credit note"),
     "M007": (W, "two live invoices for one participant of one cohort"),
     "M008": (W, "ledger entry in the file of another year"),
+    "M009": (E, "a year's series of invoice numbers has run out"),
     # A / C: attendance and commitments
     "A001": (E, "attendance for a session that does not exist"),
     "A002": (E, "attendance for someone who is not a participant"),

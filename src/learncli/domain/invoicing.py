@@ -299,9 +299,13 @@ def next_numbers(ledger: Ledger, invoicing: Invoicing, issued: date, count: int)
     while len(out) < count:
         seq += 1
         if seq > MAX_SEQUENCE:
+            last = format_number(invoicing, issued.year, MAX_SEQUENCE)
             raise Refused(
                 f"the numbers of {issued.year} have reached {MAX_SEQUENCE:,}, the largest sequence learn issues",
                 hint="start a new series: change invoicing.number_format or invoicing.prefix in courses.yaml",
+                diagnostics=invoicing.format_diagnostics(
+                    "M009", f"number_format: the series of {issued.year} has no number left after {last} ({MAX_SEQUENCE:,})"
+                ),
             )
         number = format_number(invoicing, issued.year, seq)
         if number not in ledger.numbers and number not in out:
@@ -344,15 +348,13 @@ def describe(cohort: Cohort, course: Course) -> str:
 
 def course_vat(course: Course, config: Config) -> Vat | None:
     """The VAT on the course fee: only when the settings give a VAT number and a rate."""
-    if config.organisation.vat_number and config.invoicing.vat_rate is not None:
-        return Vat(rate=config.invoicing.vat_rate, amount=vat_amount(course.fee, config.invoicing.vat_rate))
-    return None
+    rate = config.vat_rate
+    return None if rate is None else Vat(rate=rate, amount=vat_amount(course.fee, rate))
 
 
 def amount_to_invoice(course: Course, config: Config) -> Decimal:
     """What one participant's invoice will come to: the fee, and VAT if any."""
-    vat = course_vat(course, config)
-    return course.fee + (vat.amount if vat else ZERO)
+    return config.invoice_total(course)
 
 
 def build_invoice(
@@ -404,6 +406,9 @@ def course_of(config: Config, cohort: Cohort) -> Course:
 def plan_invoice_run(ledger: Ledger, config: Config, cohort: Cohort, today: date) -> RunPlan:
     """One invoice, issued today, for each registered participant without a live one."""
     course = course_of(config, cohort)
+    for (_, index, _), problem in config.money_problems():
+        if config.courses[index] is course:  # settings not read through the folder, which refuses them
+            raise Refused(f"course {course.id}: {problem}")
     due, on_receipt = due_date(cohort, config.invoicing, today)
     needing = []
     already = []
