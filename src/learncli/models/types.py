@@ -169,7 +169,7 @@ def parse_money(value: Any) -> Decimal:
         try:
             value = Decimal(value.strip().replace(",", ""))
         except InvalidOperation:
-            raise invalid("'{value}' is not an amount; write it like 575.00", value=value) from None
+            raise invalid("{value} is not an amount; write it like 575.00", value=shown(value)) from None
     if isinstance(value, int):  # too large to be worth converting
         raise invalid(amount_problem(value) or "")
     if not isinstance(value, Decimal):

@@ -245,14 +245,18 @@ def _without_document_end(text: str) -> str:
     """`text` without the `...` lines (YAML's end of document) after its last content:
     entries appended after one would start a second document, which no ledger may have.
     Every such marker goes, however many there are among the final blank and comment
-    lines; the comments stay."""
+    lines; comments stay, those written on a marker's line too."""
     lines = text.splitlines(keepends=True)
     for index in range(len(lines) - 1, -1, -1):
         stripped = lines[index].strip()
         if not stripped or stripped.startswith("#"):
             continue
-        if stripped == "..." or stripped.startswith(("... #", "...\t")):
-            del lines[index]
+        if stripped == "..." or stripped.startswith(("... ", "...\t")):
+            comment = stripped.find("#")
+            if comment < 0:
+                del lines[index]
+            else:  # `... # closed 2026`: the marker goes, the comment stays
+                lines[index] = stripped[comment:] + "\n"
             continue
         break
     return "".join(lines)
