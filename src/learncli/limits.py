@@ -108,7 +108,7 @@ def number_format_problem(fmt: str) -> str | None:
     """Why `fmt` is not a number format learn can fill in, or None.
 
     A number format is text with the fields {prefix}, {year} and {seq}: {seq} must appear
-    and may be zero-padded ({seq:04d}), and nothing else is allowed: no
+    once and may be zero-padded ({seq:04d}), and nothing else is allowed: no
     attribute or index access, no conversions (!r), no nested specs, no control characters.
     """
     try:
@@ -131,6 +131,9 @@ def number_format_problem(fmt: str) -> str | None:
         problem = _spec_problem(field, spec or "")
         if problem:
             return problem
+        if field == "seq" and "seq" in seen:
+            # {seq}{seq:04d} writes 1 as 10001, which no reading of the series gives back.
+            return "{seq} may appear only once"
         seen.add(field)
     if "seq" not in seen:
         return "the format must contain {seq}, or every invoice would get the same number"

@@ -266,13 +266,11 @@ def format_number(invoicing: Invoicing, year: int, seq: int) -> str:
 def number_pattern(invoicing: Invoicing, year: int) -> re.Pattern[str]:
     """Matches the numbers of one series (one year, with the default format); group `seq`."""
     parts: list[str] = []
-    seen_seq = False
     for literal, name, spec in _fields(invoicing.number_format):
         parts.append(re.escape(literal))
-        if name == "seq":
+        if name == "seq":  # once in a format (limits.number_format_problem)
             # At most nine digits (MAX_SEQUENCE): a longer run of digits is not one of ours.
-            parts.append("(?P=seq)" if seen_seq else r"(?P<seq>\d{1,9})")
-            seen_seq = True
+            parts.append(r"(?P<seq>\d{1,9})")
         elif name == "prefix":
             parts.append(re.escape(format(invoicing.prefix, spec)))
         elif name == "year":
