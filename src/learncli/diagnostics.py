@@ -83,6 +83,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "M021": (W, "payment, refund or payout dated after today (not counted)"),
     "M022": (E, "refunds more than was received on the invoice"),
     "M023": (E, "allocation naming a wrong invoice, or moving more than is held"),
+    "M009": (E, "a year's series of invoice numbers has run out"),
     # A / C: attendance and commitments
     "A001": (E, "attendance for a session that does not exist"),
     "A002": (E, "attendance for someone who is not a participant"),

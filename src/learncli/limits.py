@@ -9,9 +9,11 @@ numbers). They are refused where they enter, with the place they were written.
 
 from __future__ import annotations
 
+import re
 import string
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 #: Dates learn works with: far enough either side of any course, and far enough inside
 #: `date`'s own range that adding a year of sessions or a clock-change search never
@@ -31,6 +33,25 @@ MAX_EVERY_DAYS = 366
 #: A fraction setting (`1/3`, `0.33`, `33%`) is short; longer text is not a share of anything.
 MAX_FRACTION_CHARS = 24
 
+#: Rows of a registration or commitment import. A cohort is a small group: even a
+#: course with every place of MAX_CAPACITY taken is registered over several imports, and
+#: a file of more rows is another export (a whole mailing list, a year of orders), which
+#: would take minutes to diff and write.
+MAX_IMPORT_ROWS = 5_000
+
+#: Rows of a Zoom participants report: one per join, and rejoins on a bad connection
+#: add a few each; a meeting with thousands of joins is not one cohort's session.
+MAX_REPORT_ROWS = 5_000
+
+#: The most places a course or cohort may have (`capacity`).
+MAX_CAPACITY = 10_000
+
+#: The most minutes of attendance a session can count: a day.
+MAX_MINUTES = 24 * 60
+
+#: The highest session number: a course meets a few dozen times at most.
+MAX_SESSION_NUMBER = 999
+
 #: The fields a `number_format` may use, and the format specs each accepts.
 NUMBER_FIELDS = ("prefix", "year", "series", "seq")
 
@@ -42,33 +63,53 @@ def date_problem(value: date) -> str | None:
     return f"{value.isoformat()} is outside the dates learn works with ({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})"
 
 
-def amount_problem(value: Decimal) -> str | None:
+def beyond(value: Decimal | int, bound: Decimal | int) -> bool:
+    """True when the size of `value` (either sign) is past `bound`.
+
+    Worked out without arithmetic: `abs()` of a Decimal rounds in the default context,
+    which overflows for exponents past 999,999 (`1e1000000`), while `copy_abs()` and a
+    comparison are exact whatever the exponent.
+    """
+    size = value.copy_abs() if isinstance(value, Decimal) else abs(value)
+    return size > bound
+
+
+def amount_problem(value: Decimal | int) -> str | None:
     """Why an amount is too large to be money, or None."""
-    if abs(value) <= MAX_AMOUNT:
+    if not beyond(value, MAX_AMOUNT):
         return None
-    return f"{value} is larger than any amount learn accepts (at most {MAX_AMOUNT:,})"
+    return f"{shown(value)} is larger than any amount learn accepts (at most {MAX_AMOUNT:,})"
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """`value` as a message quotes it: at most `limit` characters. A whole number too long
+    to be worth printing (or for Python to print: `0x` and 4,000 digits is one) is
+    described by its size."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
+        return f"a {value.bit_length() * 30103 // 100000 + 1:,}-digit number"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _spec_problem(field: str, spec: str) -> str | None:
-    """Only zero padding to a width below ten for numbers; nothing but `s` for the prefix."""
-    if field in ("prefix", "series"):
-        return None if spec in ("", "s") else f"{{{field}}} takes no format spec (found {{{field}:{spec}}})"
-    if spec == "":
+    """{prefix}, {series} and {year} as they are; {seq} as it is or zero-padded to a width from 1 to 9
+    ({seq:04d}, {seq:04}). A width without the zero pads with spaces (`LWL-        1`),
+    which is no number anyone can type back."""
+    if field == "seq":
+        if re.fullmatch(r"(0[1-9])?d?", spec):
+            return None
+        return f"{{seq:{spec}}} is not allowed: write {{seq}} or pad with zeros to a width from 1 to 9, such as {{seq:04d}}"
+    if spec == "" or (field in ("prefix", "series") and spec == "s"):
         return None
-    body = spec[:-1] if spec.endswith("d") else spec
-    if body.startswith("0"):
-        body = body[1:]
-    if body == "" or (len(body) == 1 and body in "123456789"):
-        return None
-    return f"{{{field}:{spec}}} is not allowed: write {{{field}}} or pad with zeros to a width from 1 to 9, such as {{{field}:04d}}"
+    return f"{{{field}:{spec}}} is not allowed: write {{{field}}} with no format spec"
 
 
 def number_format_problem(fmt: str) -> str | None:
     """Why `fmt` is not a number format learn can fill in, or None.
 
     A number format is text with the fields {prefix}, {year}, {series} (this clone's
-    invoice series, empty when none is set) and {seq}: {seq} must appear,
-    {year} and {seq} may be zero-padded ({seq:04d}), and nothing else is allowed: no
+    invoice series, empty when none is set) and {seq}: {seq} must appear once and may be
+    zero-padded ({seq:04d}), and nothing else is allowed: no
     attribute or index access, no conversions (!r), no nested specs, no control characters.
     """
     try:
@@ -91,6 +132,9 @@ def number_format_problem(fmt: str) -> str | None:
         problem = _spec_problem(field, spec or "")
         if problem:
             return problem
+        if field == "seq" and "seq" in seen:
+            # {seq}{seq:04d} writes 1 as 10001, which no reading of the series gives back.
+            return "{seq} may appear only once"
         seen.add(field)
     if "seq" not in seen:
         return "the format must contain {seq}, or every invoice would get the same number"

@@ -146,3 +146,22 @@ def test_credit_notes_take_numbers_from_the_same_sequence(config, autumn):
     plan, ledger = issue(config, autumn, date(2026, 8, 1))
     note = accounts.plan_void(ledger, config.invoicing, "lwl-2026-0003", "typo", date(2026, 8, 2))
     assert isinstance(note, CreditNoteEntry) and note.credit_note == "LWL-2026-0010" and note.cancels == "LWL-2026-0003"
+
+
+def test_settings_whose_fee_and_vat_pass_the_cap_are_refused_by_the_run(config, autumn):
+    """Settings built in code, not read through the folder (which refuses them at the fee)."""
+    course = config.courses[0].model_copy(update={"fee": Decimal("999999999.99")})
+    settings = config.model_copy(
+        update={
+            "organisation": config.organisation.model_copy(update={"vat_number": "GB000000000"}),
+            "invoicing": config.invoicing.model_copy(update={"vat_rate": Decimal("20")}),
+            "courses": [course],
+        }
+    )
+    assert settings.invoice_total(course) == Decimal("1199999999.99")
+    assert [loc for loc, _ in settings.money_problems()] == [("courses", 0, "fee")]
+    with pytest.raises(Refused, match=r"fee 999,999,999.99 plus 20% VAT comes to 1,199,999,999.99"):
+        billing.plan_invoice_run(ledger_of(), settings, autumn, date(2026, 8, 1))
+    cheaper = settings.model_copy(update={"courses": [course.model_copy(update={"fee": Decimal("833333333.32")})]})
+    plan, _ = issue(cheaper, autumn, date(2026, 8, 1))
+    assert {e.total for e in plan.new} == {Decimal("999999999.98")}

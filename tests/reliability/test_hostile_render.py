@@ -153,8 +153,45 @@ def test_a_hostile_url_in_a_pdf_is_never_read_and_never_hangs(world: Path, urls:
         pdf = everything_in(target.read_bytes())
         assert SECRET.encode() not in pdf and b"root:x:0:0" not in pdf
     else:
-        assert "the document was not written: it uses " in result.output or POSITION.search(result.output), result.output
+        # A refused URL is placed in the template (at its line when written there as
+        # asked for, else at the start); a template that cannot render, at its line.
+        assert POSITION.search(result.output), result.output
         assert not target.exists()
+
+
+def test_a_refused_url_is_reported_at_the_template_line_that_writes_it(world: Path) -> None:
+    override_invoice_html(world, '\n<p>\n  <img src="../secret.txt" alt="x">\n  <img src="{{ \'file:///etc/\' ~ \'passwd\' }}"></p>')
+    template = world / "templates" / "invoice.html"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "../secret.txt" in text)
+    col = lines[line - 1].index("../secret.txt") + 1
+    result = Learn(world)("invoice", "render", INVOICE, "--format", "pdf", "-o", str(world.parent / "invoice.pdf"))
+    assert result.exit_code == 1 and SECRET not in result.output
+    out = result.output
+    assert re.search(rf"templates/invoice\.html:{line}:{col}: T001 error: the document may not use this: file://\S*/secret\.txt", out), out
+    # Built by the template, the URL is written nowhere: the template's start.
+    assert re.search(r"templates/invoice\.html:1:1: T001 error: the document may not use this: file:///etc/passwd", out), out
+    assert "the document was not written: it uses " in out and not (world.parent / "invoice.pdf").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dangling-link", "folder", "link-to-dev-zero"])
+def test_an_unreadable_template_in_the_data_folder_is_named_not_the_shipped_one(world: Path, kind: str) -> None:
+    import os
+
+    planted = world / "templates" / "invoice.txt"
+    if kind == "fifo":
+        os.mkfifo(planted)
+    elif kind == "dangling-link":
+        planted.symlink_to(world / "nowhere.txt")
+    elif kind == "folder":
+        planted.mkdir()
+    else:
+        planted.symlink_to("/dev/zero")
+    started = time.monotonic()
+    result = run_process("--data", str(world), "invoice", "render", INVOICE, "--format", "txt", "-o", "-", timeout=30)
+    assert time.monotonic() - started < 30
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert re.search(r"^(\S*/)?my data/templates/invoice\.txt:1:1: T001 error: the template cannot be used", result.stderr, re.M), result.stderr
 
 
 def test_the_logo_of_a_folder_with_a_space_in_its_path_is_embedded_in_every_spelling(world: Path) -> None:

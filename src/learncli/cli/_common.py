@@ -78,21 +78,25 @@ def one_of(option: str, value: str, choices: tuple[str, ...]) -> str:
 
 
 def read_input_file(path: Path, limit: int) -> bytes:
-    """The bytes of a file given to an import command, or a clear error (never a traceback)."""
+    """The bytes of a file given to an import command, or a clear error (never a
+    traceback): one that is there but cannot be read is an I001 at its start."""
     from learncli.bounded import NotRegularFile, TooLarge, read_bounded
     from learncli.diagnostics import Diagnostic
     from learncli.errors import DataError, NotFound
 
+    def unreadable(message: str, detail: str) -> DataError:
+        return DataError(f"{path} {message}", diagnostics=[Diagnostic.make("I001", detail, path)])
+
     try:
         return read_bounded(path, limit)
     except TooLarge as exc:
-        raise DataError(f"{path} is too large to import", diagnostics=[Diagnostic.make("I001", exc.detail, path)]) from None
+        raise unreadable("is too large to import", exc.detail) from None
     except NotRegularFile as exc:
-        raise NotFound(f"{path} is {exc.kind}, not a CSV file") from None
+        raise unreadable("cannot be imported", f"this is {exc.kind}, not a CSV file") from None
     except FileNotFoundError:
         raise NotFound(f"no file {path}") from None
     except OSError as exc:
-        raise NotFound(f"cannot read {path}: {exc.strerror}") from None
+        raise unreadable("cannot be imported", f"cannot read the file: {exc.strerror or exc}") from None
 
 
 # Shared parameters: one definition, the same help everywhere.

@@ -179,7 +179,7 @@ def refuse_or_show_import_problems(file: Path, problems: list[Diagnostic], has_g
     if problems and not (skip_invalid and has_good_rows):
         raise DataError(
             f"{file} has {len(problems)} problem(s); nothing was imported"
-            + ("" if skip_invalid else " (use --skip-invalid to import the other rows)"),
+            + ("" if skip_invalid or not has_good_rows else " (use --skip-invalid to import the other rows)"),
             diagnostics=problems,
         )
     print_diagnostics(problems)

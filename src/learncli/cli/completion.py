@@ -125,7 +125,7 @@ def completion_certificates(
                 attended=line.attended,
                 completed_on=report.last,
             )
-            content: str | bytes = to_pdf(html, folder.root) if wanted == "pdf" else html
+            content: str | bytes = to_pdf(html, folder.root, templates.found("certificate.html")) if wanted == "pdf" else html
             tx.output(directory / f"{names[line.email]}.{wanted}", content)
     print_changes(tx.changes, folder.root, dry_run=dry_run)
     left = len(report.lines) - len(report.completed)

@@ -273,7 +273,11 @@ def invoice_render(
     config = folder.config()
     doc = ledger.document(number)
     text = _renderer(folder, config, ledger)(doc, "txt" if fmt == "txt" else "html")
-    content: str | bytes = to_pdf(text, folder.root) if fmt == "pdf" else text
+    content: str | bytes = text
+    if fmt == "pdf":
+        from learncli.render.templating import Templates
+
+        content = to_pdf(text, folder.root, Templates(folder.templates_dir).found("invoice.html"))
     if output is not None and str(output) == "-":
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)

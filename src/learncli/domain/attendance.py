@@ -160,6 +160,8 @@ def plan_import(
     by_key: dict[str, list[ZoomRow]] = {}
     how: dict[str, str] = {}
     unmatched: dict[tuple[tuple[str, ...], str | None], Unmatched] = {}
+    # The rows of each unmatched group, gathered as they are met: one pass over the report.
+    unmatched_rows: dict[tuple[tuple[str, ...], str | None], list[ZoomRow]] = {}
     for row in report.rows:
         found, reason = matcher.match(row.name, row.email)
         if found is None:
@@ -168,13 +170,13 @@ def plan_import(
             if entry is None:
                 entry = unmatched[group_key] = Unmatched(row.name, row.email, [], row.guest, 0, reason)
             entry.lines.append(row.line)
+            unmatched_rows.setdefault(group_key, []).append(row)
             continue
         by_key.setdefault(found.key, []).append(row)
         how.setdefault(found.key, found.by)
 
-    for group in unmatched.values():
-        rows = [r for r in report.rows if r.line in set(group.lines)]
-        seconds, _, _ = _rows_time(rows, session, report.unique_users)
+    for group_key, group in unmatched.items():
+        seconds, _, _ = _rows_time(unmatched_rows[group_key], session, report.unique_users)
         group.minutes = round(seconds / 60)
     plan.unmatched = sorted(unmatched.values(), key=lambda u: u.lines[0])
 

@@ -64,9 +64,8 @@ def check_split(person: Participant, course: Course) -> str | None:
 
 def vat_on(net: Decimal, config: Config) -> Vat | None:
     """VAT on `net`: only when the settings give a VAT number and a rate."""
-    if config.organisation.vat_number and config.invoicing.vat_rate is not None:
-        return Vat(rate=config.invoicing.vat_rate, amount=vat_amount(net, config.invoicing.vat_rate))
-    return None
+    rate = config.vat_rate
+    return None if rate is None else Vat(rate=rate, amount=vat_amount(net, rate))
 
 
 def amount_to_invoice(course: Course, config: Config, person: Participant | None = None) -> Decimal:
@@ -253,6 +252,9 @@ def plan_invoice_run(ledger: Ledger, config: Config, cohort: Cohort, today: date
     (`ledger` must then hold the cohorts they came from: see `needs_whole_ledger`)."""
     skeleton_refusal(config)
     course = course_of(config, cohort)
+    for (_, index, _), problem in config.money_problems():
+        if config.courses[index] is course:  # settings not read through the folder, which refuses them
+            raise Refused(f"course {course.id}: {problem}")
     due, on_receipt = due_date(cohort, config.invoicing, today)
     needing: list[Participant] = []
     already: list[Account] = []

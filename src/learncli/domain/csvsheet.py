@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from learncli.diagnostics import Diagnostic
+from learncli.limits import MAX_IMPORT_ROWS
 
 MAX_CSV_BYTES = 10 * 1024 * 1024
 
@@ -249,7 +250,8 @@ def open_sheet(
     header there means the field is read from no column. `anchor`: a field the header
     row must name; rows above the first that does (a report's preamble) are skipped.
     Returns the sheet, or None and the problems (I001) when the file cannot be read as
-    a table at all. `example` is a header line shown when the file has none.
+    a table at all or has more rows than one cohort's import (`MAX_IMPORT_ROWS`, at the
+    first row past it). `example` is a header line shown when the file has none.
     """
     rules = aliases if isinstance(aliases, HeaderRules) else HeaderRules(aliases)
 
@@ -278,11 +280,20 @@ def open_sheet(
             break
         if any(cell.strip() for cell in row) or not records:
             records.append((line, row))
+        if len(records) > HEADER_SEARCH_ROWS + MAX_IMPORT_ROWS + 1:
+            break  # past the limit wherever the header is: the rest is not read
     if not records or not any(h.strip() for h in records[0][1]):
         return fail(f"the file is empty: expected a header row such as {example}", 1, 1)
     start = 0 if pick is None else pick([row for _, row in records])
     header = records[start][1]
     body = [(line, row) for line, row in records[start + 1 :] if any(cell.strip() for cell in row)]
+    if len(body) > MAX_IMPORT_ROWS:
+        return fail(
+            f"more than {MAX_IMPORT_ROWS:,} rows: one cohort's import is far smaller; "
+            "is this the right export? (split it, or keep only this cohort's rows)",
+            body[MAX_IMPORT_ROWS][0],
+            1,
+        )
     mapping, problem = _resolve(rules, header, body, mapped or {}, path)
     if problem is not None:
         return None, [problem]

@@ -412,9 +412,13 @@ def next_numbers(ledger: Ledger, invoicing: Invoicing, issued: date, count: int)
     while len(out) < count:
         seq += 1
         if seq > MAX_SEQUENCE:
+            last = format_number(invoicing, issued.year, MAX_SEQUENCE)
             raise Refused(
                 f"the numbers of {issued.year} have reached {MAX_SEQUENCE:,}, the largest sequence learn issues",
                 hint="start a new series: change invoicing.number_format or invoicing.prefix in courses.yaml",
+                diagnostics=invoicing.format_diagnostics(
+                    "M009", f"number_format: the series of {issued.year} has no number left after {last} ({MAX_SEQUENCE:,})"
+                ),
             )
         number = format_number(invoicing, issued.year, seq)
         if number not in ledger.numbers and number not in out:

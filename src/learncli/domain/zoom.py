@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from learncli.diagnostics import Diagnostic
 from learncli.domain.csvsheet import MAX_CSV_BYTES, header_key
+from learncli.limits import MAX_REPORT_ROWS
 
 MAX_REPORT_BYTES = MAX_CSV_BYTES
 #: How far down the file the participants header may be (after the meeting block).
@@ -288,6 +289,14 @@ def parse_report(text: str, path: str | Path, *, zone: str, expected: date | Non
                 continue
             if not any(cell.strip() for cell in row):
                 continue
+            if len(pending) == MAX_REPORT_ROWS:
+                return problem(
+                    "I001",
+                    f"more than {MAX_REPORT_ROWS:,} rows: a participants report of one session is far smaller; "
+                    "is this the right export?",
+                    line,
+                    1,
+                )
             pending.append((line, row))
     except csv.Error as exc:
         return problem("I001", f"cannot read the file as CSV: {exc}", header_line, 1)

@@ -10,6 +10,9 @@ from pydantic import BeforeValidator, Field, PrivateAttr
 from learncli import prose_names
 from learncli.models.course import Course
 from learncli.models.types import (
+    Capacity,
+    Minutes,
+    SessionNumber,
     Code,
     Date,
     Email,
@@ -49,7 +52,7 @@ class Session(StrictModel):
     note: Text | None = None
     cancelled: bool = False
     #: The number of the cancelled session this one replaces (a make-up session).
-    makes_up: int | None = Field(None, ge=1)
+    makes_up: SessionNumber | None = None
 
 
 class Discount(StrictModel):
@@ -150,7 +153,7 @@ class AttendanceMark(StrictModel):
     """`present`, or a mapping when there is more to say (minutes from Zoom, a note)."""
 
     status: AttendanceStatus
-    minutes: int | None = Field(None, ge=0)
+    minutes: Minutes | None = None
     note: Text | None = None
 
 
@@ -161,7 +164,7 @@ class Commitment(StrictModel):
     """An action a participant commits to in the gap after session `session`."""
 
     email: Email
-    session: int = Field(ge=1)
+    session: SessionNumber
     text: Text
     factor: Factor | None = None
     status: CommitmentStatus = "open"
@@ -187,12 +190,12 @@ class Cohort(StrictModel):
     title: Line | None = None
     #: Facilitator ids; when absent, the course's facilitators run the cohort.
     facilitators: list[Id] | None = None
-    capacity: int | None = Field(None, ge=1)
+    capacity: Capacity | None = None
     zoom: Zoom | None = None
     sessions: list[Session] = Field(min_length=1)
     participants: list[Participant] = Field(default_factory=list)
     #: Session number -> participant email -> mark.
-    attendance: dict[int, dict[Email, Mark]] = Field(default_factory=dict)
+    attendance: dict[SessionNumber, dict[Email, Mark]] = Field(default_factory=dict)
     commitments: list[Commitment] = Field(default_factory=list)
     notes: Text | None = None
     forgotten: Forgotten | None = None

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, PrivateAttr, field_validator, model_validator
 
+from learncli.diagnostics import Diagnostic
+
 from learncli.models.types import (
+    Capacity,
     Code,
     Currency,
     Date,
@@ -74,6 +78,16 @@ class Invoicing(StrictModel):
     @property
     def series(self) -> str:
         return self._series
+    #: Where `number_format` is written (path, line, column), when the settings were read
+    #: from a file: a problem with the series it makes is reported there.
+    _format_at: tuple[str, int, int] | None = PrivateAttr(default=None)
+
+    def format_diagnostics(self, code: str, message: str) -> list[Diagnostic]:
+        """`message` at the number format, or nothing when the settings came from no file."""
+        if self._format_at is None:
+            return []
+        path, line, col = self._format_at
+        return [Diagnostic.make(code, message, path, line, col)]
 
     @field_validator("number_format")
     @classmethod
@@ -163,7 +177,7 @@ class Course(StrictModel):
     fee: Money
     currency: Currency = "GBP"
     contribution: Contribution | None = None
-    capacity: int | None = Field(None, ge=1)
+    capacity: Capacity | None = None
     facilitators: list[Id] = Field(default_factory=list)
     scheduling: Scheduling = Field(default_factory=Scheduling)
     attendance: AttendanceRules = Field(default_factory=AttendanceRules)
@@ -221,3 +235,31 @@ class Config(StrictModel):
 
     def facilitator(self, facilitator_id: str) -> Facilitator | None:
         return next((f for f in self.facilitators if f.id == facilitator_id), None)
+
+    @property
+    def vat_rate(self) -> Decimal | None:
+        """The VAT rate invoices charge: only when the organisation gives a VAT number and a rate."""
+        return self.invoicing.vat_rate if self.organisation.vat_number else None
+
+    def invoice_total(self, course: Course) -> Decimal:
+        """What one participant's invoice for `course` comes to: its fee, and VAT if any."""
+        from learncli.models.invoice import vat_amount
+
+        rate = self.vat_rate
+        return course.fee + (vat_amount(course.fee, rate) if rate is not None else Decimal(0))
+
+    def money_problems(self) -> list[tuple[tuple[Any, ...], str]]:
+        """(where, why) for each course whose invoice would come to more than any amount
+        learn accepts: each fee is within the bound, but the fee and VAT together may not be."""
+        from learncli.limits import MAX_AMOUNT, beyond
+
+        out = []
+        for index, course in enumerate(self.courses):
+            total = self.invoice_total(course)
+            if beyond(total, MAX_AMOUNT):
+                out.append((
+                    ("courses", index, "fee"),
+                    f"fee {course.fee:,} plus {self.vat_rate}% VAT comes to {total:,}, more than any amount "
+                    f"learn accepts (at most {MAX_AMOUNT:,}): no invoice could be issued",
+                ))
+        return out

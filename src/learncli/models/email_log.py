@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from learncli.models.types import Email, Id, Line, StrictModel, invalid, kind_of
+from learncli.models.calendar_state import SequenceNumber
+from learncli.models.types import Email, Id, Line, SessionNumber, StrictModel, invalid, kind_of
 
 #: "waiting-list" is what `email send joining` sends to people on the waiting list.
 EmailKind = Literal["joining", "reminder", "payment-reminder", "follow-up", "update", "waiting-list"]
@@ -49,7 +50,7 @@ class ToldSession(StrictModel):
     """What a joining or update email told its reader about one session."""
 
     #: The calendar event's SEQUENCE the email carried (see calendar-state/).
-    sequence: int = Field(ge=0)
+    sequence: SequenceNumber
     #: The date and times it gave, as `2026-09-23 09:30-12:30 Europe/London` (plus
     #: ` cancelled`), to say later what a session moved from.
     when: Line | None = None
@@ -68,7 +69,7 @@ class LoggedMessage(StrictModel):
 
     kind: EmailKind
     #: The session a reminder or follow-up is about; none for joining and payment reminders.
-    session: int | None = Field(None, ge=1)
+    session: SessionNumber | None = None
     to: Email
     #: Who had a copy (the billing contact of a payment reminder), if anyone.
     cc: list[Email] = Field(default_factory=list)
@@ -81,7 +82,7 @@ class LoggedMessage(StrictModel):
     error: Line | None = None
     #: Joining and update emails: each session they told of, by number. A joining line
     #: written before this was recorded counts as every session at SEQUENCE 0.
-    told: dict[int, ToldSession] = Field(default_factory=dict)
+    told: dict[SessionNumber, ToldSession] = Field(default_factory=dict)
 
     @property
     def key(self) -> MessageKey:

@@ -15,10 +15,21 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, BaseModel
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, BaseModel, Field
 from pydantic_core import PydanticCustomError
 
-from learncli.limits import MAX_FRACTION_CHARS, MAX_SEQUENCE, amount_problem, date_problem
+from learncli.limits import (
+    MAX_AMOUNT,
+    MAX_CAPACITY,
+    MAX_FRACTION_CHARS,
+    MAX_MINUTES,
+    MAX_SEQUENCE,
+    MAX_SESSION_NUMBER,
+    amount_problem,
+    beyond,
+    date_problem,
+    shown,
+)
 from learncli.names import ID_PATTERN
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -55,9 +66,9 @@ def kind_of(value: Any) -> str:
     if isinstance(value, bool):
         return f"a yes/no value ({str(value).lower()})"
     if isinstance(value, int):
-        return f"a whole number ({value})"
+        return f"a whole number ({shown(value)})"
     if isinstance(value, (Decimal, float)):
-        return f"a number ({value})"
+        return f"a number ({shown(value)})"
     if isinstance(value, date):
         return f"a date ({value.isoformat()})"
     if value is None:
@@ -153,12 +164,14 @@ def parse_money(value: Any) -> Decimal:
     if isinstance(value, bool) or isinstance(value, float):
         raise invalid("expected an amount such as 575.00, got {kind}", kind=kind_of(value))
     if isinstance(value, int):
-        value = Decimal(value)
+        value = Decimal(value) if not beyond(value, MAX_AMOUNT) else value
     elif isinstance(value, str):
         try:
             value = Decimal(value.strip().replace(",", ""))
         except InvalidOperation:
-            raise invalid("'{value}' is not an amount; write it like 575.00", value=value) from None
+            raise invalid("{value} is not an amount; write it like 575.00", value=shown(value)) from None
+    if isinstance(value, int):  # too large to be worth converting
+        raise invalid(amount_problem(value) or "")
     if not isinstance(value, Decimal):
         raise invalid("expected an amount such as 575.00, got {kind}", kind=kind_of(value))
     if not value.is_finite():
@@ -181,6 +194,8 @@ def _decimal(value: Any) -> Decimal:
     if isinstance(value, bool) or isinstance(value, float):
         raise invalid("expected a number, got {kind}", kind=kind_of(value))
     number: Decimal | None = None
+    if isinstance(value, int) and beyond(value, MAX_SEQUENCE):
+        raise invalid("{value} is not a number learn can use here", value=shown(value))
     if isinstance(value, (int, Decimal)):
         number = Decimal(value)
     elif isinstance(value, str) and len(value) <= 40:
@@ -190,8 +205,8 @@ def _decimal(value: Any) -> Decimal:
             pass
     if number is None:
         raise invalid("expected a number, got {kind}", kind=kind_of(value))
-    if not number.is_finite() or abs(number) > MAX_SEQUENCE:
-        raise invalid("{value} is not a number learn can use here", value=str(value)[:40])
+    if not number.is_finite() or beyond(number, MAX_SEQUENCE):
+        raise invalid("{value} is not a number learn can use here", value=shown(value))
     return number
 
 
@@ -206,11 +221,11 @@ def _fraction(value: Any) -> Fraction:
                 text = value.strip()
                 result = Fraction(text[:-1].strip()) / 100 if text.endswith("%") else Fraction(text.replace(" ", ""))
         elif isinstance(value, int):
-            result = Fraction(value) if abs(value) <= MAX_SEQUENCE else None
+            result = Fraction(value) if not beyond(value, MAX_SEQUENCE) else None
         elif isinstance(value, Decimal):
             # Only what a person writes: at most nine digits either side of the point.
             exponent = value.as_tuple().exponent
-            if value.is_finite() and abs(value) <= MAX_SEQUENCE and isinstance(exponent, int) and exponent >= -9:
+            if value.is_finite() and not beyond(value, MAX_SEQUENCE) and isinstance(exponent, int) and exponent >= -9:
                 result = Fraction(value)
         elif isinstance(value, Fraction):
             result = value
@@ -278,3 +293,9 @@ Ratio = Annotated[Fraction, BeforeValidator(_fraction)]
 Url = Annotated[str, BeforeValidator(_url)]
 TimeZone = Annotated[str, BeforeValidator(_timezone)]
 Currency = Annotated[str, BeforeValidator(_currency)]
+SessionNumber = Annotated[int, Field(ge=1, le=MAX_SESSION_NUMBER)]
+"""A session's number in its cohort, counting from 1."""
+Capacity = Annotated[int, Field(ge=1, le=MAX_CAPACITY)]
+"""The places on a course or cohort."""
+Minutes = Annotated[int, Field(ge=0, le=MAX_MINUTES)]
+"""Minutes of one session attended: at most a day's."""

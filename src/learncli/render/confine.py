@@ -129,26 +129,34 @@ class Found:
             return False
 
 
-def find_template(name: object, roots: Sequence[Path], limit: int = TEMPLATE_LIMIT) -> Found | None:
-    """The first root's file for `name` (None when no root has one); Outside when refused."""
+def template_file(name: object, roots: Sequence[Path]) -> Path | None:
+    """The file `name` means: the first root's entry of that name, whatever it is (a
+    FIFO, a folder or a dangling link still hides the roots after it, and is refused
+    when read); None when no root has one. Outside for a name that is not relative."""
     parts = template_parts(name)
-    real_roots = resolved_roots(roots)
     for root in roots:
         candidate = Path(root).joinpath(*parts)
-        if not os.path.lexists(candidate):
-            continue
-        try:
-            real, raw = read_inside(candidate, real_roots, limit)
-        except FileNotFoundError:
-            raise Outside(str(name), f"{candidate} is a symbolic link to nothing") from None
-        except Outside as exc:
-            raise Outside(str(name), f"{candidate}: {exc.reason}") from None
-        try:
-            source = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise Outside(str(name), f"{candidate} is not UTF-8 text (byte {exc.start + 1})") from None
-        return Found(str(name), candidate, real, source)
+        if os.path.lexists(candidate):
+            return candidate
     return None
+
+
+def find_template(name: object, roots: Sequence[Path], limit: int = TEMPLATE_LIMIT) -> Found | None:
+    """The first root's file for `name` (None when no root has one); Outside when refused."""
+    candidate = template_file(name, roots)
+    if candidate is None:
+        return None
+    try:
+        real, raw = read_inside(candidate, resolved_roots(roots), limit)
+    except FileNotFoundError:
+        raise Outside(str(name), f"{candidate} is a symbolic link to nothing") from None
+    except Outside as exc:
+        raise Outside(str(name), f"{candidate}: {exc.reason}") from None
+    try:
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Outside(str(name), f"{candidate} is not UTF-8 text (byte {exc.start + 1})") from None
+    return Found(str(name), candidate, real, source)
 
 
 def template_loader(roots: Sequence[Path], limit: int = TEMPLATE_LIMIT) -> Any:
@@ -202,7 +210,8 @@ def file_url_path(url: str) -> Path:
 
 def url_fetcher(roots: Sequence[Path], limit: int = FETCH_LIMIT) -> Any:
     """A WeasyPrint (66 and later) URL fetcher that reads `data:` URLs and files inside
-    `roots`, nothing else. What it refuses or cannot read is listed in `.refused`."""
+    `roots`, nothing else. What it refuses or cannot read is listed in `.refused` (the
+    words for a message), and the URLs themselves, as WeasyPrint asked, in `.refused_urls`."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     real_roots = resolved_roots(roots)
@@ -211,12 +220,17 @@ def url_fetcher(roots: Sequence[Path], limit: int = FETCH_LIMIT) -> Any:
         def __init__(self) -> None:
             super().__init__(allowed_protocols=("data",), allow_redirects=False)
             self.refused: list[str] = []
+            self.refused_urls: list[str] = []
+
+        def refuse(self, url: str, reason: str) -> None:
+            self.refused.append(f"{_short(url)} ({reason})")
+            self.refused_urls.append(url)
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             try:
                 return self._fetch(url, headers)
             except Outside as exc:
-                self.refused.append(f"{_short(url)} ({exc.reason})")
+                self.refuse(url, exc.reason)
                 raise ValueError(f"not fetching {_short(url)}: {exc.reason}") from None
 
         def check_link(self, url: str) -> None:
@@ -229,7 +243,7 @@ def url_fetcher(roots: Sequence[Path], limit: int = FETCH_LIMIT) -> Any:
                     where = " or ".join(str(root) for root in real_roots)
                     raise Outside(url, f"a link to {real}, which is outside {where}")
             except (Outside, RuntimeError, OSError) as exc:
-                self.refused.append(f"{_short(url)} ({getattr(exc, 'reason', 'a link that cannot be resolved')})")
+                self.refuse(url, getattr(exc, "reason", "a link that cannot be resolved"))
 
         def _fetch(self, url: str, headers: Any) -> Any:
             scheme = url.split(":", 1)[0].lower() if ":" in url else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from learncli.domain.invoicing import Account, Ledger
 from learncli.domain.schedule import fmt_day, session_times
-from learncli.errors import LearnError
+from learncli.diagnostics import Diagnostic
+from learncli.errors import DataError, LearnError
 from learncli.models.invoice import BillTo, CreditNoteEntry, InvoiceEntry
 from learncli.render.table import new_table
 from learncli.render.tables import money
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from learncli.domain.accounts import ContributionReport, RevenueReport
     from learncli.models.cohort import Cohort
     from learncli.models.course import Config, Course
+    from learncli.render.confine import Found
 
 FORMATS = ("html", "pdf", "txt")
 #: Seconds WeasyPrint may take to make one PDF (an invoice takes well under one).
@@ -125,14 +128,16 @@ def render_document(templates: Any, context: dict[str, Any], fmt: str) -> str:
     return templates.render("invoice.txt" if fmt == "txt" else "invoice.html", **context)
 
 
-def to_pdf(html: str, base: Path) -> bytes:
+def to_pdf(html: str, base: Path, template: Found | None = None) -> bytes:
     """The HTML as a PDF through WeasyPrint (the optional `pdf` extra), imported only here.
 
     The document may use files inside the data folder `base` and the shipped templates,
     and `data:` URLs; nothing else is fetched (`confine.url_fetcher`). If anything it asks
     for is refused or missing, no PDF is made: a document with a hole in it is not sent.
     Links (`<a href>`) are written as links, not followed; a `file:` link that leads out
-    of those folders is refused the same way.
+    of those folders is refused the same way. `template`: the template the HTML was
+    rendered from, where each refusal is placed (at the URL's line when it is written
+    there as it was asked for, else at the template's start).
     """
     try:
         import weasyprint
@@ -164,11 +169,36 @@ def to_pdf(html: str, base: Path) -> bytes:
         ) from None
     if fetcher.refused:
         unique = list(dict.fromkeys(fetcher.refused))
-        raise LearnError(
+        places = [] if template is None else [
+            Diagnostic.make("T001", f"the document may not use this: {words}", template.path, *_url_position(template.source, url, root))
+            for words, url in dict(zip(fetcher.refused, fetcher.refused_urls)).items()
+        ]
+        raise DataError(
             "the document was not written: it uses " + "; ".join(unique),
             hint="a document may use only files inside the data folder (or the shipped templates) and data: URLs",
+            diagnostics=places,
         )
     return pdf
+
+
+def _url_position(source: str, url: str, root: Path) -> tuple[int, int]:
+    """Line and column where a template writes `url`, or 1, 1 when it is not written
+    there as such. WeasyPrint asks for a URL resolved against the data folder, so a
+    `file:` URL is also looked for as the path relative to the folder."""
+    from urllib.parse import unquote
+
+    from learncli.render.confine import Outside, file_url_path
+
+    spellings = [url, unquote(url)]
+    try:
+        spellings.append(os.path.relpath(file_url_path(url), root))
+    except (Outside, ValueError):
+        pass
+    for spelling in spellings:
+        at = source.find(spelling) if spelling not in ("", ".") else -1
+        if at >= 0:
+            return source.count("\n", 0, at) + 1, at - source.rfind("\n", 0, at)
+    return 1, 1
 
 
 # --- JSON ---------------------------------------------------------------------------

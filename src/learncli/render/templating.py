@@ -84,11 +84,24 @@ class Templates:
         self.env.filters.update(money=_money, day=_day, long_day=_long_day, hhmm=_hhmm, md=_md)
 
     def source_of(self, name: str) -> Path:
-        """The file a template name resolves to (the override when there is one)."""
-        for root in self.roots:
-            if (root / name).is_file():
-                return root / name
-        return self.default / name
+        """The file a template name resolves to, as the loader finds it: the data
+        folder's entry of that name when there is one, even one it will refuse to read."""
+        from learncli.render.confine import Outside, template_file
+
+        try:
+            return template_file(name, self.roots) or self.default / name
+        except Outside:
+            return self.default / name
+
+    def found(self, name: str) -> Any:
+        """The file `name` resolves to and its text (`confine.Found`), or None when
+        it cannot be read: for placing problems in a template that has rendered."""
+        from learncli.render.confine import Outside, find_template
+
+        try:
+            return find_template(name, self.roots)
+        except Outside:
+            return None
 
     def render(self, template: str, /, **context: Any) -> str:
         from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError

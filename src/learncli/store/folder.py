@@ -218,7 +218,13 @@ class DataFolder:
     def read_config(self) -> FileResult[Any]:
         from learncli.models.course import Config
 
-        return self.read(self.courses_path, Config)
+        result = self.read(self.courses_path, Config)
+        if result.model is not None:
+            result.model.invoicing._format_at = (str(result.path), *result.source.mark(("invoicing", "number_format")))
+            for loc, message in result.model.money_problems():
+                line, col = result.source.mark(loc)
+                result.diagnostics.append(Diagnostic.make("F003", message, result.path, line, col))
+        return result
 
     def read_cohort(self, cohort_id: str) -> FileResult[Any]:
         from learncli.models.cohort import Cohort

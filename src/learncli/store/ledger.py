@@ -245,17 +245,24 @@ def _ready(current: str | None, year: int) -> tuple[str, int]:
 
 
 def _without_document_end(text: str) -> str:
-    """`text` without a final `...` (YAML's end of document): entries appended after it
-    would start a second document, which no ledger may have."""
+    """`text` without the `...` lines (YAML's end of document) after its last content:
+    entries appended after one would start a second document, which no ledger may have.
+    Every such marker goes, however many there are among the final blank and comment
+    lines; comments stay, those written on a marker's line too."""
     lines = text.splitlines(keepends=True)
     for index in range(len(lines) - 1, -1, -1):
         stripped = lines[index].strip()
         if not stripped or stripped.startswith("#"):
             continue
-        if stripped == "..." or stripped.startswith("... #") or stripped.startswith("...\t"):
-            return "".join(lines[:index] + lines[index + 1:])
-        return text
-    return text
+        if stripped == "..." or stripped.startswith(("... ", "...\t")):
+            comment = stripped.find("#")
+            if comment < 0:
+                del lines[index]
+            else:  # `... # closed 2026`: the marker goes, the comment stays
+                lines[index] = stripped[comment:] + "\n"
+            continue
+        break
+    return "".join(lines)
 
 
 def _has_content(text: str) -> bool:

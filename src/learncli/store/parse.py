@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from learncli.diagnostics import Diagnostic
-from learncli.models.types import kind_of
+from learncli.models.types import kind_of, shown
 from learncli.store.yamlread import Loaded, Source
 
 M = TypeVar("M", bound=BaseModel)
@@ -119,9 +119,9 @@ def _one(error: Any, source: Source, model: type[BaseModel]) -> Diagnostic:
     elif kind in {"dict_type", "model_type", "model_attributes_type"}:
         message = f"expected a mapping of keys, got {kind_of(value)}"
     elif kind == "literal_error":
-        message = f"{value!r} is not one of {error.get('ctx', {}).get('expected', '')}"
+        message = f"{shown(value)} is not one of {error.get('ctx', {}).get('expected', '')}"
     elif kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        message = f"{value!r} is out of range: {error['msg'].lower()}"
+        message = f"{shown(value)} is out of range: {error['msg'].lower()}"
     elif kind == "too_short":
         message = f"must not be empty ({error['msg'].lower()})"
     else:
