@@ -24,6 +24,7 @@ import os
 import re
 import types
 import typing
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -149,8 +150,8 @@ def _load(folder: DataFolder, path: Path, file_key: str) -> FileResult[Any] | No
     return result
 
 
-def cohort_part(folder: DataFolder, paths: list[Path], cohort: str) -> tuple[list[Located], set[str]] | None:
-    """The entries about one cohort, built from the cache alone: its invoices, and the
+def cohort_part(folder: DataFolder, paths: list[Path], cohort: str | Collection[str]) -> tuple[list[Located], set[str]] | None:
+    """The entries about one cohort (or each of several), built from the cache alone: its invoices, and the
     payments and credit notes that name them, each where it is in its file; and every
     invoice and credit-note number in the ledger (so that no number is issued twice).
 
@@ -163,6 +164,7 @@ def cohort_part(folder: DataFolder, paths: list[Path], cohort: str) -> tuple[lis
     from learncli.domain.invoicing import Located
     from learncli.store.yamlread import MAX_FILE_BYTES
 
+    wanted = {cohort} if isinstance(cohort, str) else set(cohort)
     remembered: list[tuple[Path, str, dict[str, Any]]] = []
     for path in paths:
         try:
@@ -185,7 +187,7 @@ def cohort_part(folder: DataFolder, paths: list[Path], cohort: str) -> tuple[lis
             for kind, row in stored["entries"]:
                 if kind == "invoice":
                     every.add(row[at_number])
-                    if row[at_cohort] == cohort:
+                    if row[at_cohort] in wanted:
                         numbers.add(row[at_number])
                 elif kind == "credit_note":
                     every.add(row[at_credit])
