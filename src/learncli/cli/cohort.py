@@ -37,7 +37,7 @@ def cohort_list(
     found = cohort_index.scan(app_state.folder, no_cache=no_cache)
     for result in found.broken:
         if result.model is None:
-            note(f"{result.path} has errors and is not listed; run `learn validate`")
+            note(cohort_index.unlisted(result, "listed"))
     rows = []
     for cohort_id in app_state.folder.cohort_ids():
         entry = found.entries.get(cohort_id)

@@ -152,6 +152,8 @@ def status_command(
     ]
     ledger = read_ledger(app.folder, cohort=wanted, use_cache=not no_cache)
     broken = [f.path for f in ledger.files if not f.ok] + [r.path for r in found.broken]
+    for result in found.broken:
+        note(cohort_index.unlisted(result, "shown"))
     statuses = []
     for cohort_id in wanted:
         result = app.folder.read_cohort(cohort_id)
@@ -174,4 +176,5 @@ def status_command(
     else:
         render_status(console(), shown, app.today, hidden=hidden)
     for path in broken:
-        note(f"{path} has errors and is not shown; run `learn validate`")
+        if path not in {r.path for r in found.broken}:
+            note(f"{path} has errors and is not shown; run `learn validate`")

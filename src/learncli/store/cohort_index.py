@@ -170,6 +170,11 @@ class Indexed:
         return sum(1 for person in self.facts["people"] if person[1] == status)
 
     @property
+    def open_commitments(self) -> int:
+        """Open commitments of people who hold a place."""
+        return self.facts["open_commitments"]
+
+    @property
     def emails(self) -> list[str]:
         return [person[0] for person in self.facts["people"]]
 
@@ -225,7 +230,7 @@ def scan(folder: DataFolder, *, no_cache: bool = False, relevant: Callable[[byte
                 raw, text = None, None
             tag = digest(raw) if raw is not None else None
             remembered = known.get(cohort_id)
-            if tag is not None and isinstance(remembered, list) and len(remembered) == 2 and remembered[0] == tag:
+            if tag is not None and remembered is not None and remembered[0] == tag:
                 fresh[cohort_id] = remembered
                 out.entries[cohort_id] = Indexed(cohort_id, path, remembered[1])
                 continue
@@ -267,8 +272,72 @@ def mentioning(days: Iterable[date]) -> Callable[[bytes], bool]:
 
 
 def _load(folder: DataFolder) -> dict[str, Any]:
+    """The remembered files, each `[hash, facts]`; any record not in the shape `summarise`
+    gives is left out (and so read again), as is everything if the index is unreadable."""
     stored = store_cache.load(folder.root, NAME, _key())
-    return stored if isinstance(stored, dict) else {}
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        cohort_id: record
+        for cohort_id, record in stored.items()
+        if isinstance(record, list) and len(record) == 2 and isinstance(record[0], str) and _well_formed(record[1])
+    }
+
+
+def _is(value: Any, *kinds: type) -> bool:
+    return type(value) in kinds
+
+
+def _well_formed(facts: Any) -> bool:
+    try:
+        return (
+            type(facts) is dict
+            and set(facts) == _FACTS
+            and _is(facts["course"], str)
+            and _is(facts["title"], str, type(None))
+            and _is(facts["capacity"], int, type(None))
+            and (facts["facilitators"] is None or (_is(facts["facilitators"], list) and all(_is(f, str) for f in facts["facilitators"])))
+            and _is(facts["sessions"], list)
+            and len(facts["sessions"]) > 0
+            and all(_session_ok(row) for row in facts["sessions"])
+            and _is(facts["people"], list)
+            and all(
+                _is(row, list) and len(row) == 3 and _is(row[0], str) and _is(row[1], str)
+                and _is(row[2], list) and all(_is(e, str) for e in row[2])
+                for row in facts["people"]
+            )
+            and _is(facts["marked"], list)
+            and all(_is(n, int) for n in facts["marked"])
+            and _is(facts["open_commitments"], int)
+            and _is(facts["at"], dict)
+            and all(_is(v, list) and len(v) == 2 and all(_is(n, int) for n in v) for v in facts["at"].values())
+            and "course" in facts["at"]
+        )
+    except (TypeError, ValueError):
+        return False
+
+
+def _session_ok(row: Any) -> bool:
+    if not (_is(row, list) and len(row) == 6):
+        return False
+    number, day, start, end, cancelled, makes_up = row
+    date.fromisoformat(day)  # ValueError (caught above) if it is not a date
+    for value in (start, end):
+        if value is not None:
+            time.fromisoformat(value)
+    return _is(number, int) and _is(cancelled, bool) and _is(makes_up, int, type(None))
+
+
+_FACTS = frozenset({"course", "title", "capacity", "facilitators", "sessions", "people", "marked", "open_commitments", "at"})
+
+
+def unlisted(result: FileResult[Any], what: str) -> str:
+    """The line a command prints for a cohort file with errors it leaves out: the first
+    error where it is (`path:line:col: CODE ...`), and how to see them all."""
+    errors = sorted((d for d in result.diagnostics if d.is_error), key=lambda d: d.sort_key())
+    first = errors[0].format() if errors else str(result.path)
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{first}{more}\n  {result.path.name} has errors and is not {what}; run `learn validate`"
 
 
 def lookup(folder: DataFolder, cohort_id: str) -> Indexed | None:
@@ -285,7 +354,7 @@ def lookup(folder: DataFolder, cohort_id: str) -> Indexed | None:
     except OSError:
         return None
     remembered = _load(folder).get(cohort_id)
-    if isinstance(remembered, list) and len(remembered) == 2 and remembered[0] == tag and isinstance(remembered[1], dict):
+    if remembered is not None and remembered[0] == tag:
         return Indexed(cohort_id, path, remembered[1])
     return None
 
