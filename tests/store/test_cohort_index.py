@@ -65,6 +65,8 @@ def assert_same_as_yaml(folder: DataFolder, found: cohort_index.Scan) -> None:
         assert entry.open_commitments == status.open_commitments
         assert cohort_index.bookings(entry, config) == rules.bookings(cohort_id, model, config)
         assert entry.emails == [p.email for p in model.participants]
+        rebuilt = cohort_index.model(folder, entry)
+        assert rebuilt == model and rebuilt.model_dump() == model.model_dump() and rebuilt.id == model.id
 
 
 def edit(root: Path, cohort_id: str, change: str, pick: int, day: date) -> None:
@@ -187,3 +189,16 @@ def test_no_cache_leaves_the_index_alone(learn, data_dir, monkeypatch):
     monkeypatch.delenv("LEARN_NO_CACHE")
     assert learn("--today", "2026-11-23", "cohort", "list", "--no-cache").exit_code == 0
     assert not (data_dir / ".learn-cache" / "cohort-index.json").exists()
+
+
+def test_status_reads_only_the_ledger_files_about_the_cohorts_it_shows_and_answers_the_same(learn, data_dir):
+    assert learn("--today", "2026-08-01", "invoice", "run", "2026-autumn").exit_code == 0
+    # a payment filed in next year's ledger file, for an invoice in this year's
+    assert learn("payment", "record", "LWL-2026-0012", "--amount", "200", "--date", "2027-01-05", "--method", "bank").exit_code == 0
+    assert (data_dir / "invoices" / "2027.yaml").is_file()
+    for today in ("2026-08-01", "2026-09-20", "2026-11-23", "2027-02-01"):
+        expected = learn("--today", today, "status", "--json", "--no-cache").stdout
+        assert learn("--today", today, "status", "--json").stdout == expected
+        assert learn("--today", today, "status", "--json").stdout == expected  # every record in place now
+    autumn = json.loads(learn("--today", "2026-11-23", "status", "--json").stdout)["cohorts"][0]
+    assert autumn["id"] == "2026-autumn" and autumn["invoices"]["invoiced"] == 9 and autumn["invoices"]["paid"] + autumn["invoices"]["part_paid"] == 1

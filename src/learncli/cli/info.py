@@ -156,11 +156,14 @@ def status_command(
         note(cohort_index.unlisted(result, "shown"))
     statuses = []
     for cohort_id in wanted:
-        result = app.folder.read_cohort(cohort_id)
-        if not result.ok:  # changed since the scan: reported like any file with errors
-            broken.append(result.path)
-            continue
-        statuses.append(cohort_status(result.model, config, app.today, ledger.ledger))
+        cohort = cohort_index.model(app.folder, found.entries[cohort_id]) if not no_cache else None
+        if cohort is None:
+            result = app.folder.read_cohort(cohort_id)
+            if not result.ok:  # changed since the scan: reported like any file with errors
+                broken.append(result.path)
+                continue
+            cohort = result.model
+        statuses.append(cohort_status(cohort, config, app.today, ledger.ledger))
     shown = sorted(statuses, key=lambda s: (s.state == "finished", s.first))
     hidden = len(found.entries) - len(wanted)
     if json_output:

@@ -102,6 +102,8 @@ class Indexed:
     id: str
     path: Path
     facts: dict[str, Any] = field(repr=False)
+    #: The hash of the file's bytes these facts are of.
+    tag: str = ""
 
     @property
     def course(self) -> str:
@@ -232,7 +234,7 @@ def scan(folder: DataFolder, *, no_cache: bool = False, relevant: Callable[[byte
             remembered = known.get(cohort_id)
             if tag is not None and remembered is not None and remembered[0] == tag:
                 fresh[cohort_id] = remembered
-                out.entries[cohort_id] = Indexed(cohort_id, path, remembered[1])
+                out.entries[cohort_id] = Indexed(cohort_id, path, remembered[1], tag)
                 continue
             if relevant is not None and raw is not None and not relevant(raw):
                 continue
@@ -250,10 +252,39 @@ def scan(folder: DataFolder, *, no_cache: bool = False, relevant: Callable[[byte
                 continue
             facts = summarise(result)
             fresh[cohort_id] = [tag, facts]
-            out.entries[cohort_id] = Indexed(cohort_id, path, facts)
+            out.entries[cohort_id] = Indexed(cohort_id, path, facts, tag)
+            if use:
+                store_cache.save(folder.root, _snapshot(cohort_id), f"{_key()}:{tag}", result.model.model_dump(mode="json"))
+            result.source.release()
     if use and fresh != known:
         store_cache.save(folder.root, NAME, _key(), fresh)
     return out
+
+
+def _snapshot(cohort_id: str) -> str:
+    return f"cohort-{cohort_id}"
+
+
+def model(folder: DataFolder, entry: Indexed) -> Any | None:
+    """The validated cohort of an indexed file, rebuilt from the copy of it kept when the
+    file was last read from YAML (no parsing, no validating again); None when there is no
+    such copy of the file as it is (then read it from YAML)."""
+    from learncli.models.cohort import Cohort
+    from learncli.store.ledger_cache import _converter
+
+    stored = store_cache.load(folder.root, _snapshot(entry.id), f"{_key()}:{entry.tag}") if entry.tag else None
+    if not isinstance(stored, dict) or list(stored) != list(Cohort.model_fields):
+        return None
+    try:
+        values = {}
+        for name, info in Cohort.model_fields.items():
+            convert, value = _converter(info.annotation), stored[name]
+            values[name] = convert(value) if convert is not None and value is not None else value
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    cohort = Cohort.model_construct(**values)
+    cohort._id = entry.id
+    return cohort
 
 
 def mentioning(days: Iterable[date]) -> Callable[[bytes], bool]:

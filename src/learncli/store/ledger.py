@@ -76,13 +76,14 @@ def read_ledger(folder: DataFolder, *, use_cache: bool = True, cohort: str | Col
     when every file is in the cache (and so valid); otherwise the whole ledger is read,
     which answers the same questions. For commands about one cohort: emails, the session
     brief, an invoice run (`learn validate` always checks the whole ledger). `cohort` may
-    also be several ids (`learn status`, for the cohorts it shows).
+    also be several ids (`learn status`, for the cohorts it shows): then the ledger is for
+    reading only, and does not know every number in use.
     """
     from learncli.store import ledger_cache
     from learncli.store.bulk import reading_many
 
     if cohort is not None and use_cache and ledger_cache.enabled():
-        part = ledger_cache.cohort_part(folder, folder.ledger_paths(), cohort)
+        part = ledger_cache.cohort_part(folder, folder.ledger_paths(), cohort, numbers=isinstance(cohort, str))
         if part is not None:
             items, numbers = part
             return LedgerRead(Ledger(items, other_numbers=numbers))
