@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 #: Bump when what is stored changes shape.
 FORMAT = 1
+STATUSES = ("registered", "waitlisted", "withdrawn")
 NAME = "cohort-index"
 
 
@@ -58,7 +59,6 @@ def summarise(result: FileResult[Any]) -> dict[str, Any]:
     from learncli.domain.schedule import meeting_order
 
     cohort = result.model
-    registered = {p.email for p in cohort.participants if p.active}
     return {
         "course": cohort.course,
         "title": cohort.title,
@@ -70,8 +70,8 @@ def summarise(result: FileResult[Any]) -> dict[str, Any]:
             for n in meeting_order(cohort)
             for s in (cohort.sessions[n - 1],)
         ],
-        # [email, status, previous emails] in file order
-        "people": [[p.email, p.status, list(p.previous_emails)] for p in cohort.participants],
+        "people": {status: sum(1 for p in cohort.participants if p.status == status) for status in STATUSES},
+        "emails": [p.email for p in cohort.participants],
         "marked": sorted(n for n, marks in cohort.attendance.items() if marks),
         "open_commitments": sum(1 for c in cohort.commitments if c.status == "open" and _holds_place(cohort, c.email)),
         "at": {"course": list(result.source.mark(("course",)))},
@@ -169,7 +169,8 @@ class Indexed:
         return len(self._dates()[1])
 
     def count(self, status: str) -> int:
-        return sum(1 for person in self.facts["people"] if person[1] == status)
+        """How many people have `status` (registered, waitlisted, withdrawn)."""
+        return self.facts["people"][status]
 
     @property
     def open_commitments(self) -> int:
@@ -178,7 +179,8 @@ class Indexed:
 
     @property
     def emails(self) -> list[str]:
-        return [person[0] for person in self.facts["people"]]
+        """Every participant's address, in the file's order."""
+        return self.facts["emails"]
 
     def position(self, what: str) -> tuple[int, int]:
         line, col = self.facts["at"][what]
@@ -331,12 +333,11 @@ def _well_formed(facts: Any) -> bool:
             and _is(facts["sessions"], list)
             and len(facts["sessions"]) > 0
             and all(_session_ok(row) for row in facts["sessions"])
-            and _is(facts["people"], list)
-            and all(
-                _is(row, list) and len(row) == 3 and _is(row[0], str) and _is(row[1], str)
-                and _is(row[2], list) and all(_is(e, str) for e in row[2])
-                for row in facts["people"]
-            )
+            and _is(facts["people"], dict)
+            and set(facts["people"]) == set(STATUSES)
+            and all(_is(n, int) for n in facts["people"].values())
+            and _is(facts["emails"], list)
+            and all(type(e) is str for e in facts["emails"])
             and _is(facts["marked"], list)
             and all(_is(n, int) for n in facts["marked"])
             and _is(facts["open_commitments"], int)
@@ -359,7 +360,7 @@ def _session_ok(row: Any) -> bool:
     return _is(number, int) and _is(cancelled, bool) and _is(makes_up, int, type(None))
 
 
-_FACTS = frozenset({"course", "title", "capacity", "facilitators", "sessions", "people", "marked", "open_commitments", "at"})
+_FACTS = frozenset({"course", "title", "capacity", "facilitators", "sessions", "people", "emails", "marked", "open_commitments", "at"})
 
 
 def unlisted(result: FileResult[Any], what: str) -> str:
