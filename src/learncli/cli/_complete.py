@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 EMAIL_KINDS = ("joining", "reminder", "payment-reminder", "follow-up")
@@ -162,7 +163,9 @@ def quick_answer(words: list[str]) -> list[str] | None:
         return None
     command, given = (plain[0], plain[1]), plain[2:]
     if COHORT_AT.get(command) == len(given):
-        return _folder_at(data).cohort_ids()
+        from learncli.store.discovery import cohort_ids, find_data_folder
+
+        return cohort_ids(find_data_folder(Path(data) if data else None).root)
     if EMAIL_AT.get(command) == len(given) and COHORT_AT.get(command) == 0:
         from learncli.store import cohort_index
 
@@ -172,8 +175,6 @@ def quick_answer(words: list[str]) -> list[str] | None:
 
 
 def _folder_at(data: str | None) -> Any:
-    from pathlib import Path
-
     from learncli.store.folder import DataFolder
 
     return DataFolder.locate(Path(data) if data else None)

@@ -62,3 +62,14 @@ def _short(folder: Path, here: Path) -> Path:
     except ValueError:
         return folder
     return relative if str(relative) != "." else Path(".")
+
+
+def cohort_ids(root: Path) -> list[str]:
+    """Ids of every cohort file in the data folder `root`, sorted; files whose names are
+    not ids are left out (validate reports them)."""
+    from learncli.names import ID_PATTERN
+
+    folder = root / "cohorts"
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.yaml") if ID_PATTERN.match(p.stem))

@@ -189,9 +189,9 @@ class DataFolder:
 
     def cohort_ids(self) -> list[str]:
         """Ids of every cohort file, sorted; files with names that are not ids are skipped."""
-        if not self.cohorts_dir.is_dir():
-            return []
-        return sorted(p.stem for p in self.cohorts_dir.glob("*.yaml") if ID_PATTERN.match(p.stem))
+        from learncli.store.discovery import cohort_ids
+
+        return cohort_ids(self.root)
 
     def misnamed_cohort_files(self) -> list[Path]:
         if not self.cohorts_dir.is_dir():
