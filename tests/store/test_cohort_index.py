@@ -64,7 +64,7 @@ def assert_same_as_yaml(folder: DataFolder, found: cohort_index.Scan) -> None:
                            status.withdrawn, status.waiting, status.title)
         assert entry.open_commitments == status.open_commitments
         assert cohort_index.bookings(entry, config) == rules.bookings(cohort_id, model, config)
-        assert entry.emails == [p.email for p in model.participants]
+        assert cohort_index.emails(folder, cohort_id) == [p.email for p in model.participants]
         rebuilt = cohort_index.model(folder, entry)
         assert rebuilt == model and rebuilt.model_dump() == model.model_dump() and rebuilt.id == model.id
 
@@ -202,3 +202,34 @@ def test_status_reads_only_the_ledger_files_about_the_cohorts_it_shows_and_answe
         assert learn("--today", today, "status", "--json").stdout == expected  # every record in place now
     autumn = json.loads(learn("--today", "2026-11-23", "status", "--json").stdout)["cohorts"][0]
     assert autumn["id"] == "2026-autumn" and autumn["invoices"]["invoiced"] == 9 and autumn["invoices"]["paid"] + autumn["invoices"]["part_paid"] == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries({
+            "id": st.from_regex(r"\A[a-z0-9][a-z0-9_-]{0,20}[a-z0-9]\Z"),
+            "course": st.from_regex(r"\A[a-z][a-z-]{0,30}\Z"),
+            "first": st.dates(), "last": st.dates(),
+            "sessions": st.integers(0, 40), "registered": st.integers(0, 500),
+            "state": st.sampled_from(["upcoming", "running", "finished"]),
+        }),
+        min_size=1, max_size=8,
+    )
+)
+def test_the_cohort_list_written_directly_is_what_rich_prints_in_a_pipe(rows):
+    import io
+    import sys
+
+    from learncli.cli._output import console
+    from learncli.render.tables import cohort_list_table, cohort_list_text
+
+    saved, sys.stdout = sys.stdout, io.StringIO()
+    try:
+        shown = console()
+        shown.print(cohort_list_table(rows))
+        shown.file.flush()
+        printed = sys.stdout.getvalue()
+    finally:
+        sys.stdout = saved
+    assert cohort_list_text(rows) == printed

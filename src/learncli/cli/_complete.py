@@ -169,8 +169,7 @@ def quick_answer(words: list[str]) -> list[str] | None:
     if EMAIL_AT.get(command) == len(given) and COHORT_AT.get(command) == 0:
         from learncli.store import cohort_index
 
-        found = cohort_index.lookup(_folder_at(data), given[0])
-        return None if found is None else list(found.emails)
+        return cohort_index.emails(_folder_at(data), given[0])
     return None
 
 

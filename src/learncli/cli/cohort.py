@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import time
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,7 +30,7 @@ def cohort_list(
     Example: learn cohort list
     """
     from learncli.cli._output import console, note, print_json
-    from learncli.render.tables import cohort_list_table
+    from learncli.render.tables import cohort_list_table, cohort_list_text
     from learncli.store import cohort_index
 
     app_state = state(ctx)
@@ -54,6 +55,10 @@ def cohort_list(
                 rows.append(_listed_from_model(result.model, config, app_state.today))
     if json_output:
         print_json(rows)
+        return
+    text = None if sys.stdout.isatty() else cohort_list_text(rows)
+    if text is not None:
+        sys.stdout.write(text)
     else:
         console().print(cohort_list_table(rows))
 

@@ -71,7 +71,6 @@ def summarise(result: FileResult[Any]) -> dict[str, Any]:
             for s in (cohort.sessions[n - 1],)
         ],
         "people": {status: sum(1 for p in cohort.participants if p.status == status) for status in STATUSES},
-        "emails": [p.email for p in cohort.participants],
         "marked": sorted(n for n, marks in cohort.attendance.items() if marks),
         "open_commitments": sum(1 for c in cohort.commitments if c.status == "open" and _holds_place(cohort, c.email)),
         "at": {"course": list(result.source.mark(("course",)))},
@@ -176,11 +175,6 @@ class Indexed:
     def open_commitments(self) -> int:
         """Open commitments of people who hold a place."""
         return self.facts["open_commitments"]
-
-    @property
-    def emails(self) -> list[str]:
-        """Every participant's address, in the file's order."""
-        return self.facts["emails"]
 
     def position(self, what: str) -> tuple[int, int]:
         line, col = self.facts["at"][what]
@@ -336,8 +330,6 @@ def _well_formed(facts: Any) -> bool:
             and _is(facts["people"], dict)
             and set(facts["people"]) == set(STATUSES)
             and all(_is(n, int) for n in facts["people"].values())
-            and _is(facts["emails"], list)
-            and all(type(e) is str for e in facts["emails"])
             and _is(facts["marked"], list)
             and all(_is(n, int) for n in facts["marked"])
             and _is(facts["open_commitments"], int)
@@ -360,7 +352,7 @@ def _session_ok(row: Any) -> bool:
     return _is(number, int) and _is(cancelled, bool) and _is(makes_up, int, type(None))
 
 
-_FACTS = frozenset({"course", "title", "capacity", "facilitators", "sessions", "people", "emails", "marked", "open_commitments", "at"})
+_FACTS = frozenset({"course", "title", "capacity", "facilitators", "sessions", "people", "marked", "open_commitments", "at"})
 
 
 def unlisted(result: FileResult[Any], what: str) -> str:
@@ -372,23 +364,25 @@ def unlisted(result: FileResult[Any], what: str) -> str:
     return f"{first}{more}\n  {result.path.name} has errors and is not {what}; run `learn validate`"
 
 
-def lookup(folder: DataFolder, cohort_id: str) -> Indexed | None:
-    """One cohort's remembered facts if its file is the one remembered (reads that one
-    file and the index; never YAML, never the models)."""
+def emails(folder: DataFolder, cohort_id: str) -> list[str] | None:
+    """Every participant's address of one cohort, in the file's order, from the copy of the
+    cohort kept when its file was last read, if the file is still that one (reads that
+    file and the copy; never YAML, never the models); else None."""
     from learncli.bounded import read_bounded
     from learncli.store.yamlread import MAX_FILE_BYTES
 
     if not enabled():
         return None
-    path = folder.cohort_path(cohort_id)
     try:
-        tag = digest(read_bounded(path, MAX_FILE_BYTES))
+        tag = digest(read_bounded(folder.cohort_path(cohort_id), MAX_FILE_BYTES))
     except OSError:
         return None
-    remembered = _load(folder).get(cohort_id)
-    if remembered is not None and remembered[0] == tag:
-        return Indexed(cohort_id, path, remembered[1])
-    return None
+    stored = store_cache.load(folder.root, _snapshot(cohort_id), f"{_key()}:{tag}")
+    try:
+        found = [person["email"] for person in stored["participants"]]
+    except (TypeError, KeyError):
+        return None
+    return found if all(type(e) is str for e in found) else None
 
 
 def bookings(entry: Indexed, config: Any) -> list[Any]:
