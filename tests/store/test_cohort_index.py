@@ -11,6 +11,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -233,3 +234,14 @@ def test_the_cohort_list_written_directly_is_what_rich_prints_in_a_pipe(rows):
     finally:
         sys.stdout = saved
     assert cohort_list_text(rows) == printed
+
+
+@pytest.mark.parametrize("written", ["2027-09-22", '"2027-W38-3"', '"\\x32027-09-22"'])
+def test_the_booking_check_finds_a_clash_however_the_date_is_written(learn, data_dir, written):
+    assert learn("cohort", "list").exit_code == 0  # the index as an earlier command leaves it
+    spring = data_dir / "cohorts" / "2026-spring.yaml"
+    spring.write_text(spring.read_text(encoding="utf-8").replace("- date: 2026-06-16", f"- date: {written}"), encoding="utf-8")
+    wednesdays = "2027-09-22,2027-10-06,2027-10-20,2027-11-03,2027-11-17,2027-12-01"
+    planned = learn("cohort", "add", "leading-with-learning", "--id", "first", "--dates", wednesdays, "--dry-run")
+    assert planned.exit_code == 1
+    assert "D009" in planned.stderr and "2026-spring" in planned.stderr

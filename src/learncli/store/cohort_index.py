@@ -205,9 +205,10 @@ def scan(folder: DataFolder, *, no_cache: bool = False, relevant: Callable[[byte
     """Every cohort file of `folder`, from the index where its bytes are the ones
     remembered, else from YAML (and then remembered, if valid).
 
-    With `relevant`, a file the index does not know and whose bytes `relevant` rejects is
-    left out unread (see `mentioning`): the first run in a fresh clone need not read
-    thousands of files to learn that they cannot matter.
+    With `relevant`, a file whose bytes `relevant` rejects is left out, neither hashed nor
+    parsed (see `mentioning`): a check about a few days looks only at the files that
+    name one of them, and the first run in a fresh clone need not read thousands of files
+    to learn that they cannot matter.
     """
     from learncli.bounded import read_bounded
     from learncli.models.cohort import Cohort
@@ -226,13 +227,15 @@ def scan(folder: DataFolder, *, no_cache: bool = False, relevant: Callable[[byte
                 text = None
             except OSError:  # too large, not a file: the reader says why, with a position
                 raw, text = None, None
-            tag = digest(raw) if raw is not None else None
             remembered = known.get(cohort_id)
+            if relevant is not None and raw is not None and not relevant(raw):
+                if remembered is not None:
+                    fresh[cohort_id] = remembered  # not looked at: kept as it was
+                continue
+            tag = digest(raw) if raw is not None else None
             if tag is not None and remembered is not None and remembered[0] == tag:
                 fresh[cohort_id] = remembered
                 out.entries[cohort_id] = Indexed(cohort_id, path, remembered[1], tag)
-                continue
-            if relevant is not None and raw is not None and not relevant(raw):
                 continue
             out.read += 1
             try:
