@@ -216,8 +216,9 @@ def scan(folder: DataFolder, *, no_cache: bool = False, relevant: Callable[[byte
     from learncli.store.yamlread import MAX_FILE_BYTES
 
     use = enabled(no_cache)
-    known = _load(folder) if use else {}
+    known: dict[str, Any] | None = None if use else {}
     fresh: dict[str, list[Any]] = {}
+    skipped: list[str] = []
     out = Scan()
     with reading_many():
         for cohort_id in folder.cohort_ids():
@@ -227,11 +228,12 @@ def scan(folder: DataFolder, *, no_cache: bool = False, relevant: Callable[[byte
                 text = None
             except OSError:  # too large, not a file: the reader says why, with a position
                 raw, text = None, None
-            remembered = known.get(cohort_id)
             if relevant is not None and raw is not None and not relevant(raw):
-                if remembered is not None:
-                    fresh[cohort_id] = remembered  # not looked at: kept as it was
+                skipped.append(cohort_id)
                 continue
+            if known is None:  # loaded when first needed: often no file is
+                known = _load(folder)
+            remembered = known.get(cohort_id)
             tag = digest(raw) if raw is not None else None
             if tag is not None and remembered is not None and remembered[0] == tag:
                 fresh[cohort_id] = remembered
@@ -255,7 +257,10 @@ def scan(folder: DataFolder, *, no_cache: bool = False, relevant: Callable[[byte
             if use:
                 store_cache.save(folder.root, _snapshot(cohort_id), f"{_key()}:{tag}", result.model.model_dump(mode="json"))
             result.source.release()
-    if use and fresh != known:
+    if known is not None:
+        # files not looked at are kept as they were
+        fresh.update((i, known[i]) for i in skipped if i in known)
+    if use and known is not None and fresh != known:
         store_cache.save(folder.root, NAME, _key(), fresh)
     return out
 
@@ -291,14 +296,16 @@ def mentioning(days: Iterable[date]) -> Callable[[bytes], bool]:
     of `days`: it names one of them as a YAML date or as the reader accepts one
     (2026-04-14, 2026-4-14, 2026-W16-2), or holds a backslash (an escape in a quoted
     string could spell a date in other characters)."""
-    needles = {b"\\"}
+    # Every form starts with its year and a dash: a file without that text (most of a
+    # folder of many years) is passed over after one search.
+    by_year: dict[bytes, set[bytes]] = {}
     for day in days:
         week = day.isocalendar()
         for month in {f"{day.month:02}", str(day.month)}:
             for dom in {f"{day.day:02}", str(day.day)}:
-                needles.add(f"{day.year:04}-{month}-{dom}".encode())
-        needles.add(f"{week.year:04}-W{week.week:02}-{week.weekday}".encode())
-    return lambda raw: any(needle in raw for needle in needles)
+                by_year.setdefault(f"{day.year:04}-".encode(), set()).add(f"{day.year:04}-{month}-{dom}".encode())
+        by_year.setdefault(f"{week.year:04}-".encode(), set()).add(f"{week.year:04}-W{week.week:02}-{week.weekday}".encode())
+    return lambda raw: b"\\" in raw or any(year in raw and any(n in raw for n in forms) for year, forms in by_year.items())
 
 
 def _load(folder: DataFolder) -> dict[str, Any]:
