@@ -60,6 +60,8 @@ class Figure:
     met: bool | None = None
     skipped: str | None = None
     runs: dict[str, list[float]] = field(default_factory=dict)
+    #: What measured and baseline are in: seconds, or MB for a figure of memory.
+    unit: str = "s"
 
 
 class Bench:
@@ -104,14 +106,25 @@ class Bench:
 
     # --- timing ----------------------------------------------------------------------
 
-    def time(self, argv: list[str], ok: tuple[int, ...] = (0,)) -> float:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LEARN_")}
+    def time(self, argv: list[str], ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None, cwd: Path | None = None) -> float:
+        elapsed, _ = self.run(argv, ok, env, cwd)
+        return elapsed
+
+    def run(self, argv: list[str], ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> tuple[float, float]:
+        """Run one process: its wall time in seconds and its peak memory (RSS) in MB."""
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("LEARN_")}, **(env or {})}
         started = time.perf_counter()
-        result = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
+        stderr = process.stderr.read() if process.stderr else b""
+        _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        result = subprocess.CompletedProcess(argv, process.returncode, None, stderr)
+        peak_mb = usage.ru_maxrss / 1024  # KB on Linux
         if result.returncode not in ok:
             raise RuntimeError(f"{' '.join(argv)} exited {result.returncode}:\n{result.stderr.decode(errors='replace')[-2000:]}")
-        return elapsed
+        return elapsed, peak_mb
 
     def pair(self, figure: Figure, measured: Callable[[int], float], baseline: Callable[[int], float], repeat: int | None = None) -> None:
         """Time both sides `repeat` times, taking turns, after a warm-up of each."""
@@ -136,7 +149,7 @@ class Bench:
         figure.ratio = figure.measured_s / figure.baseline_s
         figure.met = None if figure.goal is None else figure.ratio <= figure.goal
         self.figures.append(figure)
-        say(f"  {figure.title}: {figure.measured_s:.3f} s / {figure.baseline_s:.3f} s = {figure.ratio:.2f}x"
+        say(f"  {figure.title}: {figure.measured_s:.3f} {figure.unit} / {figure.baseline_s:.3f} {figure.unit} = {figure.ratio:.2f}x"
             + ("" if figure.met is None else (" (goal met)" if figure.met else f" (goal {figure.goal_text} MISSED)")))
 
     def skip(self, figure: Figure, reason: str) -> None:
@@ -161,6 +174,13 @@ class Bench:
                         "(Typer imports Pydantic here)")
         group = [self.learn, "cohort", "--help"]
         self.pair(figure, lambda i: self.time(group), lambda i: self.time(baseline), repeat=max(self.args.repeat, 11))
+        # Every Tab runs learn: a cohort id is completed from the listing of cohorts/.
+        figure = Figure("complete-cohort", "completion of a cohort id", "learn asked by bash for `learn cohort show `",
+                        "learn --help", 1.5, "<= 1.5x")
+        data, _ = self.pristine(self.args.sizes[0])
+        asked = {"_LEARN_COMPLETE": "complete_bash", "COMP_WORDS": "learn cohort show ", "COMP_CWORD": "3"}
+        self.pair(figure, lambda i: self.time([self.learn], env=asked, cwd=data), lambda i: self.time([self.learn, "--help"]),
+                  repeat=max(self.args.repeat, 11))
 
     def validate(self) -> None:
         n = self.args.sizes[1]
@@ -225,15 +245,34 @@ class Bench:
         plan = ["cohort", "add", "leading-with-learning", "--start", "2031-04-15", "--id", "bench-plan", "--dry-run"]
         for data, _ in copies.values():
             self.time(self.learn_cmd(data, *plan))  # the first plan reads every cohort once
-        figure = Figure("single-cohort-add", f"cohort add --dry-run, {large:,} vs {small:,} cohorts",
-                        f"learn cohort add at {large:,} cohorts", f"the same at {small:,} cohorts", None,
-                        "(checks every cohort's bookings, remembered)")
+        figure = Figure("single-cohort-add", f"cohort add --dry-run, {large:,} vs {small:,} cohorts (index warm)",
+                        f"learn cohort add at {large:,} cohorts", f"the same at {small:,} cohorts", 1.3, "<= 1.3x")
         self.pair(
             figure,
             lambda i: self.time(self.learn_cmd(copies[large][0], *plan)),
             lambda i: self.time(self.learn_cmd(few, *plan)),
             repeat=max(self.args.repeat, 11),
         )
+        # The first plan after a clone: no .learn-cache/ at all.
+        big = copies[large][0]
+        figure = Figure("single-cohort-add-cold", f"cohort add --dry-run, {large:,} cohorts, no index yet vs warm",
+                        "learn cohort add, .learn-cache/ removed first", "the same with the index warm", 3.0, "<= 3x")
+
+        self.time(self.learn_cmd(big, "cohort", "list"))  # the index as any earlier command leaves it
+        kept = self.work / "run" / "kept-cache"
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(big / ".learn-cache", kept)
+
+        def cold(i: int) -> float:
+            shutil.rmtree(big / ".learn-cache", ignore_errors=True)
+            return self.time(self.learn_cmd(big, *plan))
+
+        def warm(i: int) -> float:
+            shutil.rmtree(big / ".learn-cache", ignore_errors=True)
+            shutil.copytree(kept, big / ".learn-cache")
+            return self.time(self.learn_cmd(big, *plan))
+
+        self.pair(figure, cold, warm)
 
     def invoice_run(self) -> None:
         n = self.args.sizes[1]
@@ -294,6 +333,36 @@ class Bench:
         emails = self.work / "run" / "emails"
         render = self.learn_cmd(data, "email", "render", "joining", summary.running, "-o", str(emails))
         self.pair(figure, lambda i: self.time(render), lambda i: self.time(show))
+
+    def index(self) -> None:
+        """Commands that read every cohort, answered from the index of cohort files."""
+        small, large = self.args.sizes[0], self.args.sizes[2]
+        say(f"the cohort index, {small} vs {large} cohorts")
+        copies = {n: self.copy(n, "index")[0] for n in (small, large)}
+        for data in copies.values():
+            self.time(self.learn_cmd(data, "status"))  # builds the index (the first run after a clone)
+        for command, goal in ((["status"], 3.0), (["cohort", "list"], 1.5)):
+            label = " ".join(command)
+            figure = Figure(f"index-{label.replace(' ', '-')}", f"{label}, {large:,} vs {small:,} cohorts (index warm)",
+                            f"learn {label} at {large:,} cohorts", f"the same at {small:,} cohorts", goal, f"<= {goal:g}x")
+            self.pair(figure, lambda i, c=command: self.time(self.learn_cmd(copies[large], *c)),
+                      lambda i, c=command: self.time(self.learn_cmd(copies[small], *c)))
+        big = copies[large]
+        status = self.learn_cmd(big, "status")
+        edited = sorted((big / "cohorts").glob("*.yaml"))[len(list((big / "cohorts").glob("*.yaml"))) // 2]
+
+        def after_edit(i: int) -> float:
+            with edited.open("a", encoding="utf-8") as handle:
+                handle.write(f"# edited by hand ({i})\n")
+            return self.time(status)
+
+        figure = Figure("index-status-edited", f"status after editing one cohort file, {large:,} cohorts",
+                        "learn status after a hand edit", "learn status (index warm)", 1.2, "<= 1.2x")
+        self.pair(figure, after_edit, lambda i: self.time(status))
+        peaks = [self.run(status)[1] for _ in range(3)]
+        figure = Figure("index-status-memory", f"status, {large:,} cohorts, peak memory (MB)", "peak RSS of learn status",
+                        "200 MB", 1.0, "<= 1x (under 200 MB)", unit="MB")
+        self.record(figure, peaks, [200.0] * len(peaks))
 
     def growth(self) -> None:
         sizes = self.args.sizes
@@ -378,12 +447,12 @@ def table(figures: list[Figure]) -> str:
             continue
         verdict = "" if f.met is None else ("ok" if f.met else "**missed**")
         rows.append(
-            f"| {f.title} | {f.measured_s:.3f} s | {f.baseline_s:.3f} s ({f.baseline}) | {f.ratio:.2f}x | {f.goal_text} | {verdict} |"
+            f"| {f.title} | {f.measured_s:.3f} {f.unit} | {f.baseline_s:.3f} {f.unit} ({f.baseline}) | {f.ratio:.2f}x | {f.goal_text} | {verdict} |"
         )
     return "\n".join(rows)
 
 
-STEPS = ("help", "validate", "single_cohort", "invoice_run", "calendar_and_email", "growth")
+STEPS = ("help", "validate", "single_cohort", "invoice_run", "calendar_and_email", "index", "growth")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -86,7 +86,6 @@ def _validate_folder(folder: DataFolder, today: date, use_cache: bool) -> Report
     report.diagnostics.extend(_conflict_copies(folder))
 
     inputs: list[rules.CohortInput] = []
-    known = Bookings(folder, config) if config is not None else None
     for result in folder.each_cohort():
         report.files += 1
         report.diagnostics.extend(result.diagnostics)
@@ -96,13 +95,9 @@ def _validate_folder(folder: DataFolder, today: date, use_cache: bool) -> Report
         inputs.append(item)
         if config is not None:
             report.diagnostics.extend(rules.check_cohort(item, config, today))
-        if known is not None and result.ok:
-            known.of(item.id, result.model)
         result.source.release(keep=rules.overlap_positions(result.model))
     if config is not None:
         report.diagnostics.extend(rules.check_facilitator_overlaps(inputs, config))
-    if known is not None:
-        known.save()
 
     for path in state_files(folder):
         report.files += 1
@@ -155,79 +150,24 @@ def check_cohort_text(
     result.model._id = cohort_id
     item = rules.CohortInput(cohort_id, result.model, result.source)
     diagnostics = list(result.diagnostics) + rules.check_cohort(item, config, today)
-    diagnostics += rules.check_against_bookings(item, config, other_bookings(folder, config, cohort_id))
+    days = {s.date for s in result.model.sessions if not s.cancelled}
+    diagnostics += rules.check_against_bookings(item, config, other_bookings(folder, config, cohort_id, days))
     return sorted(diagnostics, key=lambda d: d.sort_key())
 
 
-def other_bookings(folder: DataFolder, config: Config, cohort_id: str) -> list[rules.Booking]:
-    """Every facilitator booking of every other cohort in the folder (see `Bookings`)."""
-    known = Bookings(folder, config)
-    out = [booking for other_id in folder.cohort_ids() if other_id != cohort_id for booking in known.of(other_id)]
-    known.save()
-    return out
+def other_bookings(folder: DataFolder, config: Config, cohort_id: str, days: set[date]) -> list[rules.Booking]:
+    """The facilitator bookings of every other cohort in the folder on one of `days`
+    (only those can clash), from the index of cohort files (`store.cohort_index`)."""
+    from learncli.store import cohort_index
 
-
-class Bookings:
-    """The facilitator bookings of each cohort file, remembered in .learn-cache/.
-
-    Reading and validating thousands of cohort files to plan one took most of a minute,
-    so each file's bookings are kept in `.learn-cache/bookings.json`, keyed by the hash
-    of its bytes and of courses.yaml (course times and facilitators): only files that
-    changed since are read again. `learn validate`, which reads every file anyway,
-    fills it in.
-    """
-
-    def __init__(self, folder: DataFolder, config: Config) -> None:
-        import hashlib
-
-        from learncli.store import cache
-
-        self.folder, self.config = folder, config
-        self.stamp = hashlib.blake2b(cache.code_stamp().encode() + _bytes(folder.courses_path), digest_size=16).hexdigest()
-        stored = cache.load(folder.root, "bookings", self.stamp)
-        self.known: dict[str, Any] = stored if isinstance(stored, dict) else {}
-        self.fresh: dict[str, Any] = {}
-
-    def of(self, cohort_id: str, model: Cohort | None = None) -> list[rules.Booking]:
-        """The bookings of one cohort: remembered, from `model` if given, else read."""
-        import hashlib
-        from datetime import datetime
-
-        from learncli.domain import rules
-
-        digest = hashlib.blake2b(_bytes(self.folder.cohort_path(cohort_id)), digest_size=16).hexdigest()
-        entry = self.known.get(cohort_id)
-        if not (isinstance(entry, dict) and entry.get("hash") == digest):
-            if model is None:
-                model = self.folder.read_cohort(cohort_id).model
-            rows = [] if model is None else [
-                [b.number, b.facilitator, b.start.isoformat(), b.end.isoformat()]
-                for b in rules.bookings(cohort_id, model, self.config)
-            ]
-            entry = {"hash": digest, "bookings": rows}
-        self.fresh[cohort_id] = entry
-        return [
-            rules.Booking(cohort_id, number, fid, datetime.fromisoformat(start), datetime.fromisoformat(end))
-            for number, fid, start, end in entry["bookings"]
-        ]
-
-    def save(self) -> None:
-        from learncli.store import cache
-
-        merged = {**self.known, **self.fresh}
-        merged = {cohort_id: merged[cohort_id] for cohort_id in self.folder.cohort_ids() if cohort_id in merged}
-        if merged != self.known:
-            cache.save(self.folder.root, "bookings", self.stamp, merged)
-
-
-def _bytes(path: Path) -> bytes:
-    from learncli.bounded import read_bounded
-    from learncli.store.yamlread import MAX_FILE_BYTES
-
-    try:
-        return read_bounded(path, MAX_FILE_BYTES)
-    except OSError:  # too large, not a file: the reader reports it; the key only needs to differ
-        return f"unreadable:{path}".encode()
+    found = cohort_index.scan(folder, relevant=cohort_index.mentioning(days))
+    return [
+        booking
+        for entry in found.entries.values()
+        if entry.id != cohort_id and any(m.date in days for m in entry.meetings)
+        for booking in cohort_index.bookings(entry, config)
+        if booking.start.date() in days
+    ]
 
 
 def _conflict_copies(folder: DataFolder) -> list[Diagnostic]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 EMAIL_KINDS = ("joining", "reminder", "payment-reminder", "follow-up")
@@ -112,6 +113,99 @@ COMPLETERS: dict[str, Callable[[Any], list[str]]] = {
     "invoice": _invoices,
     "kind": _kinds,
 }
+
+
+#: Where a cohort id and a participant's address stand among each command's arguments
+#: (a test checks these against the commands themselves).
+COHORT_AT: dict[tuple[str, str], int] = {
+    **{("cohort", c): 0 for c in ("show", "reschedule", "cancel-session", "add-session")},
+    **{("participant", c): 0 for c in ("add", "import", "list", "withdraw", "reinstate", "promote", "edit")},
+    ("calendar", "export"): 0,
+    **{("attend", c): 0 for c in ("mark", "unmark", "import", "report")},
+    **{("commit", c): 0 for c in ("add", "review", "list", "import")},
+    ("session", "brief"): 0,
+    ("completion", "report"): 0,
+    ("completion", "certificates"): 0,
+    ("email", "log"): 0,
+    ("email", "render"): 1,
+    ("email", "send"): 1,
+    ("invoice", "run"): 0,
+    ("report", "payment-gate"): 0,
+}
+EMAIL_AT: dict[tuple[str, str], int] = {
+    **{("participant", c): 1 for c in ("withdraw", "reinstate", "promote", "edit")},
+    **{("commit", c): 1 for c in ("add", "review")},
+}
+#: The options every command takes that are followed by a value.
+_GLOBAL = ("--data", "--today")
+
+
+def quick_answer(words: list[str]) -> list[str] | None:
+    """The values for the next argument of the command line `words` (prog name left out),
+    when it is a cohort id (from the listing of cohorts/) or a participant's address (from
+    the index of cohort files): without Click building the commands, which imports
+    Pydantic. None when the line is anything else (the full machinery answers it)."""
+    data: str | None = None
+    plain: list[str] = []
+    at = 0
+    while at < len(words):
+        word = words[at]
+        if word in _GLOBAL and at + 1 < len(words):
+            if word == "--data":
+                data = words[at + 1]
+            at += 2
+            continue
+        if word.startswith("-"):
+            return None
+        plain.append(word)
+        at += 1
+    if len(plain) < 2:
+        return None
+    command, given = (plain[0], plain[1]), plain[2:]
+    if COHORT_AT.get(command) == len(given):
+        from learncli.store.discovery import cohort_ids, find_data_folder
+
+        return cohort_ids(find_data_folder(Path(data) if data else None).root)
+    if EMAIL_AT.get(command) == len(given) and COHORT_AT.get(command) == 0:
+        from learncli.store import cohort_index
+
+        return cohort_index.emails(_folder_at(data), given[0])
+    return None
+
+
+def _folder_at(data: str | None) -> Any:
+    from learncli.store.folder import DataFolder
+
+    return DataFolder.locate(Path(data) if data else None)
+
+
+def answer_quickly(prog_name: str, complete_var: str, instruction: str) -> bool:
+    """Answer a shell's completion request from `quick_answer` if it can (True), printing
+    what Click's machinery would print for the same values."""
+    action, _, shell = instruction.partition("_")
+    if action != "complete":
+        return False
+    from typer._completion_classes import completion_init
+    from typer._click.shell_completion import CompletionItem, get_completion_class
+
+    from learncli.errors import LearnError
+
+    completion_init()
+    kind = get_completion_class(shell)
+    if kind is None:
+        return False
+    asked = kind(None, {}, prog_name, complete_var)  # type: ignore[arg-type]
+    try:
+        args, incomplete = asked.get_completion_args()
+        values = None if incomplete.startswith("-") else quick_answer(list(args))
+    except (LearnError, OSError, ValueError):
+        values = []  # no folder, an invalid file: nothing to offer, and no noise
+    if values is None:
+        return False
+    # The shell's own class shapes the answer (zsh's wants it wrapped, fish's with help).
+    asked.get_completions = lambda args, incomplete: [CompletionItem(v) for v in values if v.startswith(incomplete)]
+    print(asked.complete())
+    return True
 
 
 def _listed(choices: list[str]) -> Callable[[Any], list[str]]:

@@ -118,6 +118,10 @@ class LearnGroup(TyperGroup):
         if first in SHELLS and second in ("complete", "source"):
             os.environ[complete_var] = f"{second}_{first}"
         if os.environ.get(complete_var):
+            from learncli.cli._complete import answer_quickly
+
+            if answer_quickly(prog_name, complete_var, os.environ[complete_var]):
+                sys.exit(0)
             # Typer's answers to the shells, registered only when a shell asks.
             from typer._completion_classes import completion_init
 

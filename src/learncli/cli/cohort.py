@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import time
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,31 +17,59 @@ app = group("Cohorts: one run of a course each, in cohorts/<id>.yaml.")
 
 
 @app.command("list")
-def cohort_list(ctx: typer.Context, json_output: JsonOpt = False) -> None:
+def cohort_list(
+    ctx: typer.Context,
+    json_output: JsonOpt = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Read every cohort file from YAML, not from the index.")] = False,
+) -> None:
     """List every cohort with its dates, size and state (upcoming, running, finished).
+
+    Answered from the index of cohort files in .learn-cache/ (a file is read again when
+    its bytes change).
 
     Example: learn cohort list
     """
     from learncli.cli._output import console, note, print_json
-    from learncli.domain.status import cohort_status
-    from learncli.render.tables import cohort_list_table
+    from learncli.render.tables import cohort_list_table, cohort_list_text
+    from learncli.store import cohort_index
 
     app_state = state(ctx)
     config = app_state.folder.config()
-    rows = []
-    for result in app_state.folder.each_cohort():
+    found = cohort_index.scan(app_state.folder, no_cache=no_cache)
+    for result in found.broken:
         if result.model is None:
-            note(f"{result.path} has errors and is not listed; run `learn validate`")
-            continue
-        s = cohort_status(result.model, config, app_state.today)
-        rows.append(
-            {"id": s.id, "title": s.title, "course": result.model.course, "first": s.first, "last": s.last,
-             "sessions": s.sessions, "registered": s.registered, "withdrawn": s.withdrawn, "state": s.state}
-        )
+            note(cohort_index.unlisted(result, "listed"))
+    rows = []
+    for cohort_id in app_state.folder.cohort_ids():
+        entry = found.entries.get(cohort_id)
+        if entry is not None:
+            course = config.course(entry.course)
+            rows.append(
+                {"id": entry.id, "title": entry.display_title(course), "course": entry.course, "first": entry.first,
+                 "last": entry.last, "sessions": entry.sessions, "registered": entry.count("registered"),
+                 "withdrawn": entry.count("withdrawn"), "state": entry.state(app_state.today)}
+            )
+        else:
+            result = next(r for r in found.broken if r.path.stem == cohort_id)
+            if result.model is not None:
+                rows.append(_listed_from_model(result.model, config, app_state.today))
     if json_output:
         print_json(rows)
+        return
+    text = None if sys.stdout.isatty() else cohort_list_text(rows)
+    if text is not None:
+        sys.stdout.write(text)
     else:
         console().print(cohort_list_table(rows))
+
+
+def _listed_from_model(cohort: object, config: object, today: object) -> dict[str, object]:
+    """The row of a cohort whose file has errors yet loads (the index keeps only valid files)."""
+    from learncli.domain.status import cohort_status
+
+    s = cohort_status(cohort, config, today)  # type: ignore[arg-type]
+    return {"id": s.id, "title": s.title, "course": cohort.course, "first": s.first, "last": s.last,  # type: ignore[attr-defined]
+            "sessions": s.sessions, "registered": s.registered, "withdrawn": s.withdrawn, "state": s.state}
 
 
 @app.command("show")

@@ -127,40 +127,57 @@ def status_command(
     ctx: typer.Context,
     show_all: Annotated[bool, typer.Option("--all", help="Include cohorts that finished more than two weeks ago.")] = False,
     json_output: JsonOpt = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Read every cohort file from YAML, not from the index.")] = False,
 ) -> None:
     """One screen: current cohorts, next sessions, how each is going.
+
+    Which cohorts are current comes from the index of cohort files in .learn-cache/ (a
+    file is read again when its bytes change); only the cohorts shown are read in full.
 
     Example: learn --today 2026-11-23 status
     """
     from learncli.cli._output import console, note, print_json
-    from learncli.domain.status import cohort_status, is_current
+    from learncli.domain.status import RECENT_DAYS, cohort_status
     from learncli.render.status import render_status
-
+    from learncli.store import cohort_index
     from learncli.store.ledger import read_ledger
 
     app = state(ctx)
     config = app.folder.config()
-    ledger = read_ledger(app.folder, today=app.today)
+    found = cohort_index.scan(app.folder, no_cache=no_cache)
+    wanted = [
+        entry.id
+        for entry in found.entries.values()
+        if show_all or entry.state(app.today) != "finished" or (app.today - entry.last).days <= RECENT_DAYS
+    ]
+    ledger = read_ledger(app.folder, cohort=wanted, use_cache=not no_cache, today=app.today)
+    broken = [f.path for f in ledger.files if not f.ok] + [r.path for r in found.broken]
+    for result in found.broken:
+        note(cohort_index.unlisted(result, "shown"))
     statuses = []
-    broken = [f.path for f in ledger.files if not f.ok]
-    for result in app.folder.each_cohort():
-        if result.model is None or not result.ok:
-            broken.append(result.path)
-            continue
-        statuses.append(cohort_status(result.model, config, app.today, ledger.ledger))
-    shown = [s for s in statuses if show_all or is_current(s, app.today)]
-    shown.sort(key=lambda s: (s.state == "finished", s.first))
+    for cohort_id in wanted:
+        cohort = cohort_index.model(app.folder, found.entries[cohort_id]) if not no_cache else None
+        if cohort is None:
+            result = app.folder.read_cohort(cohort_id)
+            if not result.ok:  # changed since the scan: reported like any file with errors
+                broken.append(result.path)
+                continue
+            cohort = result.model
+        statuses.append(cohort_status(cohort, config, app.today, ledger.ledger))
+    shown = sorted(statuses, key=lambda s: (s.state == "finished", s.first))
+    hidden = len(found.entries) - len(wanted)
     if json_output:
         print_json(
             {
                 "today": app.today,
                 "data": str(app.folder.root),
                 "cohorts": shown,
-                "hidden_finished": len(statuses) - len(shown),
+                "hidden_finished": hidden,
                 "files_with_errors": [str(p) for p in broken],
             }
         )
     else:
-        render_status(console(), shown, app.today, hidden=len(statuses) - len(shown))
+        render_status(console(), shown, app.today, hidden=hidden)
     for path in broken:
-        note(f"{path} has errors and is not shown; run `learn validate`")
+        if path not in {r.path for r in found.broken}:
+            note(f"{path} has errors and is not shown; run `learn validate`")

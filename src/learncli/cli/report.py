@@ -14,8 +14,13 @@ YearOpt = Annotated[int | None, typer.Option("--year", metavar="YEAR", min=1900,
 
 
 def cohort_courses(folder: object) -> dict[str, str]:
-    """Every cohort with a valid file -> its course id (what contributions are counted by)."""
-    return {r.model.id: r.model.course for r in folder.each_cohort() if r.model is not None}  # type: ignore[attr-defined]
+    """Each cohort's course, from the index of cohort files (and files with errors that load)."""
+    from learncli.store import cohort_index
+
+    found = cohort_index.scan(folder)  # type: ignore[arg-type]
+    courses = {entry.id: entry.course for entry in found.entries.values()}
+    courses.update({r.model.id: r.model.course for r in found.broken if r.model is not None})
+    return courses
 
 
 @app.command("contributions")

@@ -115,6 +115,10 @@ def _next(upcoming: SessionTimes | None, today: date) -> NextSession | None:
     )
 
 
-def is_current(status: CohortStatus, today: date, recent_days: int = 14) -> bool:
+#: How long after its last session a finished cohort is still shown (follow-ups due).
+RECENT_DAYS = 14
+
+
+def is_current(status: CohortStatus, today: date, recent_days: int = RECENT_DAYS) -> bool:
     """Running, upcoming, or finished within the last `recent_days` (follow-ups still due)."""
     return status.state != "finished" or (today - status.last).days <= recent_days

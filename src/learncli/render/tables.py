@@ -80,19 +80,40 @@ def proposal_table(dates: list[ProposedDate], themes: list[str]) -> Table:
     return table
 
 
+COHORT_LIST = ("id", "course", "first", "last", "sessions", "registered", "state")
+
+
+def _cohort_list_cells(rows: list[dict[str, Any]]) -> list[list[str]]:
+    return [
+        [row["id"], row["course"], row["first"].isoformat(), row["last"].isoformat(), str(row["sessions"]),
+         str(row["registered"]), row["state"]]
+        for row in rows
+    ]
+
+
 def cohort_list_table(rows: list[dict[str, Any]]) -> Table:
-    table = new_table("id", "course", "first", "last", "sessions", "registered", "state", title="Cohorts")
-    for row in rows:
-        table.add_row(
-            row["id"],
-            row["course"],
-            row["first"].isoformat(),
-            row["last"].isoformat(),
-            str(row["sessions"]),
-            str(row["registered"]),
-            row["state"],
-        )
+    table = new_table(*COHORT_LIST, title="Cohorts")
+    for cells in _cohort_list_cells(rows):
+        table.add_row(*cells)
     return table
+
+
+def cohort_list_text(rows: list[dict[str, Any]]) -> str | None:
+    """The text `cohort_list_table` prints in a pipe or a file (as wide as its content,
+    trailing blanks trimmed), written directly: Rich measures every cell of a table twice,
+    seconds for thousands of cohorts. None when a cell is not plain printable ASCII (Rich
+    then measures it) or there are no rows."""
+    cells = _cohort_list_cells(rows)
+    if not cells or not all(c.isascii() and c.isprintable() for row in cells for c in row):
+        return None
+    lines = [list(COHORT_LIST), *cells]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(COHORT_LIST))]
+
+    def line(values: list[str]) -> str:
+        return (" " + "   ".join(v.ljust(w) for v, w in zip(values, widths))).rstrip()
+
+    rule = " " + "\u2500" * (sum(widths) + 3 * (len(widths) - 1))
+    return "\n".join(["Cohorts", "", line(lines[0]), rule, *(line(c) for c in cells), ""]) + "\n"
 
 
 def cohort_detail(cohort: Cohort, course: Course | None, config: Config, times: list[SessionTimes]) -> RenderableType:

@@ -62,3 +62,15 @@ def _short(folder: Path, here: Path) -> Path:
     except ValueError:
         return folder
     return relative if str(relative) != "." else Path(".")
+
+
+def cohort_ids(root: Path) -> list[str]:
+    """Ids of every cohort file in the data folder `root`, sorted; files whose names are
+    not ids, and conflict copies of a sync service, are left out (validate reports them)."""
+    from learncli.names import ID_PATTERN
+    from learncli.store.conflict_copies import copy_of
+
+    folder = root / "cohorts"
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.yaml") if ID_PATTERN.match(p.stem) and copy_of(p) is None)

@@ -192,11 +192,9 @@ class DataFolder:
 
     def cohort_ids(self) -> list[str]:
         """Ids of every cohort file, sorted; files with names that are not ids are skipped."""
-        if not self.cohorts_dir.is_dir():
-            return []
-        from learncli.store.conflict_copies import copy_of
+        from learncli.store.discovery import cohort_ids
 
-        return sorted(p.stem for p in self.cohorts_dir.glob("*.yaml") if ID_PATTERN.match(p.stem) and copy_of(p) is None)
+        return cohort_ids(self.root)
 
     def misnamed_cohort_files(self) -> list[Path]:
         if not self.cohorts_dir.is_dir():

@@ -14,6 +14,7 @@ scalars where YAML reads them back unchanged, single quotes where it would not (
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -63,7 +64,9 @@ class LedgerRead:
         return not any(d.is_error for d in self.diagnostics)
 
 
-def read_ledger(folder: DataFolder, *, use_cache: bool = True, cohort: str | None = None, today: date | None = None) -> LedgerRead:
+def read_ledger(
+    folder: DataFolder, *, use_cache: bool = True, cohort: str | Collection[str] | None = None, today: date | None = None
+) -> LedgerRead:
     """Read every file of the ledger. Never raises for bad content.
 
     Files that have not changed since they were last read valid come from the cache
@@ -74,7 +77,9 @@ def read_ledger(folder: DataFolder, *, use_cache: bool = True, cohort: str | Non
     (so the next number is the same as with the whole ledger). That is all that is built
     when every file is in the cache (and so valid); otherwise the whole ledger is read,
     which answers the same questions. For commands about one cohort: emails, the session
-    brief, an invoice run (`learn validate` always checks the whole ledger).
+    brief, an invoice run (`learn validate` always checks the whole ledger). `cohort` may
+    also be several ids (`learn status`, for the cohorts it shows): then the ledger is for
+    reading only, and does not know every number in use.
 
     With `today`, the accounts are the ledger as of that day (see `Ledger`): every
     command passes `--today`, so nothing dated later is counted.
@@ -83,7 +88,7 @@ def read_ledger(folder: DataFolder, *, use_cache: bool = True, cohort: str | Non
     from learncli.store.bulk import reading_many
 
     if cohort is not None and use_cache and ledger_cache.enabled():
-        part = ledger_cache.cohort_part(folder, folder.ledger_paths(), cohort)
+        part = ledger_cache.cohort_part(folder, folder.ledger_paths(), cohort, numbers=isinstance(cohort, str))
         if part is not None:
             items, numbers = part
             return LedgerRead(Ledger(items, other_numbers=numbers, today=today))

@@ -24,8 +24,9 @@ import os
 import re
 import types
 import typing
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -156,45 +157,61 @@ def _load(folder: DataFolder, path: Path, file_key: str) -> FileResult[Any] | No
     return result
 
 
-def cohort_part(folder: DataFolder, paths: list[Path], cohort: str) -> tuple[list[Located], set[str]] | None:
-    """The entries about one cohort, built from the cache alone: its invoices, and the
-    payments and credit notes that name them, each where it is in its file; and every
-    invoice and credit-note number in the ledger (so that no number is issued twice).
+def cohort_part(
+    folder: DataFolder, paths: list[Path], cohort: str | Collection[str], *, numbers: bool = True
+) -> tuple[list[Located], set[str]] | None:
+    """The entries about one cohort (or each of several), built from the cache alone: its
+    invoices, and the payments and credit notes that name them, each where it is in its
+    file; and every invoice and credit-note number in the ledger (so that no number is
+    issued twice).
 
     None unless every file in `paths` is remembered as it is now (then the caller reads
     the whole ledger, which also remembers it for next time). The rows of the other
     cohorts are looked at (one field each) but never built into models: with years of
     history, building every entry is most of what reading the ledger costs.
+
+    Without `numbers` (a reader that issues nothing: `learn status`), the set of every
+    number is left empty, and a file whose small record of references (`_refs`) shows
+    nothing about these cohorts is not loaded at all.
     """
     from learncli.bounded import read_bounded
     from learncli.domain.invoicing import Located
     from learncli.store.yamlread import MAX_FILE_BYTES
 
-    remembered: list[tuple[Path, str, dict[str, Any]]] = []
+    wanted = {cohort} if isinstance(cohort, str) else set(cohort)
+    keys: list[tuple[Path, str]] = []
     for path in paths:
         try:
             raw = read_bounded(path, MAX_FILE_BYTES)
         except OSError:
             return None
-        file_key = key(raw)
+        keys.append((path, key(raw)))
+    refs = None if numbers else _wanted_files(folder, keys, wanted)
+    remembered: list[tuple[Path, str, dict[str, Any]]] = []
+    for path, file_key in keys:
+        if refs is not None and path not in refs:
+            continue
         stored = store_cache.load(folder.root, _name(path), file_key)
         if not isinstance(stored, dict):
             return None
         remembered.append((path, file_key, stored))
+        if refs is None and not numbers:
+            _save_refs(folder, path, file_key, stored)
     items: list[Located] = []
     every: set[str] = set()
     try:
-        numbers: set[str] = set()
+        numbers_of: set[str] = set()
         for _, _, stored in remembered:
             fields = stored["fields"]
             at_cohort, at_number = fields["invoice"].index("cohort"), fields["invoice"].index("invoice")
             at_credit = fields["credit_note"].index("credit_note")
             for kind, row in stored["entries"]:
                 if kind == "invoice":
-                    every.add(row[at_number])
-                    if row[at_cohort] == cohort:
-                        numbers.add(row[at_number])
-                elif kind == "credit_note":
+                    if numbers:
+                        every.add(row[at_number])
+                    if row[at_cohort] in wanted:
+                        numbers_of.add(row[at_number])
+                elif kind == "credit_note" and numbers:
                     every.add(row[at_credit])
         for path, file_key, stored in remembered:
             fields = stored["fields"]
@@ -212,11 +229,51 @@ def cohort_part(folder: DataFolder, paths: list[Path], cohort: str) -> tuple[lis
             makers = _makers(stored)
             source = _source(path, file_key, stored)
             for index, (kind, row) in enumerate(stored["entries"]):
-                if row[naming[kind]] in numbers or (kind == "allocation" and row[moved_from] in numbers):
+                if row[naming[kind]] in numbers_of or (kind == "allocation" and row[moved_from] in numbers_of):
                     items.append(Located(makers[kind](row), path, index, source))
     except (KeyError, TypeError, ValueError, IndexError, InvalidOperation, AttributeError):
         return None
     return items, every
+
+
+def _refs_name(path: Path) -> str:
+    return "refs-" + _name(path)
+
+
+def _save_refs(folder: DataFolder, path: Path, file_key: str, stored: dict[str, Any]) -> None:
+    """Remember, next to a file's entries, which cohorts its invoices are for (and their
+    numbers) and which invoice numbers its payments and credit notes name: a reader
+    interested in a few cohorts then loads only the files that concern them."""
+    try:
+        fields = stored["fields"]
+        at_cohort, at_number = fields["invoice"].index("cohort"), fields["invoice"].index("invoice")
+        naming = {"payment": fields["payment"].index("payment"), "credit_note": fields["credit_note"].index("cancels")}
+        cohorts: dict[str, list[str]] = {}
+        named: set[str] = set()
+        for kind, row in stored["entries"]:
+            if kind == "invoice":
+                cohorts.setdefault(row[at_cohort], []).append(row[at_number])
+            else:
+                named.add(row[naming[kind]])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return
+    store_cache.save(folder.root, _refs_name(path), file_key, {"cohorts": cohorts, "named": sorted(named)})
+
+
+def _wanted_files(folder: DataFolder, keys: list[tuple[Path, str]], wanted: set[str]) -> set[Path] | None:
+    """The files that hold an invoice of one of the `wanted` cohorts, or a payment or credit
+    note naming one, by their records of references; None if any record is missing."""
+    records = []
+    for path, file_key in keys:
+        refs = store_cache.load(folder.root, _refs_name(path), file_key)
+        if not (isinstance(refs, dict) and isinstance(refs.get("cohorts"), dict) and isinstance(refs.get("named"), list)):
+            return None
+        records.append((path, refs))
+    try:
+        ours = {number for _, refs in records for c in wanted for number in refs["cohorts"].get(c, [])}
+        return {path for path, refs in records if ours & set(refs["named"]) or any(c in refs["cohorts"] for c in wanted)}
+    except TypeError:
+        return None
 
 
 def _makers(stored: dict[str, Any]) -> dict[str, Any]:
@@ -284,6 +341,7 @@ def save(folder: DataFolder, path: Path, raw: bytes, result: FileResult[Any]) ->
 
 def _store(folder: DataFolder, path: Path, file_key: str, result: FileResult[Any], value: dict[str, Any]) -> FileResult[Any]:
     store_cache.save(folder.root, _name(path), file_key, value)
+    _save_refs(folder, path, file_key, value)
     result.source.key = file_key
     _remember_here(path, file_key, result)
     return result
@@ -492,8 +550,19 @@ def _converter(annotation: Any) -> Any:
     if origin is list:
         item = _converter(typing.get_args(annotation)[0])
         return None if item is None else (lambda value: [item(v) for v in value])
+    if origin is dict:
+        key_type, value_type = typing.get_args(annotation)
+        if typing.get_origin(key_type) is typing.Annotated:
+            key_type = typing.get_args(key_type)[0]
+        if key_type not in (str, int):
+            raise TypeError(f"cannot rebuild {annotation!r}")
+        value = _converter(value_type) or (lambda v: v)
+        key = int if key_type is int else str  # JSON's keys are text
+        return lambda mapping: {key(k): value(v) for k, v in mapping.items()}
     if origin is Literal or annotation in (str, int, bool):
         return None
+    if annotation is time:
+        return time.fromisoformat
     if annotation is date:
         return date.fromisoformat
     if annotation is Decimal:

@@ -1,0 +1,418 @@
+"""An index of the cohort files in `.learn-cache/`, keyed by each file's exact bytes.
+
+`learn status`, `cohort list`, the reports and the facilitator-booking check of a
+schedule change need a few facts of every cohort (its course, title, dates and times,
+facilitators, how many people hold a place, wait or have withdrawn, which sessions have
+marks, open commitments), not the whole validated file. Reading and validating thousands
+of files to get them took most of a minute, so the facts of each *valid* cohort file are
+kept here as JSON, next to a hash of the file's bytes. A command hashes each file (cheap:
+no parsing) and reads from YAML only the files whose bytes are not the ones remembered;
+the index is then written back once. A file with errors is never indexed: it is read
+from YAML every time, so its problems are always reported with their line and column.
+
+The index is a function of the files' bytes and of learn's own code (`cache.code_stamp`);
+what depends on courses.yaml (default times, the course's facilitators) or on the date is
+worked out when asked, never stored. JSON, not pickle; a missing, stale, corrupt or
+truncated index is ignored and rebuilt; `LEARN_NO_CACHE=1` (or a command's `--no-cache`)
+reads every file from YAML and leaves the index alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from learncli.store import cache as store_cache
+
+if TYPE_CHECKING:
+    from learncli.store.folder import DataFolder, FileResult
+
+#: Bump when what is stored changes shape.
+FORMAT = 1
+STATUSES = ("registered", "waitlisted", "withdrawn")
+NAME = "cohort-index"
+
+
+def enabled(no_cache: bool = False) -> bool:
+    return not (no_cache or os.environ.get("LEARN_NO_CACHE"))
+
+
+def _key() -> str:
+    return f"cohorts:{FORMAT}:{store_cache.code_stamp()}"
+
+
+def digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _hm(value: time | None) -> str | None:
+    return None if value is None else value.strftime("%H:%M")
+
+
+def summarise(result: FileResult[Any]) -> dict[str, Any]:
+    """What the index keeps of one valid cohort file (its `FileResult`, node graph and all)."""
+    from learncli.domain.schedule import meeting_order
+
+    cohort = result.model
+    return {
+        "course": cohort.course,
+        "title": cohort.title,
+        "capacity": cohort.capacity,
+        "facilitators": cohort.facilitators,
+        # [number, date, start, end, cancelled, makes_up] in the order the sessions meet
+        "sessions": [
+            [n, s.date.isoformat(), _hm(s.start), _hm(s.end), s.cancelled, s.makes_up]
+            for n in meeting_order(cohort)
+            for s in (cohort.sessions[n - 1],)
+        ],
+        "people": {status: sum(1 for p in cohort.participants if p.status == status) for status in STATUSES},
+        "marked": sorted(n for n, marks in cohort.attendance.items() if marks),
+        "open_commitments": sum(1 for c in cohort.commitments if c.status == "open" and _holds_place(cohort, c.email)),
+        "at": {"course": list(result.source.mark(("course",)))},
+    }
+
+
+def _holds_place(cohort: Any, email: str) -> bool:
+    person = cohort.participant(email)
+    return person is not None and person.active
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One session of an indexed cohort, as the file gives it (times unresolved)."""
+
+    number: int
+    date: date
+    start: time | None
+    end: time | None
+    cancelled: bool
+    makes_up: int | None
+
+
+@dataclass
+class Indexed:
+    """The remembered facts of one valid cohort file."""
+
+    id: str
+    path: Path
+    facts: dict[str, Any] = field(repr=False)
+    #: The hash of the file's bytes these facts are of.
+    tag: str = ""
+
+    @property
+    def course(self) -> str:
+        return self.facts["course"]
+
+    @property
+    def title(self) -> str | None:
+        return self.facts["title"]
+
+    @property
+    def capacity(self) -> int | None:
+        return self.facts["capacity"]
+
+    def display_title(self, course: Any) -> str:
+        if self.title:
+            return self.title
+        return f"{course.title} ({self.id})" if course else self.id
+
+    def facilitator_ids(self, course: Any) -> list[str]:
+        if self.facts["facilitators"] is not None:
+            return list(self.facts["facilitators"])
+        return list(course.facilitators) if course else []
+
+    @property
+    def meetings(self) -> list[Meeting]:
+        """Every session, in the order they meet."""
+        return [
+            Meeting(n, date.fromisoformat(d), _time(start), _time(end), cancelled, makes_up)
+            for n, d, start, end, cancelled, makes_up in self.facts["sessions"]
+        ]
+
+    def _dates(self) -> tuple[list[str], list[str]]:
+        sessions = self.facts["sessions"]
+        return [s[1] for s in sessions], [s[1] for s in sessions if not s[4]]
+
+    @property
+    def first(self) -> date:
+        _, active = self._dates()
+        return date.fromisoformat(active[0] if active else _listed_first(self))
+
+    @property
+    def last(self) -> date:
+        every, active = self._dates()
+        return date.fromisoformat(active[-1] if active else max(every))
+
+    @property
+    def span(self) -> tuple[str, str]:
+        """The earliest and the latest date of any session (ISO text)."""
+        every, _ = self._dates()
+        return min(every), max(every)
+
+    def state(self, today: date) -> str:
+        """upcoming, running or finished, as `domain.status` judges it."""
+        _, active = self._dates()
+        day = today.isoformat()
+        if not any(d < day for d in active):
+            return "upcoming"
+        return "running" if any(d >= day for d in active) else "finished"
+
+    @property
+    def sessions(self) -> int:
+        """How many sessions will run (cancelled ones left out)."""
+        return len(self._dates()[1])
+
+    def count(self, status: str) -> int:
+        """How many people have `status` (registered, waitlisted, withdrawn)."""
+        return self.facts["people"][status]
+
+    @property
+    def open_commitments(self) -> int:
+        """Open commitments of people who hold a place."""
+        return self.facts["open_commitments"]
+
+    def position(self, what: str) -> tuple[int, int]:
+        line, col = self.facts["at"][what]
+        return int(line), int(col)
+
+
+def _listed_first(entry: Indexed) -> str:
+    """The date of the session listed first (numbered 1)."""
+    return next(s[1] for s in entry.facts["sessions"] if s[0] == 1)
+
+
+def _time(value: str | None) -> time | None:
+    return None if value is None else time.fromisoformat(value)
+
+
+@dataclass
+class Scan:
+    """Every cohort file: the valid ones as indexed facts, the others as read from YAML."""
+
+    entries: dict[str, Indexed] = field(default_factory=dict)
+    #: Files with errors (never indexed), read now, with their diagnostics.
+    broken: list[FileResult[Any]] = field(default_factory=list)
+    #: How many files were read from YAML this time (the rest came from the index).
+    read: int = 0
+
+
+def scan(folder: DataFolder, *, no_cache: bool = False, relevant: Callable[[bytes], bool] | None = None) -> Scan:
+    """Every cohort file of `folder`, from the index where its bytes are the ones
+    remembered, else from YAML (and then remembered, if valid).
+
+    With `relevant`, a file whose bytes `relevant` rejects is left out, neither hashed nor
+    parsed (see `mentioning`): a check about a few days looks only at the files that
+    name one of them, and the first run in a fresh clone need not read thousands of files
+    to learn that they cannot matter.
+    """
+    from learncli.bounded import read_bounded
+    from learncli.models.cohort import Cohort
+    from learncli.store.bulk import reading_many
+    from learncli.store.yamlread import MAX_FILE_BYTES
+
+    use = enabled(no_cache)
+    known: dict[str, Any] | None = None if use else {}
+    fresh: dict[str, list[Any]] = {}
+    skipped: list[str] = []
+    out = Scan()
+    with reading_many():
+        for cohort_id in folder.cohort_ids():
+            path = folder.cohort_path(cohort_id)
+            try:
+                raw = read_bounded(path, MAX_FILE_BYTES)
+                text = None
+            except OSError:  # too large, not a file: the reader says why, with a position
+                raw, text = None, None
+            if relevant is not None and raw is not None and not relevant(raw):
+                skipped.append(cohort_id)
+                continue
+            if known is None:  # loaded when first needed: often no file is
+                known = _load(folder)
+            remembered = known.get(cohort_id)
+            tag = digest(raw) if raw is not None else None
+            if tag is not None and remembered is not None and remembered[0] == tag:
+                fresh[cohort_id] = remembered
+                out.entries[cohort_id] = Indexed(cohort_id, path, remembered[1], tag)
+                continue
+            out.read += 1
+            try:
+                text = raw.decode("utf-8-sig") if raw is not None else None
+            except UnicodeDecodeError:
+                text = None
+            result = folder.read(path, Cohort, text) if text is not None else folder.read_cohort(cohort_id)
+            if result.model is not None:
+                result.model._id = cohort_id
+            if not result.ok or tag is None or text is None:
+                out.broken.append(result)
+                result.source.release()
+                continue
+            facts = summarise(result)
+            fresh[cohort_id] = [tag, facts]
+            out.entries[cohort_id] = Indexed(cohort_id, path, facts, tag)
+            if use:
+                store_cache.save(folder.root, _snapshot(cohort_id), f"{_key()}:{tag}", result.model.model_dump(mode="json"))
+            result.source.release()
+    if known is not None:
+        # files not looked at are kept as they were
+        fresh.update((i, known[i]) for i in skipped if i in known)
+    if use and known is not None and fresh != known:
+        store_cache.save(folder.root, NAME, _key(), fresh)
+    return out
+
+
+def _snapshot(cohort_id: str) -> str:
+    return f"cohort-{cohort_id}"
+
+
+def model(folder: DataFolder, entry: Indexed) -> Any | None:
+    """The validated cohort of an indexed file, rebuilt from the copy of it kept when the
+    file was last read from YAML (no parsing, no validating again); None when there is no
+    such copy of the file as it is (then read it from YAML)."""
+    from learncli.models.cohort import Cohort
+    from learncli.store.ledger_cache import _converter
+
+    stored = store_cache.load(folder.root, _snapshot(entry.id), f"{_key()}:{entry.tag}") if entry.tag else None
+    if not isinstance(stored, dict) or list(stored) != list(Cohort.model_fields):
+        return None
+    try:
+        values = {}
+        for name, info in Cohort.model_fields.items():
+            convert, value = _converter(info.annotation), stored[name]
+            values[name] = convert(value) if convert is not None and value is not None else value
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    cohort = Cohort.model_construct(**values)
+    cohort._id = entry.id
+    return cohort
+
+
+def mentioning(days: Iterable[date]) -> Callable[[bytes], bool]:
+    """A test of a file's bytes that is true of every file that may have a session on one
+    of `days`: it names one of them as a YAML date or as the reader accepts one
+    (2026-04-14, 2026-4-14, 2026-W16-2), or holds a backslash (an escape in a quoted
+    string could spell a date in other characters)."""
+    # Every form starts with its year and a dash: a file without that text (most of a
+    # folder of many years) is passed over after one search.
+    by_year: dict[bytes, set[bytes]] = {}
+    for day in days:
+        week = day.isocalendar()
+        for month in {f"{day.month:02}", str(day.month)}:
+            for dom in {f"{day.day:02}", str(day.day)}:
+                by_year.setdefault(f"{day.year:04}-".encode(), set()).add(f"{day.year:04}-{month}-{dom}".encode())
+        by_year.setdefault(f"{week.year:04}-".encode(), set()).add(f"{week.year:04}-W{week.week:02}-{week.weekday}".encode())
+    return lambda raw: b"\\" in raw or any(year in raw and any(n in raw for n in forms) for year, forms in by_year.items())
+
+
+def _load(folder: DataFolder) -> dict[str, Any]:
+    """The remembered files, each `[hash, facts]`; any record not in the shape `summarise`
+    gives is left out (and so read again), as is everything if the index is unreadable."""
+    stored = store_cache.load(folder.root, NAME, _key())
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        cohort_id: record
+        for cohort_id, record in stored.items()
+        if isinstance(record, list) and len(record) == 2 and isinstance(record[0], str) and _well_formed(record[1])
+    }
+
+
+def _is(value: Any, *kinds: type) -> bool:
+    return type(value) in kinds
+
+
+def _well_formed(facts: Any) -> bool:
+    try:
+        return (
+            type(facts) is dict
+            and set(facts) == _FACTS
+            and _is(facts["course"], str)
+            and _is(facts["title"], str, type(None))
+            and _is(facts["capacity"], int, type(None))
+            and (facts["facilitators"] is None or (_is(facts["facilitators"], list) and all(_is(f, str) for f in facts["facilitators"])))
+            and _is(facts["sessions"], list)
+            and len(facts["sessions"]) > 0
+            and all(_session_ok(row) for row in facts["sessions"])
+            and _is(facts["people"], dict)
+            and set(facts["people"]) == set(STATUSES)
+            and all(_is(n, int) for n in facts["people"].values())
+            and _is(facts["marked"], list)
+            and all(_is(n, int) for n in facts["marked"])
+            and _is(facts["open_commitments"], int)
+            and _is(facts["at"], dict)
+            and all(_is(v, list) and len(v) == 2 and all(_is(n, int) for n in v) for v in facts["at"].values())
+            and "course" in facts["at"]
+        )
+    except (TypeError, ValueError):
+        return False
+
+
+def _session_ok(row: Any) -> bool:
+    if not (_is(row, list) and len(row) == 6):
+        return False
+    number, day, start, end, cancelled, makes_up = row
+    date.fromisoformat(day)  # ValueError (caught above) if it is not a date
+    for value in (start, end):
+        if value is not None:
+            time.fromisoformat(value)
+    return _is(number, int) and _is(cancelled, bool) and _is(makes_up, int, type(None))
+
+
+_FACTS = frozenset({"course", "title", "capacity", "facilitators", "sessions", "people", "marked", "open_commitments", "at"})
+
+
+def unlisted(result: FileResult[Any], what: str) -> str:
+    """The line a command prints for a cohort file with errors it leaves out: the first
+    error where it is (`path:line:col: CODE ...`), and how to see them all."""
+    errors = sorted((d for d in result.diagnostics if d.is_error), key=lambda d: d.sort_key())
+    first = errors[0].format() if errors else str(result.path)
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{first}{more}\n  {result.path.name} has errors and is not {what}; run `learn validate`"
+
+
+def emails(folder: DataFolder, cohort_id: str) -> list[str] | None:
+    """Every participant's address of one cohort, in the file's order, from the copy of the
+    cohort kept when its file was last read, if the file is still that one (reads that
+    file and the copy; never YAML, never the models); else None."""
+    from learncli.bounded import read_bounded
+    from learncli.store.yamlread import MAX_FILE_BYTES
+
+    if not enabled():
+        return None
+    try:
+        tag = digest(read_bounded(folder.cohort_path(cohort_id), MAX_FILE_BYTES))
+    except OSError:
+        return None
+    stored = store_cache.load(folder.root, _snapshot(cohort_id), f"{_key()}:{tag}")
+    try:
+        found = [person["email"] for person in stored["participants"]]
+    except (TypeError, KeyError):
+        return None
+    return found if all(type(e) is str for e in found) else None
+
+
+def bookings(entry: Indexed, config: Any) -> list[Any]:
+    """`domain.rules.bookings` of an indexed cohort: each facilitator in each session
+    that will run, with its times resolved in the course's zone."""
+    from zoneinfo import ZoneInfo
+
+    from learncli.domain.rules import Booking
+
+    course = config.course(entry.course)
+    zone = ZoneInfo(config.timezone)
+    facilitators = entry.facilitator_ids(course)
+    out = []
+    for m in entry.meetings:
+        if m.cancelled:
+            continue
+        start = m.start or (course.start if course else time(9, 30))
+        end = m.end or (course.end if course else time(12, 30))
+        for fid in facilitators:
+            out.append(
+                Booking(entry.id, m.number, fid, datetime.combine(m.date, start, tzinfo=zone), datetime.combine(m.date, end, tzinfo=zone))
+            )
+    return out
