@@ -195,14 +195,16 @@ def test_no_cache_leaves_the_index_alone(learn, data_dir, monkeypatch):
 def test_status_reads_only_the_ledger_files_about_the_cohorts_it_shows_and_answers_the_same(learn, data_dir):
     assert learn("--today", "2026-08-01", "invoice", "run", "2026-autumn").exit_code == 0
     # a payment filed in next year's ledger file, for an invoice in this year's
-    assert learn("payment", "record", "LWL-2026-0012", "--amount", "200", "--date", "2027-01-05", "--method", "bank").exit_code == 0
+    assert learn("--today", "2027-01-05", "payment", "record", "LWL-2026-0012", "--amount", "200", "--date", "2027-01-05", "--method", "bank").exit_code == 0
     assert (data_dir / "invoices" / "2027.yaml").is_file()
     for today in ("2026-08-01", "2026-09-20", "2026-11-23", "2027-02-01"):
         expected = learn("--today", today, "status", "--json", "--no-cache").stdout
         assert learn("--today", today, "status", "--json").stdout == expected
         assert learn("--today", today, "status", "--json").stdout == expected  # every record in place now
-    autumn = json.loads(learn("--today", "2026-11-23", "status", "--json").stdout)["cohorts"][0]
-    assert autumn["id"] == "2026-autumn" and autumn["invoices"]["invoiced"] == 9 and autumn["invoices"]["paid"] + autumn["invoices"]["part_paid"] == 1
+    # The payment is counted from its day on (the ledger as of --today), from next year's file.
+    for today, paying in (("2026-11-23", 0), ("2027-01-10", 1)):
+        autumn = next(c for c in json.loads(learn("--today", today, "status", "--all", "--json").stdout)["cohorts"] if c["id"] == "2026-autumn")
+        assert autumn["invoices"]["invoiced"] == 9 and autumn["invoices"]["paid"] + autumn["invoices"]["part_paid"] == paying
 
 
 @settings(max_examples=40, deadline=None)

@@ -119,7 +119,7 @@ COMPLETERS: dict[str, Callable[[Any], list[str]]] = {
 #: (a test checks these against the commands themselves).
 COHORT_AT: dict[tuple[str, str], int] = {
     **{("cohort", c): 0 for c in ("show", "reschedule", "cancel-session", "add-session")},
-    **{("participant", c): 0 for c in ("add", "import", "list", "withdraw", "reinstate", "promote", "edit")},
+    **{("participant", c): 0 for c in ("add", "import", "list", "withdraw", "reinstate", "promote", "edit", "forget", "transfer")},
     ("calendar", "export"): 0,
     **{("attend", c): 0 for c in ("mark", "unmark", "import", "report")},
     **{("commit", c): 0 for c in ("add", "review", "list", "import")},
@@ -133,7 +133,7 @@ COHORT_AT: dict[tuple[str, str], int] = {
     ("report", "payment-gate"): 0,
 }
 EMAIL_AT: dict[tuple[str, str], int] = {
-    **{("participant", c): 1 for c in ("withdraw", "reinstate", "promote", "edit")},
+    **{("participant", c): 1 for c in ("withdraw", "reinstate", "promote", "edit", "forget", "transfer")},
     **{("commit", c): 1 for c in ("add", "review")},
 }
 #: The options every command takes that are followed by a value.
