@@ -18,8 +18,6 @@ import yaml
 
 from learncli.resources import example_data_dir
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
 TODAY = "2026-11-20"
 
 

@@ -177,7 +177,6 @@ def test_an_unknown_shell_is_a_usage_error_that_names_the_shells(tmp_path):
     assert complete("learn --install-completion ", tmp_path)[:3] == ["bash", "zsh", "fish"]
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_without_a_shell_named_the_one_learn_runs_in_is_used(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "LEARN_DEBUG"}
     learn = f"{sys.executable} -m learncli --show-completion"

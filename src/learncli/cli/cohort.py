@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import time
+from datetime import date, time
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -210,9 +210,7 @@ def cohort_reschedule(
     from learncli.models.cohort import Cohort
     from learncli.store import edits
 
-    day = parse_date_option(new_date, "DATE")
-    assert day is not None
-    start_time, end_time = _time_option(start, "--start"), _time_option(end, "--end")
+    day, start_time, end_time = _when(new_date, start, end)
     app_state = state(ctx)
     folder = app_state.folder
     with folder.transaction(dry_run=dry_run) as tx:
@@ -299,9 +297,7 @@ def cohort_add_session(
     from learncli.cli._output import did, note, print_changes, print_diagnostics
     from learncli.domain.schedule import fmt_day
 
-    day = parse_date_option(new_date, "DATE")
-    assert day is not None
-    start_time, end_time = _time_option(start, "--start"), _time_option(end, "--end")
+    day, start_time, end_time = _when(new_date, start, end)
     app_state = state(ctx)
     folder = app_state.folder
     with folder.transaction(dry_run=dry_run) as tx:
@@ -323,6 +319,13 @@ def _moved(proposal: ProposedDate) -> str | None:
     if proposal.moved_from is None:
         return None
     return f"moved from {fmt_day(proposal.moved_from)}: {proposal.reason}" if proposal.reason else f"moved from {fmt_day(proposal.moved_from)}"
+
+
+def _when(new_date: str, start: str | None, end: str | None) -> tuple[date, time | None, time | None]:
+    """The DATE argument and the --start/--end options of a session, checked."""
+    day = parse_date_option(new_date, "DATE")
+    assert day is not None
+    return day, _time_option(start, "--start"), _time_option(end, "--end")
 
 
 def _time_option(value: str | None, name: str) -> time | None:
