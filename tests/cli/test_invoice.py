@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -313,6 +314,24 @@ def test_a_void_interrupted_before_its_page_says_so_and_the_next_run_renders_it(
     run = learn("--today", "2026-08-06", "invoice", "run", AUTUMN, "--json")
     assert json.loads(run.stdout)["issued"] == [] and json.loads(run.stdout)["rendered"] == [str(page)]
     assert "LWL-2026-0021" in page.read_text() and "LWL-2026-0015" in page.read_text()
+
+
+def test_a_part_credit_interrupted_before_its_page_says_so_and_the_next_run_renders_it(learn, data_dir):
+    learn("--today", "2026-08-01", "invoice", "run", AUTUMN)
+    first = learn("--today", "2026-08-05", "invoice", "credit", "LWL-2026-0013", "--amount", "100", "--reason", "Early booking")
+    assert first.exit_code == 0, first.output
+    number = re.search(r"with credit note (LWL-2026-\d{4})", first.output).group(1)
+    page = data_dir / "out" / "invoices" / f"{number}.html"
+    page.unlink()  # as if killed after the ledger was written
+    ledger = (data_dir / "invoices" / "2026.yaml").read_bytes()
+    again = learn("--today", "2026-08-05", "invoice", "credit", "LWL-2026-0013", "--amount", "100", "--reason", "Early booking")
+    assert again.exit_code == 1
+    assert f"LWL-2026-0013 is credited (credit note {number}), but the credit note's page is missing" in again.stderr
+    assert f"learn invoice run {AUTUMN}" in again.stderr
+    assert (data_dir / "invoices" / "2026.yaml").read_bytes() == ledger and not page.exists()
+    run = learn("--today", "2026-08-06", "invoice", "run", AUTUMN, "--json")
+    assert json.loads(run.stdout)["rendered"] == [str(page)]
+    assert number in page.read_text()
 
 
 def test_void_refuses_a_paid_invoice_and_a_credit_note(learn, data_dir):

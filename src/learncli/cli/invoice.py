@@ -310,12 +310,15 @@ def _issue_credit_note(ctx: typer.Context, number: str, dry_run: bool, plan: Cal
         config = folder.config()
         ledger = load_ledger(folder, today=app_state.today)
         account = ledger.account(number)
-        if account.credit_note is not None:
-            done = account.credit_note.credit_note
+        # A credit or void killed after the ledger was written leaves its page missing;
+        # run again it would be refused for another reason (no more to credit, already
+        # void), so say what is wrong and what renders the page.
+        for done in (c.credit_note for c in account.credits):
             if not (folder.out_dir / "invoices" / file_name(done, "html")).exists():
+                what = "already void" if account.void else "credited"
                 raise Refused(
-                    f"{account.number} is already void (credit note {done}), but the credit note's page is missing",
-                    hint=f"`learn invoice run {account.cohort}` renders it (a void interrupted before it rendered the page)",
+                    f"{account.number} is {what} (credit note {done}), but the credit note's page is missing",
+                    hint=f"`learn invoice run {account.cohort}` renders it (a credit interrupted before it rendered the page)",
                 )
         try:
             credit = plan(ledger, config)
