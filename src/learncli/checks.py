@@ -160,11 +160,11 @@ def other_bookings(folder: DataFolder, config: Config, cohort_id: str, days: set
     (only those can clash), from the index of cohort files (`store.cohort_index`)."""
     from learncli.store import cohort_index
 
-    found = cohort_index.scan(folder, relevant=cohort_index.mentioning(days))
+    found = cohort_index.scan(folder, days=days)
     return [
         booking
         for entry in found.entries.values()
-        if entry.id != cohort_id and any(m.date in days for m in entry.meetings)
+        if entry.id != cohort_id
         for booking in cohort_index.bookings(entry, config)
         if booking.start.date() in days
     ]

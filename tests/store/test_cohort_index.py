@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from learncli.domain import rules
 from learncli.domain.status import cohort_status
-from learncli.store import cohort_index
+from learncli.store import cohort_index, stamps
 from learncli.store.folder import DataFolder
 from learncli.store.roundtrip import RoundTrip
 from tests.conftest import BUNDLED
@@ -167,21 +168,59 @@ def test_a_damaged_index_is_ignored_and_rebuilt(learn, data_dir):
     expected = learn("--today", "2026-11-23", "status", "--json", "--no-cache").stdout
     assert learn("--today", "2026-11-23", "status", "--json").stdout == expected
     index = data_dir / ".learn-cache" / "cohort-index.json"
-    whole = index.read_text(encoding="utf-8")
-    stored = json.loads(whole)
-    some_id = next(iter(stored["value"]))
+    whole = index.read_bytes()
+    head, body = whole.split(b"\n", 1)
+    stored = json.loads(body)
+    some_id = next(iter(stored))
+    record = stored[some_id]
+    wrong_facts = {**stored, some_id: [record[0], {**record[1], "people": {"registered": 99, "waitlisted": 0, "withdrawn": 0}}, record[2]]}
     wrong_shapes = [
         whole[: len(whole) // 2],  # truncated
-        "\0" * 100,  # not JSON
-        json.dumps({"key": stored["key"], "value": [1, 2]}),
-        json.dumps({"key": stored["key"], "value": {some_id: [stored["value"][some_id][0], {"course": 5}]}}),
-        json.dumps({"key": stored["key"], "value": {some_id: [stored["value"][some_id][0], {**stored["value"][some_id][1], "sessions": [["x"]]}]}}),
+        b"\0" * 100,  # not JSON
+        head,  # the seal without the index
+        head + b"\n" + json.dumps([1, 2]).encode(),
+        head + b"\n" + json.dumps({some_id: [record[0], {"course": 5}, record[2]]}).encode(),
+        # well-formed, wrong facts (say, a disk that flipped a digit): refused by the seal
+        head + b"\n" + json.dumps(wrong_facts, separators=(",", ":")).encode(),
+        whole.replace(b'"registered":', b'"registered": ', 1),
     ]
     for damaged in wrong_shapes:
-        index.write_text(damaged, encoding="utf-8")
+        index.write_bytes(damaged)
         assert learn("--today", "2026-11-23", "status", "--json").stdout == expected
         assert learn("--today", "2026-11-23", "cohort", "list").exit_code == 0
-        assert json.loads(index.read_text(encoding="utf-8")) == stored  # rebuilt as it was
+        rebuilt = json.loads(index.read_bytes().split(b"\n", 1)[1])
+        assert {i: r[:2] for i, r in rebuilt.items()} == {i: r[:2] for i, r in stored.items()}  # as it was
+
+
+def test_a_file_is_hashed_again_when_its_status_is_not_the_one_remembered_or_too_recent(data_dir, monkeypatch):
+    """Trusting a file's status spares reading it, never an edit: one of the same size
+    with its modification time put back is still seen (by its change time), and a file
+    changed moments before it was hashed is hashed again next time."""
+    folder = DataFolder(data_dir)
+    path = data_dir / "cohorts" / "2026-autumn.yaml"
+    first = cohort_index.scan(folder)
+    assert first.read == 2 and first.entries["2026-autumn"].title.endswith("2026")
+    # just copied: nothing has stood two seconds, so nothing is trusted yet
+    assert not any(stamps.unchanged(r[2], r[2][:4]) for r in cohort_index._load(folder).values())
+
+    def edit(old: str, new: str) -> None:
+        before = path.stat()
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")  # same size
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the time put back
+        assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+
+    edit("Autumn 2026", "Autumn 2027")
+    again = cohort_index.scan(folder)
+    assert again.read == 1 and again.entries["2026-autumn"].title.endswith("2027")
+    monkeypatch.setattr(stamps, "SETTLED_NS", 100_000_000)
+    time.sleep(0.25)
+    settled = cohort_index.scan(folder)  # hashed again (none read), now long enough after the edit
+    assert settled.read == 0 and settled.entries["2026-autumn"].title.endswith("2027")
+    kept = [r[2] for r in cohort_index._load(folder).values()]
+    assert all(stamps.unchanged(s, s[:4]) for s in kept)
+    edit("Autumn 2027", "Autumn 2028")
+    seen = cohort_index.scan(folder)
+    assert seen.read == 1 and seen.entries["2026-autumn"].title.endswith("2028")
 
 
 def test_no_cache_leaves_the_index_alone(learn, data_dir, monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -88,6 +89,31 @@ def test_a_changed_file_is_always_read_again(busy, learn, data_dir):
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     shown = json.loads(learn("invoice", "show", "LWL-2026-0012", "--json").stdout)
     assert shown["paid"] == "200.00"
+
+
+def test_a_file_whose_status_is_trusted_is_still_read_again_after_an_edit(busy, learn, data_dir, monkeypatch):
+    """Once a file has stood unchanged, its status stands for its bytes (no read, no
+    hash); an edit of the same length with the modification time put back still changes
+    its change time, and is seen."""
+    from learncli.store import stamps
+
+    monkeypatch.setattr(stamps, "SETTLED_NS", 50_000_000)  # in-process: the CLI runner shares the module
+    path = data_dir / "invoices" / "2026.yaml"
+    read_ledger(busy)
+    time.sleep(0.1)
+    read_ledger(busy)  # hashed again, now settled: its status is kept as trusted
+    key, raw = ledger_cache.key_of(busy, path)
+    assert raw is None and key == ledger_cache.key(path.read_bytes())  # from the status alone
+    stat = path.stat()
+    text = path.read_text()
+    edited = text.replace("amount: 100.00", "amount: 300.00", 1)
+    path.write_text(edited)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_mtime_ns == stat.st_mtime_ns and path.stat().st_size == stat.st_size
+    shown = json.loads(learn("invoice", "show", "LWL-2026-0012", "--json").stdout)
+    assert shown["paid"] == "300.00"
+    assert json.loads(learn(*TODAY, "status", "--all", "--json").stdout) == json.loads(
+        learn(*TODAY, "status", "--all", "--json", "--no-cache").stdout)
 
 
 def test_a_file_with_errors_is_never_remembered(busy, learn, data_dir):

@@ -40,15 +40,11 @@ def cohort_list(
         if result.model is None:
             note(cohort_index.unlisted(result, "listed"))
     rows = []
-    for cohort_id in app_state.folder.cohort_ids():
+    for cohort_id in found.ids:
         entry = found.entries.get(cohort_id)
         if entry is not None:
             course = config.course(entry.course)
-            rows.append(
-                {"id": entry.id, "title": entry.display_title(course), "course": entry.course, "first": entry.first,
-                 "last": entry.last, "sessions": entry.sessions, "registered": entry.count("registered"),
-                 "withdrawn": entry.count("withdrawn"), "state": entry.state(app_state.today)}
-            )
+            rows.append({"id": entry.id, "title": entry.display_title(course), "course": entry.course, **entry.listed(app_state.today)})
         else:
             result = next(r for r in found.broken if r.path.stem == cohort_id)
             if result.model is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -125,7 +126,8 @@ def validate_command(
 
 def status_command(
     ctx: typer.Context,
-    show_all: Annotated[bool, typer.Option("--all", help="Include cohorts that finished more than two weeks ago.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Every cohort, in full: finished ones too, and no --limit.")] = False,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", min=0, help="Show at most N cohorts in full, those meeting soonest first; 0 for no limit. The rest are counted. --json lists every current cohort.")] = 10,
     json_output: JsonOpt = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Read every cohort file from YAML, not from the index.")] = False,
 ) -> None:
@@ -150,6 +152,13 @@ def status_command(
         for entry in found.entries.values()
         if show_all or entry.state(app.today) != "finished" or (app.today - entry.last).days <= RECENT_DAYS
     ]
+    hidden = len(found.entries) - len(wanted)
+    more: list[cohort_index.Indexed] = []
+    if limit and not show_all and not json_output and len(wanted) > limit:
+        # One screen: those meeting soonest in full (then the ones finished latest), the
+        # rest counted, never read.
+        soon = sorted(wanted, key=lambda i: _soonest(found.entries[i], app.today))
+        wanted, more = soon[:limit], [found.entries[i] for i in soon[limit:]]
     ledger = read_ledger(app.folder, cohort=wanted, use_cache=not no_cache, today=app.today)
     broken = [f.path for f in ledger.files if not f.ok] + [r.path for r in found.broken]
     for result in found.broken:
@@ -165,7 +174,6 @@ def status_command(
             cohort = result.model
         statuses.append(cohort_status(cohort, config, app.today, ledger.ledger))
     shown = sorted(statuses, key=lambda s: (s.state == "finished", s.first))
-    hidden = len(found.entries) - len(wanted)
     if json_output:
         print_json(
             {
@@ -177,7 +185,28 @@ def status_command(
             }
         )
     else:
-        render_status(console(), shown, app.today, hidden=hidden)
+        render_status(console(), shown, app.today, hidden=hidden, more=_more(more, app.today))
     for path in broken:
         if path not in {r.path for r in found.broken}:
             note(f"{path} has errors and is not shown; run `learn validate`")
+
+
+def _soonest(entry: Any, today: date) -> tuple[int, int]:
+    """Sort key of a current cohort for `status`: the next session's day, soonest first;
+    cohorts with none left after them, the latest finished first."""
+    upcoming = entry.next_date(today)
+    return (0, upcoming.toordinal()) if upcoming is not None else (1, -entry.last.toordinal())
+
+
+def _more(entries: list[Any], today: date) -> str | None:
+    """The line that counts the current cohorts `status` leaves out for --limit."""
+    if not entries:
+        return None
+    from learncli.domain.schedule import fmt_day
+
+    states = {state: sum(1 for e in entries if e.state(today) == state) for state in ("running", "upcoming", "finished")}
+    counted = ", ".join(f"{n} {state}" for state, n in states.items() if n)
+    days = [d for d in (e.next_date(today) for e in entries) if d is not None]
+    when = f"; their next sessions from {fmt_day(min(days))} to {fmt_day(max(days))}" if days else ""
+    return (f"{len(entries)} more current cohort(s) not shown ({counted}{when}); "
+            "`learn status --limit 0` shows them all, `learn cohort list` lists every cohort.")

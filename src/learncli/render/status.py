@@ -23,7 +23,7 @@ def days_phrase(days: int) -> str:
     return f"in {days} days"
 
 
-def render_status(out: Console, statuses: list[CohortStatus], today: date, hidden: int = 0) -> None:
+def render_status(out: Console, statuses: list[CohortStatus], today: date, hidden: int = 0, more: str | None = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -44,6 +44,9 @@ def render_status(out: Console, statuses: list[CohortStatus], today: date, hidde
         for label, value in _rows(status):
             grid.add_row(label, value)
         out.print(grid)
+    if more:
+        out.print()
+        out.print(Text(more, style="dim"))
     if hidden:
         out.print()
         out.print(Text(f"{hidden} finished cohort(s) not shown; use --all.", style="dim"))

@@ -79,6 +79,10 @@ def load(root: Path, name: str, key: str) -> Any | None:
 
 
 def save(root: Path, name: str, key: str, value: Any) -> None:
+    _write(root, name, json.dumps({"key": key, "value": value}).encode())
+
+
+def _write(root: Path, name: str, data: bytes) -> None:
     from learncli.errors import LearnError
     from learncli.store.atomic import atomic_write
 
@@ -87,6 +91,32 @@ def save(root: Path, name: str, key: str, value: Any) -> None:
         if not folder.is_dir():
             folder.mkdir()
             (folder / ".gitignore").write_text("*\n")
-        atomic_write(folder / f"{name}.json", json.dumps({"key": key, "value": value}))
+        atomic_write(folder / f"{name}.json", data)
     except (OSError, LearnError):
         pass  # a read-only folder simply has no cache
+
+
+def save_sealed(root: Path, name: str, key: str, value: Any) -> None:
+    """Like `save`, for a large value read often: the file is a line of JSON with the key
+    and a hash of the rest, then the value as JSON. `load_sealed` checks the hash, so a
+    truncated or damaged file is refused whole, without looking through every record."""
+    body = json.dumps(value, separators=(",", ":")).encode()
+    head = json.dumps({"key": key, "sum": hashlib.blake2b(body, digest_size=16).hexdigest()}).encode()
+    _write(root, name, head + b"\n" + body)
+
+
+def load_sealed(root: Path, name: str, key: str) -> Any | None:
+    """The value `save_sealed` stored under `key`, or None (missing, another key, damaged)."""
+    from learncli.bounded import read_bounded
+
+    try:
+        raw = read_bounded(root / CACHE_DIR / f"{name}.json", MAX_CACHE_BYTES)
+        head_text, _, body = raw.partition(b"\n")
+        head = json.loads(head_text)
+        if not isinstance(head, dict) or head.get("key") != key:
+            return None
+        if head.get("sum") != hashlib.blake2b(body, digest_size=16).hexdigest():
+            return None
+        return json.loads(body)
+    except (OSError, ValueError, RecursionError):
+        return None

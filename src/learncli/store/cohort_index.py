@@ -5,16 +5,19 @@ schedule change need a few facts of every cohort (its course, title, dates and t
 facilitators, how many people hold a place, wait or have withdrawn, which sessions have
 marks, open commitments), not the whole validated file. Reading and validating thousands
 of files to get them took most of a minute, so the facts of each *valid* cohort file are
-kept here as JSON, next to a hash of the file's bytes. A command hashes each file (cheap:
-no parsing) and reads from YAML only the files whose bytes are not the ones remembered;
-the index is then written back once. A file with errors is never indexed: it is read
-from YAML every time, so its problems are always reported with their line and column.
+kept here as JSON, next to a hash of the file's bytes and the file's status (size, times,
+inode) when it was hashed. A command looks at each file's status, hashes the files whose
+status is not the one remembered (or was too recent to trust), and reads from YAML only
+the files whose bytes are not the ones remembered; the index is then written back once.
+A file with errors is never indexed: it is read from YAML every time, so its problems
+are always reported with their line and column.
 
 The index is a function of the files' bytes and of learn's own code (`cache.code_stamp`);
 what depends on courses.yaml (default times, the course's facilitators) or on the date is
-worked out when asked, never stored. JSON, not pickle; a missing, stale, corrupt or
-truncated index is ignored and rebuilt; `LEARN_NO_CACHE=1` (or a command's `--no-cache`)
-reads every file from YAML and leaves the index alone.
+worked out when asked, never stored. JSON, not pickle, sealed with a hash of its
+content; a missing, stale, corrupt or truncated index is ignored and rebuilt;
+`LEARN_NO_CACHE=1` (or a command's `--no-cache`) reads every file from YAML and leaves
+the index alone.
 """
 
 from __future__ import annotations
@@ -28,12 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from learncli.store import cache as store_cache
+from learncli.store import stamps
 
 if TYPE_CHECKING:
     from learncli.store.folder import DataFolder, FileResult
 
 #: Bump when what is stored changes shape.
-FORMAT = 1
+FORMAT = 2
 STATUSES = ("registered", "waitlisted", "withdrawn")
 NAME = "cohort-index"
 
@@ -99,10 +103,15 @@ class Indexed:
     """The remembered facts of one valid cohort file."""
 
     id: str
-    path: Path
+    #: The file's path, as text (a Path for each of thousands of files costs time).
+    where: str
     facts: dict[str, Any] = field(repr=False)
     #: The hash of the file's bytes these facts are of.
     tag: str = ""
+
+    @property
+    def path(self) -> Path:
+        return Path(self.where)
 
     @property
     def course(self) -> str:
@@ -154,6 +163,25 @@ class Indexed:
         every, _ = self._dates()
         return min(every), max(every)
 
+    def listed(self, today: date) -> dict[str, Any]:
+        """The facts `cohort list` shows (but the title), worked out in one pass."""
+        every, active = self._dates()
+        day = today.isoformat()
+        first = active[0] if active else _listed_first(self)
+        last = active[-1] if active else max(every)
+        if not any(d < day for d in active):
+            state = "upcoming"
+        else:
+            state = "running" if any(d >= day for d in active) else "finished"
+        people = self.facts["people"]
+        return {"first": date.fromisoformat(first), "last": date.fromisoformat(last), "sessions": len(active),
+                "registered": people["registered"], "withdrawn": people["withdrawn"], "state": state}
+
+    def next_date(self, today: date) -> date | None:
+        """The day of the next session that will run, today included; None when none is left."""
+        day = today.isoformat()
+        return next((date.fromisoformat(d) for d in sorted(self._dates()[1]) if d >= day), None)
+
     def state(self, today: date) -> str:
         """upcoming, running or finished, as `domain.status` judges it."""
         _, active = self._dates()
@@ -199,46 +227,62 @@ class Scan:
     broken: list[FileResult[Any]] = field(default_factory=list)
     #: How many files were read from YAML this time (the rest came from the index).
     read: int = 0
+    #: Every cohort id of the folder, in order (those left out by `days` too).
+    ids: list[str] = field(default_factory=list)
 
 
-def scan(folder: DataFolder, *, no_cache: bool = False, relevant: Callable[[bytes], bool] | None = None) -> Scan:
-    """Every cohort file of `folder`, from the index where its bytes are the ones
-    remembered, else from YAML (and then remembered, if valid).
+def scan(folder: DataFolder, *, no_cache: bool = False, days: set[date] | None = None) -> Scan:
+    """Every cohort file of `folder`, from the index where the file is the one remembered,
+    else from YAML (and then remembered, if valid).
 
-    With `relevant`, a file whose bytes `relevant` rejects is left out, neither hashed nor
-    parsed (see `mentioning`): a check about a few days looks only at the files that
-    name one of them, and the first run in a fresh clone need not read thousands of files
-    to learn that they cannot matter.
+    A file is the one remembered when its bytes hash to the remembered hash, or, to spare
+    reading thousands of files, when its status says so (`store.stamps`).
+
+    With `days`, only the cohorts that may have a session on one of them are returned: a
+    remembered file by its sessions, any other by its bytes (see `mentioning`), so that
+    the first check after a clone need not parse thousands of files that cannot matter.
     """
     from learncli.bounded import read_bounded
-    from learncli.models.cohort import Cohort
     from learncli.store.bulk import reading_many
     from learncli.store.yamlread import MAX_FILE_BYTES
 
     use = enabled(no_cache)
-    known: dict[str, Any] | None = None if use else {}
+    known = _load(folder) if use else {}
+    relevant = mentioning(days) if days is not None else None
+    on_days = {d.isoformat() for d in days} if days is not None else None
     fresh: dict[str, list[Any]] = {}
-    skipped: list[str] = []
+    changed = False
     out = Scan()
+    out.ids = folder.cohort_ids()
+    base = str(folder.cohorts_dir)
     with reading_many():
-        for cohort_id in folder.cohort_ids():
-            path = folder.cohort_path(cohort_id)
+        for cohort_id in out.ids:
+            where = os.path.join(base, f"{cohort_id}.yaml")  # ids come from the listing: safe names
+            remembered = known.get(cohort_id)
+            stamp = stamps.stamp(where)
+            if remembered is not None and stamps.unchanged(remembered[2], stamp):
+                fresh[cohort_id] = remembered
+                if on_days is None or any(row[1] in on_days for row in remembered[1]["sessions"]):
+                    out.entries[cohort_id] = Indexed(cohort_id, where, remembered[1], remembered[0])
+                continue
+            path = Path(where)
+            seen = stamps.now()  # before the read: an edit after it is seen by its new times
             try:
                 raw = read_bounded(path, MAX_FILE_BYTES)
-                text = None
             except OSError:  # too large, not a file: the reader says why, with a position
-                raw, text = None, None
+                raw = None
             if relevant is not None and raw is not None and not relevant(raw):
-                skipped.append(cohort_id)
+                if remembered is not None:
+                    fresh[cohort_id] = remembered  # not looked at: kept as it was
                 continue
-            if known is None:  # loaded when first needed: often no file is
-                known = _load(folder)
-            remembered = known.get(cohort_id)
             tag = digest(raw) if raw is not None else None
             if tag is not None and remembered is not None and remembered[0] == tag:
-                fresh[cohort_id] = remembered
-                out.entries[cohort_id] = Indexed(cohort_id, path, remembered[1], tag)
+                fresh[cohort_id] = [tag, remembered[1], stamps.seen(stamp, seen)]
+                changed = True
+                out.entries[cohort_id] = Indexed(cohort_id, where, remembered[1], tag)
                 continue
+            from learncli.models.cohort import Cohort  # only when a file is read
+
             out.read += 1
             try:
                 text = raw.decode("utf-8-sig") if raw is not None else None
@@ -250,18 +294,17 @@ def scan(folder: DataFolder, *, no_cache: bool = False, relevant: Callable[[byte
             if not result.ok or tag is None or text is None:
                 out.broken.append(result)
                 result.source.release()
+                changed = changed or remembered is not None
                 continue
             facts = summarise(result)
-            fresh[cohort_id] = [tag, facts]
-            out.entries[cohort_id] = Indexed(cohort_id, path, facts, tag)
+            fresh[cohort_id] = [tag, facts, stamps.seen(stamp, seen)]
+            changed = True
+            out.entries[cohort_id] = Indexed(cohort_id, where, facts, tag)
             if use:
                 store_cache.save(folder.root, _snapshot(cohort_id), f"{_key()}:{tag}", result.model.model_dump(mode="json"))
             result.source.release()
-    if known is not None:
-        # files not looked at are kept as they were
-        fresh.update((i, known[i]) for i in skipped if i in known)
-    if use and known is not None and fresh != known:
-        store_cache.save(folder.root, NAME, _key(), fresh)
+    if use and (changed or len(fresh) != len(known)):
+        store_cache.save_sealed(folder.root, NAME, _key(), fresh)
     return out
 
 
@@ -309,60 +352,10 @@ def mentioning(days: Iterable[date]) -> Callable[[bytes], bool]:
 
 
 def _load(folder: DataFolder) -> dict[str, Any]:
-    """The remembered files, each `[hash, facts]`; any record not in the shape `summarise`
-    gives is left out (and so read again), as is everything if the index is unreadable."""
-    stored = store_cache.load(folder.root, NAME, _key())
-    if not isinstance(stored, dict):
-        return {}
-    return {
-        cohort_id: record
-        for cohort_id, record in stored.items()
-        if isinstance(record, list) and len(record) == 2 and isinstance(record[0], str) and _well_formed(record[1])
-    }
-
-
-def _is(value: Any, *kinds: type) -> bool:
-    return type(value) in kinds
-
-
-def _well_formed(facts: Any) -> bool:
-    try:
-        return (
-            type(facts) is dict
-            and set(facts) == _FACTS
-            and _is(facts["course"], str)
-            and _is(facts["title"], str, type(None))
-            and _is(facts["capacity"], int, type(None))
-            and (facts["facilitators"] is None or (_is(facts["facilitators"], list) and all(_is(f, str) for f in facts["facilitators"])))
-            and _is(facts["sessions"], list)
-            and len(facts["sessions"]) > 0
-            and all(_session_ok(row) for row in facts["sessions"])
-            and _is(facts["people"], dict)
-            and set(facts["people"]) == set(STATUSES)
-            and all(_is(n, int) for n in facts["people"].values())
-            and _is(facts["marked"], list)
-            and all(_is(n, int) for n in facts["marked"])
-            and _is(facts["open_commitments"], int)
-            and _is(facts["at"], dict)
-            and all(_is(v, list) and len(v) == 2 and all(_is(n, int) for n in v) for v in facts["at"].values())
-            and "course" in facts["at"]
-        )
-    except (TypeError, ValueError):
-        return False
-
-
-def _session_ok(row: Any) -> bool:
-    if not (_is(row, list) and len(row) == 6):
-        return False
-    number, day, start, end, cancelled, makes_up = row
-    date.fromisoformat(day)  # ValueError (caught above) if it is not a date
-    for value in (start, end):
-        if value is not None:
-            time.fromisoformat(value)
-    return _is(number, int) and _is(cancelled, bool) and _is(makes_up, int, type(None))
-
-
-_FACTS = frozenset({"course", "title", "capacity", "facilitators", "sessions", "people", "marked", "open_commitments", "at"})
+    """The remembered files, each `[hash, facts, status]`; nothing if the index is missing,
+    damaged (its seal is a hash of its content) or of another version of learn."""
+    stored = store_cache.load_sealed(folder.root, NAME, _key())
+    return stored if isinstance(stored, dict) else {}
 
 
 def unlisted(result: FileResult[Any], what: str) -> str:

@@ -71,6 +71,12 @@ def cohort_ids(root: Path) -> list[str]:
     from learncli.store.conflict_copies import copy_of
 
     folder = root / "cohorts"
-    if not folder.is_dir():
+    try:
+        names = [e.name[:-5] for e in os.scandir(folder) if e.name.endswith(".yaml")]
+    except OSError:
         return []
-    return sorted(p.stem for p in folder.glob("*.yaml") if ID_PATTERN.match(p.stem) and copy_of(p) is None)
+    # An id has no capitals, spaces, brackets or dots, so of the conflict-copy names only
+    # Nextcloud's older `_conflict-` form can look like one.
+    return sorted(
+        stem for stem in names if ID_PATTERN.match(stem) and ("_conflict-" not in stem or copy_of(folder / f"{stem}.yaml") is None)
+    )

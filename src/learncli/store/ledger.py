@@ -114,13 +114,15 @@ def _read_file(folder: DataFolder, path: Path) -> FileResult[Any]:
     from learncli.store import ledger_cache
     from learncli.store.yamlread import MAX_FILE_BYTES
 
+    file_key, raw = ledger_cache.key_of(folder, path)
+    if file_key is not None:
+        found = ledger_cache.load_keyed(folder, path, file_key)
+        if found is not None:
+            return found
     try:
-        raw = read_bounded(path, MAX_FILE_BYTES)
+        raw = raw if raw is not None else read_bounded(path, MAX_FILE_BYTES)
     except OSError:  # too large, not a file, unreadable: never hashed
         return folder.read(path, LedgerFile)  # reports why, with a position
-    found = ledger_cache.load(folder, path, raw)
-    if found is not None:
-        return found
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

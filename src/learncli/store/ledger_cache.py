@@ -37,6 +37,7 @@ from pydantic import BaseModel
 
 from learncli.models.invoice import AllocationEntry, CreditNoteEntry, InvoiceEntry, LedgerFile, PaymentEntry, PayoutEntry, RefundEntry
 from learncli.store import cache as store_cache
+from learncli.store import stamps
 from learncli.store.yamlread import Source, read_yaml
 
 if TYPE_CHECKING:
@@ -135,8 +136,43 @@ def _remember_here(path: Path, file_key: str, result: FileResult[Any]) -> None:
 
 def load(folder: DataFolder, path: Path, raw: bytes) -> FileResult[Any] | None:
     """The remembered reading of `path`, if its content (`raw`) is the one remembered."""
-    file_key = key(raw)
+    return load_keyed(folder, path, key(raw))
+
+
+def load_keyed(folder: DataFolder, path: Path, file_key: str) -> FileResult[Any] | None:
+    """The remembered reading of `path` under the key of its content (see `key_of`)."""
     return _MEMO.get((str(path), file_key)) or _load(folder, path, file_key)
+
+
+def key_of(folder: DataFolder, path: Path) -> tuple[str | None, bytes | None]:
+    """The cache key of `path` as it is now, and its bytes if they had to be read: from
+    the status kept with the file's last hash when that can be trusted (`store.stamps`;
+    the file is not read), else by reading and hashing it (and keeping its status for
+    next time). (None, None) when the file cannot be read."""
+    from learncli.bounded import read_bounded
+    from learncli.store.yamlread import MAX_FILE_BYTES
+
+    current = stamps.stamp(path)
+    kept = store_cache.load(folder.root, _stamp_name(path), _stamp_key()) if enabled() else None
+    if isinstance(kept, dict) and type(kept.get("key")) is str and stamps.unchanged(kept.get("status"), current):
+        return kept["key"], None
+    at = stamps.now()
+    try:
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except OSError:
+        return None, None
+    found = key(raw)
+    if enabled() and current is not None:
+        store_cache.save(folder.root, _stamp_name(path), _stamp_key(), {"status": stamps.seen(current, at), "key": found})
+    return found, raw
+
+
+def _stamp_name(path: Path) -> str:
+    return "status-" + _name(path)
+
+
+def _stamp_key() -> str:
+    return f"ledger-status:{FORMAT}:{store_cache.code_stamp()}"
 
 
 def _load(folder: DataFolder, path: Path, file_key: str) -> FileResult[Any] | None:
@@ -174,18 +210,15 @@ def cohort_part(
     number is left empty, and a file whose small record of references (`_refs`) shows
     nothing about these cohorts is not loaded at all.
     """
-    from learncli.bounded import read_bounded
     from learncli.domain.invoicing import Located
-    from learncli.store.yamlread import MAX_FILE_BYTES
 
     wanted = {cohort} if isinstance(cohort, str) else set(cohort)
     keys: list[tuple[Path, str]] = []
     for path in paths:
-        try:
-            raw = read_bounded(path, MAX_FILE_BYTES)
-        except OSError:
+        found, _ = key_of(folder, path)
+        if found is None:
             return None
-        keys.append((path, key(raw)))
+        keys.append((path, found))
     refs = None if numbers else _wanted_files(folder, keys, wanted)
     remembered: list[tuple[Path, str, dict[str, Any]]] = []
     for path, file_key in keys:
