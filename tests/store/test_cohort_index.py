@@ -60,6 +60,9 @@ def assert_same_as_yaml(folder: DataFolder, found: cohort_index.Scan) -> None:
         for today in {TODAY} | {s.date + timedelta(days=d) for s in model.sessions for d in (0, 1)}:
             status = cohort_status(model, config, today)
             assert entry.state(today) == status.state, today
+            assert entry.next_date(today) == (status.next.date if status.next else None), today
+            assert entry.listed(today) == {"first": status.first, "last": status.last, "sessions": status.sessions,
+                                           "registered": status.registered, "withdrawn": status.withdrawn, "state": status.state}
         derived = (entry.first, entry.last, entry.sessions, entry.count("registered"),
                    entry.count("withdrawn"), entry.count("waitlisted"), entry.display_title(config.course(entry.course)))
         assert derived == (status.first, status.last, status.sessions, status.registered,
@@ -166,30 +169,41 @@ def test_a_file_with_an_error_is_reported_where_the_error_is(learn, data_dir):
 
 def test_a_damaged_index_is_ignored_and_rebuilt(learn, data_dir):
     expected = learn("--today", "2026-11-23", "status", "--json", "--no-cache").stdout
+    listed = learn("--today", "2026-11-23", "cohort", "list", "--json", "--no-cache").stdout
     assert learn("--today", "2026-11-23", "status", "--json").stdout == expected
     index = data_dir / ".learn-cache" / "cohort-index.json"
     whole = index.read_bytes()
-    head, body = whole.split(b"\n", 1)
-    stored = json.loads(body)
-    some_id = next(iter(stored))
-    record = stored[some_id]
-    wrong_facts = {**stored, some_id: [record[0], {**record[1], "people": {"registered": 99, "waitlisted": 0, "withdrawn": 0}}, record[2]]}
+    head, records_part, facts_part = whole.split(b"\n")
+    records, facts = json.loads(records_part), json.loads(facts_part)
+    some_id = next(iter(records))
+    brief = records[some_id][3]
+    doctored_records = {**records, some_id: [*records[some_id][:3], [brief[0], brief[1], 99, 0, 0]]}
+    doctored_facts = {**facts, some_id: {**facts[some_id], "open_commitments": 99}}
+
+    def sealed_as_before(*parts: bytes) -> bytes:
+        return head + b"\n" + b"\n".join(parts)
+
     wrong_shapes = [
         whole[: len(whole) // 2],  # truncated
         b"\0" * 100,  # not JSON
         head,  # the seal without the index
-        head + b"\n" + json.dumps([1, 2]).encode(),
-        head + b"\n" + json.dumps({some_id: [record[0], {"course": 5}, record[2]]}).encode(),
+        sealed_as_before(json.dumps([1, 2]).encode(), facts_part),
+        sealed_as_before(records_part),  # the facts gone
         # well-formed, wrong facts (say, a disk that flipped a digit): refused by the seal
-        head + b"\n" + json.dumps(wrong_facts, separators=(",", ":")).encode(),
-        whole.replace(b'"registered":', b'"registered": ', 1),
+        sealed_as_before(json.dumps(doctored_records, separators=(",", ":")).encode(), facts_part),
+        sealed_as_before(records_part, json.dumps(doctored_facts, separators=(",", ":")).encode()),
+        whole.replace(b'"open_commitments":', b'"open_commitments": ', 1),
     ]
     for damaged in wrong_shapes:
         index.write_bytes(damaged)
         assert learn("--today", "2026-11-23", "status", "--json").stdout == expected
-        assert learn("--today", "2026-11-23", "cohort", "list").exit_code == 0
-        rebuilt = json.loads(index.read_bytes().split(b"\n", 1)[1])
-        assert {i: r[:2] for i, r in rebuilt.items()} == {i: r[:2] for i, r in stored.items()}  # as it was
+        assert learn("--today", "2026-11-23", "cohort", "list", "--json").stdout == listed
+        clash = learn("cohort", "add", "leading-with-learning", "--id", "clash", "--dates", "2026-09-23", "--dry-run")
+        assert clash.exit_code == 1 and "D009" in clash.stderr and "2026-autumn" in clash.stderr  # from the facts
+        _, again_records, again_facts = index.read_bytes().split(b"\n")
+        rebuilt = json.loads(again_records)
+        assert {i: (r[0], r[2:]) for i, r in rebuilt.items()} == {i: (r[0], r[2:]) for i, r in records.items()}  # as it was
+        assert json.loads(again_facts) == facts
 
 
 def test_a_file_is_hashed_again_when_its_status_is_not_the_one_remembered_or_too_recent(data_dir, monkeypatch):
@@ -201,7 +215,7 @@ def test_a_file_is_hashed_again_when_its_status_is_not_the_one_remembered_or_too
     first = cohort_index.scan(folder)
     assert first.read == 2 and first.entries["2026-autumn"].title.endswith("2026")
     # just copied: nothing has stood two seconds, so nothing is trusted yet
-    assert not any(stamps.unchanged(r[2], r[2][:4]) for r in cohort_index._load(folder).values())
+    assert not any(stamps.unchanged(r[1], r[1][:4]) for r in cohort_index._load(folder)[0].values())
 
     def edit(old: str, new: str) -> None:
         before = path.stat()
@@ -216,7 +230,7 @@ def test_a_file_is_hashed_again_when_its_status_is_not_the_one_remembered_or_too
     time.sleep(0.25)
     settled = cohort_index.scan(folder)  # hashed again (none read), now long enough after the edit
     assert settled.read == 0 and settled.entries["2026-autumn"].title.endswith("2027")
-    kept = [r[2] for r in cohort_index._load(folder).values()]
+    kept = [r[1] for r in cohort_index._load(folder)[0].values()]
     assert all(stamps.unchanged(s, s[:4]) for s in kept)
     edit("Autumn 2027", "Autumn 2028")
     seen = cohort_index.scan(folder)

@@ -23,6 +23,7 @@ the index alone.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from learncli.store.folder import DataFolder, FileResult
 
 #: Bump when what is stored changes shape.
-FORMAT = 2
+FORMAT = 5
 STATUSES = ("registered", "waitlisted", "withdrawn")
 NAME = "cohort-index"
 
@@ -98,6 +99,25 @@ class Meeting:
     makes_up: int | None
 
 
+class _Facts:
+    """The facts of every indexed file, kept in the index after the short records and
+    decoded only when first needed: a check about a few days, `cohort list`, or status
+    choosing what to show need only the short records."""
+
+    def __init__(self, raw: bytes | None) -> None:
+        self.raw = raw
+        self.value: dict[str, Any] | None = None if raw is not None else {}
+
+    def all(self) -> dict[str, Any]:
+        if self.value is None:
+            try:
+                value = json.loads(self.raw or b"{}")
+            except ValueError:  # pragma: no cover - sealed with the records: whole or refused
+                value = {}
+            self.value = value if isinstance(value, dict) else {}
+        return self.value
+
+
 @dataclass
 class Indexed:
     """The remembered facts of one valid cohort file."""
@@ -105,9 +125,22 @@ class Indexed:
     id: str
     #: The file's path, as text (a Path for each of thousands of files costs time).
     where: str
-    facts: dict[str, Any] = field(repr=False)
     #: The hash of the file's bytes these facts are of.
-    tag: str = ""
+    tag: str
+    #: The days of the sessions that will run, in the order they meet (ISO, space-separated).
+    days: str
+    #: What `cohort list` needs besides: course, title, and how many people are
+    #: registered, waitlisted and withdrawn (as in `STATUSES`).
+    brief: list[Any] = field(repr=False)
+    store: _Facts = field(repr=False)
+    _facts: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """Everything `summarise` keeps of the file."""
+        if self._facts is None:
+            self._facts = self.store.all()[self.id]
+        return self._facts
 
     @property
     def path(self) -> Path:
@@ -115,11 +148,11 @@ class Indexed:
 
     @property
     def course(self) -> str:
-        return self.facts["course"]
+        return self.brief[0]
 
     @property
     def title(self) -> str | None:
-        return self.facts["title"]
+        return self.brief[1]
 
     @property
     def capacity(self) -> int | None:
@@ -143,61 +176,54 @@ class Indexed:
             for n, d, start, end, cancelled, makes_up in self.facts["sessions"]
         ]
 
-    def _dates(self) -> tuple[list[str], list[str]]:
-        sessions = self.facts["sessions"]
-        return [s[1] for s in sessions], [s[1] for s in sessions if not s[4]]
+    def _active(self) -> list[str]:
+        return self.days.split()
+
+    def _first(self, active: list[str]) -> str:
+        return active[0] if active else _listed_first(self)
+
+    def _last(self, active: list[str]) -> str:
+        return active[-1] if active else max(s[1] for s in self.facts["sessions"])
 
     @property
     def first(self) -> date:
-        _, active = self._dates()
-        return date.fromisoformat(active[0] if active else _listed_first(self))
+        return date.fromisoformat(self._first(self._active()))
 
     @property
     def last(self) -> date:
-        every, active = self._dates()
-        return date.fromisoformat(active[-1] if active else max(every))
+        return date.fromisoformat(self._last(self._active()))
 
     @property
     def span(self) -> tuple[str, str]:
         """The earliest and the latest date of any session (ISO text)."""
-        every, _ = self._dates()
+        every = [s[1] for s in self.facts["sessions"]]
         return min(every), max(every)
 
     def listed(self, today: date) -> dict[str, Any]:
         """The facts `cohort list` shows (but the title), worked out in one pass."""
-        every, active = self._dates()
-        day = today.isoformat()
-        first = active[0] if active else _listed_first(self)
-        last = active[-1] if active else max(every)
-        if not any(d < day for d in active):
-            state = "upcoming"
-        else:
-            state = "running" if any(d >= day for d in active) else "finished"
-        people = self.facts["people"]
-        return {"first": date.fromisoformat(first), "last": date.fromisoformat(last), "sessions": len(active),
-                "registered": people["registered"], "withdrawn": people["withdrawn"], "state": state}
+        active = self._active()
+        return {"first": date.fromisoformat(self._first(active)), "last": date.fromisoformat(self._last(active)),
+                "sessions": len(active), "registered": self.count("registered"), "withdrawn": self.count("withdrawn"),
+                "state": _state(active, today)}
 
     def next_date(self, today: date) -> date | None:
-        """The day of the next session that will run, today included; None when none is left."""
+        """The day of the next session that will run, today included, as `domain.schedule.
+        next_session` finds it (in the order they meet); None when none is left."""
         day = today.isoformat()
-        return next((date.fromisoformat(d) for d in sorted(self._dates()[1]) if d >= day), None)
+        return next((date.fromisoformat(d) for d in self._active() if d >= day), None)
 
     def state(self, today: date) -> str:
         """upcoming, running or finished, as `domain.status` judges it."""
-        _, active = self._dates()
-        day = today.isoformat()
-        if not any(d < day for d in active):
-            return "upcoming"
-        return "running" if any(d >= day for d in active) else "finished"
+        return _state(self._active(), today)
 
     @property
     def sessions(self) -> int:
         """How many sessions will run (cancelled ones left out)."""
-        return len(self._dates()[1])
+        return len(self._active())
 
     def count(self, status: str) -> int:
         """How many people have `status` (registered, waitlisted, withdrawn)."""
-        return self.facts["people"][status]
+        return self.brief[2 + STATUSES.index(status)]
 
     @property
     def open_commitments(self) -> int:
@@ -207,6 +233,13 @@ class Indexed:
     def position(self, what: str) -> tuple[int, int]:
         line, col = self.facts["at"][what]
         return int(line), int(col)
+
+
+def _state(active: list[str], today: date) -> str:
+    day = today.isoformat()
+    if not any(d < day for d in active):
+        return "upcoming"
+    return "running" if any(d >= day for d in active) else "finished"
 
 
 def _listed_first(entry: Indexed) -> str:
@@ -247,10 +280,11 @@ def scan(folder: DataFolder, *, no_cache: bool = False, days: set[date] | None =
     from learncli.store.yamlread import MAX_FILE_BYTES
 
     use = enabled(no_cache)
-    known = _load(folder) if use else {}
+    known, store = _load(folder) if use else ({}, _Facts(None))
     relevant = mentioning(days) if days is not None else None
     on_days = {d.isoformat() for d in days} if days is not None else None
     fresh: dict[str, list[Any]] = {}
+    learned: dict[str, dict[str, Any]] = {}  # facts of files read from YAML now
     changed = False
     out = Scan()
     out.ids = folder.cohort_ids()
@@ -260,10 +294,10 @@ def scan(folder: DataFolder, *, no_cache: bool = False, days: set[date] | None =
             where = os.path.join(base, f"{cohort_id}.yaml")  # ids come from the listing: safe names
             remembered = known.get(cohort_id)
             stamp = stamps.stamp(where)
-            if remembered is not None and stamps.unchanged(remembered[2], stamp):
+            if remembered is not None and stamps.unchanged(remembered[1], stamp):
                 fresh[cohort_id] = remembered
-                if on_days is None or any(row[1] in on_days for row in remembered[1]["sessions"]):
-                    out.entries[cohort_id] = Indexed(cohort_id, where, remembered[1], remembered[0])
+                if on_days is None or any(d in on_days for d in remembered[2].split()):
+                    out.entries[cohort_id] = Indexed(cohort_id, where, remembered[0], remembered[2], remembered[3], store)
                 continue
             path = Path(where)
             seen = stamps.now()  # before the read: an edit after it is seen by its new times
@@ -277,9 +311,9 @@ def scan(folder: DataFolder, *, no_cache: bool = False, days: set[date] | None =
                 continue
             tag = digest(raw) if raw is not None else None
             if tag is not None and remembered is not None and remembered[0] == tag:
-                fresh[cohort_id] = [tag, remembered[1], stamps.seen(stamp, seen)]
+                fresh[cohort_id] = [tag, stamps.seen(stamp, seen), remembered[2], remembered[3]]
                 changed = True
-                out.entries[cohort_id] = Indexed(cohort_id, where, remembered[1], tag)
+                out.entries[cohort_id] = Indexed(cohort_id, where, tag, remembered[2], remembered[3], store)
                 continue
             from learncli.models.cohort import Cohort  # only when a file is read
 
@@ -297,15 +331,31 @@ def scan(folder: DataFolder, *, no_cache: bool = False, days: set[date] | None =
                 changed = changed or remembered is not None
                 continue
             facts = summarise(result)
-            fresh[cohort_id] = [tag, facts, stamps.seen(stamp, seen)]
+            active = " ".join(row[1] for row in facts["sessions"] if not row[4])
+            brief = [facts["course"], facts["title"], *(facts["people"][status] for status in STATUSES)]
+            fresh[cohort_id] = [tag, stamps.seen(stamp, seen), active, brief]
+            learned[cohort_id] = facts
             changed = True
-            out.entries[cohort_id] = Indexed(cohort_id, where, facts, tag)
+            out.entries[cohort_id] = Indexed(cohort_id, where, tag, active, brief, store, facts)
             if use:
                 store_cache.save(folder.root, _snapshot(cohort_id), f"{_key()}:{tag}", result.model.model_dump(mode="json"))
             result.source.release()
     if use and (changed or len(fresh) != len(known)):
-        store_cache.save_sealed(folder.root, NAME, _key(), fresh)
+        _save(folder, fresh, store, learned, same_files=fresh.keys() == known.keys())
     return out
+
+
+def _save(folder: DataFolder, records: dict[str, list[Any]], store: _Facts, learned: dict[str, dict[str, Any]], *, same_files: bool) -> None:
+    """Write the index: the short records, then the facts (re-encoded only when some
+    file's facts changed or a file went)."""
+    if not learned and same_files and store.raw is not None:
+        facts_part = store.raw
+    else:
+        kept = store.all()
+        facts = {i: learned[i] if i in learned else kept[i] for i in records if i in learned or i in kept}
+        facts_part = json.dumps(facts, separators=(",", ":")).encode()
+    short = json.dumps(records, separators=(",", ":")).encode()
+    store_cache.save_sealed(folder.root, NAME, _key(), [short, facts_part])
 
 
 def _snapshot(cohort_id: str) -> str:
@@ -351,11 +401,19 @@ def mentioning(days: Iterable[date]) -> Callable[[bytes], bool]:
     return lambda raw: b"\\" in raw or any(year in raw and any(n in raw for n in forms) for year, forms in by_year.items())
 
 
-def _load(folder: DataFolder) -> dict[str, Any]:
-    """The remembered files, each `[hash, facts, status]`; nothing if the index is missing,
-    damaged (its seal is a hash of its content) or of another version of learn."""
-    stored = store_cache.load_sealed(folder.root, NAME, _key())
-    return stored if isinstance(stored, dict) else {}
+def _load(folder: DataFolder) -> tuple[dict[str, Any], _Facts]:
+    """The remembered files, each `[hash, status, days of the sessions that will run,
+    brief]` (see `Indexed`), and their facts (decoded when first needed); nothing if the
+    index is missing, damaged (its seal is a hash of its content) or of another version
+    of learn."""
+    parts = store_cache.load_sealed(folder.root, NAME, _key())
+    if parts is None or len(parts) != 2:
+        return {}, _Facts(None)
+    try:
+        records = json.loads(parts[0])
+    except ValueError:
+        return {}, _Facts(None)
+    return (records, _Facts(parts[1])) if isinstance(records, dict) else ({}, _Facts(None))
 
 
 def unlisted(result: FileResult[Any], what: str) -> str:
