@@ -46,6 +46,15 @@ for path in open(sys.argv[1], encoding="utf-8").read().splitlines():
 """
 
 
+def _clean_env() -> dict[str, str]:
+    """The environment of a measured process: no LEARN_ settings, and Python allowed to
+    keep compiled bytecode. An installed learn runs from bytecode (pip compiles it at
+    install); a shell with PYTHONDONTWRITEBYTECODE set (some containers and CI images
+    set it) would time Python's compiler on every run instead, and more for a command
+    that imports more."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("LEARN_") and k != "PYTHONDONTWRITEBYTECODE"}
+
+
 @dataclass
 class Figure:
     id: str
@@ -113,7 +122,7 @@ class Bench:
     def run(self, argv: list[str], ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None,
             cwd: Path | None = None) -> tuple[float, float]:
         """Run one process: its wall time in seconds and its peak memory (RSS) in MB."""
-        env = {**{k: v for k, v in os.environ.items() if not k.startswith("LEARN_")}, **(env or {})}
+        env = {**_clean_env(), **(env or {})}
         started = time.perf_counter()
         process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
         stderr = process.stderr.read() if process.stderr else b""

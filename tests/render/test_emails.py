@@ -143,3 +143,51 @@ def test_message_id_is_stable_and_depends_on_every_part_of_its_key():
     assert message_id("reminder", "2026-autumn", 5, "ann.oneil@example.org", "example.org", sends_before=1) == base.replace("@", ".2@")
     header = parse(build())["Message-ID"]
     assert str(header) == base
+
+
+#: Body text as templates may give it: any characters but the surrogates, long lines,
+#: lines that start with a dot or "From ", trailing spaces, "=" and "=_" (a boundary's start).
+body_text = st.lists(
+    st.one_of(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x85\u2028\u2029\x0b\x0c\x1c\x1d\x1e"), max_size=200),
+        st.sampled_from([".", "From here", "a line with a trailing space ", "=_1a2b.0", "x" * 300, "caf\u00e9 \u2014 \U0001f600"]),
+    ),
+    min_size=1,
+    max_size=12,
+).map(lambda lines: "\n".join(lines) + "\n")
+
+file_names = st.one_of(
+    st.from_regex(r"\A[a-z0-9][a-z0-9-]{0,50}\.ics\Z"),
+    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=90).map(lambda s: s.strip() + ".ics"),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=body_text, html=body_text, files=st.lists(st.tuples(file_names, st.binary(max_size=3000), st.sampled_from(["REQUEST", "PUBLISH", "CANCEL"])), max_size=4))
+def test_the_body_and_every_attachment_read_back_exactly(text, html, files):
+    """The MIME tree is built by hand (for speed); Python's parser, as a mail app would,
+    must find the text, the HTML and each file exactly as given, named as given."""
+    from learncli.render.emails import calendar_attachment
+
+    person = Participant.model_construct(name="Ann", email="ann.oneil@example.org", status="registered")
+    draft = Draft("joining", "2026-autumn", None, person, {})
+    item = outgoing(
+        draft,
+        Rendered("Welcome", text, html),
+        mailbox("Leading with Learning", "hello@example.org", "sender"),
+        mailbox(None, "hello@example.org", "reply-to"),
+        "example.org",
+        [calendar_attachment(name, data, method) for name, data, method in files],
+    )
+    data = compose(item, when=WHEN)
+    assert all(len(line) <= 998 for line in data.split(b"\r\n"))  # RFC 5322's limit
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    message = parse(data)
+    assert message.get_content_type() == ("multipart/mixed" if files else "multipart/alternative")
+    # lines end in CRLF on the wire, as SMTP wants
+    assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == text
+    assert message.get_body(("html",)).get_content().replace("\r\n", "\n") == html
+    found = list(message.iter_attachments())
+    assert [(a.get_filename(), a.get_content_type(), a.get_param("method"), a.get_payload(decode=True)) for a in found] == [
+        (name, "text/calendar", method, content) for name, content, method in files]
+    assert all(part.defects == [] for part in message.walk())

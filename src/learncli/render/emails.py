@@ -25,15 +25,17 @@ written or sent.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.header import Header, decode_header, make_header
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
-from email.utils import formataddr, parseaddr
+from email import quoprimime
+from email.utils import encode_rfc2231, formataddr, parseaddr
 from typing import TYPE_CHECKING, Any
 
 from learncli.diagnostics import Diagnostic
@@ -314,25 +316,76 @@ def compose(item: Outgoing, *, when: datetime, sends_before: int = 0) -> bytes:
     msg.set_raw("Subject", Header(subject, charset, header_name="Subject").encode(linesep="\n"))
     msg["Date"] = when
     msg["Message-ID"] = item.message_id(sends_before)
-    msg.set_content(item.rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")
-    msg.add_alternative(item.rendered.html, subtype="html", charset="utf-8", cte="quoted-printable")
-    for attachment in item.attachments:
-        msg.add_attachment(
-            attachment.data,
-            maintype=attachment.maintype,
-            subtype=attachment.subtype,
-            filename=attachment.filename,
-            params={**dict(attachment.params), "name": attachment.filename},
-        )
-    # Boundaries derived from the Message-ID instead of random ones, so the same message
-    # renders to the same bytes (but for Date and the invitations' DTSTAMP). `=_` cannot
-    # occur in quoted-printable or base64 text, so no part can contain a boundary.
+    msg.set_raw("MIME-Version", "1.0")
+    # The body is built here, part by part, with each header written as text (as
+    # `set_content` and `add_attachment` would write it): those parse every header they
+    # set, and again each time a header is read, which was most of the time of a run of
+    # joining emails. Boundaries come from the Message-ID instead of chance, so the same
+    # message renders to the same bytes (but for Date and the invitations' DTSTAMP);
+    # `=_` cannot occur in quoted-printable or base64 text, so no part holds a boundary.
     digest = hashlib.sha256(msg["Message-ID"].encode()).hexdigest()[:24]
-    for index, part in enumerate(p for p in msg.walk() if p.is_multipart()):
-        part.set_boundary(f"=_{digest}.{index}")
+    boundaries = (f"=_{digest}.{index}" for index in range(2))
+    outer = next(boundaries) if item.attachments else ""
+    body = _container("alternative", next(boundaries), [_text_part(item.rendered.text, "plain"), _text_part(item.rendered.html, "html")])
+    if item.attachments:
+        msg.set_raw("Content-Type", f'multipart/mixed; boundary="{outer}"')
+        msg.set_payload([body, *(_attachment_part(a) for a in item.attachments)])
+    else:
+        msg.set_raw("Content-Type", body["Content-Type"])
+        msg.set_payload(body.get_payload())
     data = msg.as_bytes(policy=policy.SMTPUTF8 if item.international else policy.SMTP)
     _check(data, item)
     return data
+
+
+#: A parameter value that needs no quoting beyond plain double quotes and no RFC 2231
+#: encoding: the names of learn's own calendar files, their methods, the boundaries.
+_PLAIN = re.compile(r"[A-Za-z0-9=_][A-Za-z0-9._+=-]{0,68}\Z")
+
+
+def _part(content_type: str, params: dict[str, str], cte: str, payload: str | list[Any]) -> MIMEPart:
+    """A MIME part with its headers written as text. compat32 keeps a header as set
+    instead of parsing it each time it is read (the generator reads the type of every
+    part); `compose` writes the message under the SMTP policy all the same."""
+    part = MIMEPart(policy=policy.compat32)
+    part.set_raw("Content-Type", _with_params("Content-Type", content_type, params))
+    if cte:
+        part.set_raw("Content-Transfer-Encoding", cte)
+    part.set_payload(payload)
+    return part
+
+
+def _text_part(text: str, subtype: str) -> MIMEPart:
+    """Text as UTF-8 in quoted-printable, in lines of at most 78 (as `set_content` does)."""
+    lines = text.encode("utf-8").splitlines()
+    encoded = quoprimime.body_encode((b"\n".join(lines) + b"\n").decode("latin-1"), 78)
+    return _part(f"text/{subtype}", {"charset": "utf-8"}, "quoted-printable", encoded)
+
+
+def _container(subtype: str, boundary: str, parts: list[MIMEPart]) -> MIMEPart:
+    return _part(f"multipart/{subtype}", {"boundary": boundary}, "", parts)
+
+
+def _attachment_part(attachment: Attachment) -> MIMEPart:
+    """An attachment in base64 (lines of 76), named in Content-Type and Content-Disposition."""
+    params = {**dict(attachment.params), "name": attachment.filename}
+    part = _part(f"{attachment.maintype}/{attachment.subtype}", params, "base64", base64.encodebytes(attachment.data).decode("ascii"))
+    part.set_raw("Content-Disposition", _with_params("Content-Disposition", "attachment", {"filename": attachment.filename}))
+    return part
+
+
+def _with_params(name: str, value: str, params: dict[str, str]) -> str:
+    """`value; key="v"; ...`, folded before a parameter that would pass 78 characters. A
+    value that is not plain is written as RFC 2231 asks (`key*=utf-8''...`)."""
+    lines = [f"{name}: {value}"]
+    for key, param in params.items():
+        piece = f'{key}="{param}"' if _PLAIN.match(param) else f"{key}*={encode_rfc2231(param, 'utf-8')}"
+        if len(lines[-1]) + 2 + len(piece) > 78:
+            lines[-1] += ";"
+            lines.append(f" {piece}")
+        else:
+            lines[-1] += f"; {piece}"
+    return "\n".join(lines)[len(name) + 2 :]
 
 
 def _mailbox_header(name: str, boxes: list[Mailbox]) -> tuple[str, list[tuple[str, str]]]:

@@ -93,6 +93,8 @@ class DataFolder:
         #: Which rule of `store.discovery` found the folder (None when built directly).
         self.found_by: str | None = None
         self._series: str | None = None
+        #: The last `config()` and the status of courses.yaml it was read from.
+        self._config: tuple[list[int] | None, Any] | None = None
 
     @classmethod
     def locate(cls, option: Path | None) -> DataFolder:
@@ -252,9 +254,17 @@ class DataFolder:
                 f"no {COURSES_FILE} in {self.root}: it is not a data folder",
                 hint=f"`learn init {self.root}` makes it one; or point --data or LEARN_DATA at the folder that holds your {COURSES_FILE}",
             )
+        from learncli.store import stamps
+
+        # Asked for more than once in a command (say, by a use case and a renderer): read
+        # again only if the file is not the one read (any write of it changes its status).
+        status = stamps.stamp(self.courses_path)
+        if self._config is not None and status is not None and self._config[0] == status:
+            return self._config[1]
         result = self.read_config()
         config = _require(result, "courses.yaml")
         config.invoicing._series = self.series()
+        self._config = (status, config)
         return config
 
     def series(self) -> str:
@@ -529,6 +539,7 @@ class Transaction:
         # generated output under out/ included.
         swept = self.folder.data_folders() if self.unlocked is None else []
         clean_folders([*swept, *(c.path.parent for c in pending)])
+        self.folder._config = None  # courses.yaml may be among them: read it again
         for done, change in enumerate(pending):
             try:
                 if change.after is None:
