@@ -51,6 +51,8 @@ LINES = (
     "learn participant edit 2026-autumn ann",
     "learn email render joining 2026-s",
     "learn invoice run --today 2026-01-01 2026-a",
+    "learn invoice show LWL-2026-00",
+    "learn payment record ",
 )
 
 
@@ -65,6 +67,24 @@ def test_the_quick_answer_is_the_full_one_without_pydantic(learn, data_dir, shel
         assert "pydantic" in imported_by_full  # the line really was one Click would build commands for
 
 
+def test_invoice_numbers_come_from_the_ledger_as_it_is_now(learn, data_dir):
+    assert learn("--today", "2026-08-01", "invoice", "run", "2026-autumn").exit_code == 0
+    assert learn("--today", "2026-08-05", "invoice", "void", "LWL-2026-0015", "--reason", "Withdrew").exit_code == 0
+    offered, imported = ask("learn invoice render LWL-2026-002", data_dir, "bash")
+    assert offered.split() == ["LWL-2026-0020", "LWL-2026-0021"] and imported == ""  # the credit note too
+    # A number added by hand is offered at once; the quick answer gives way while the
+    # ledger cache does not know the file as it is, and the full machinery answers.
+    path = data_dir / "invoices" / "2026.yaml"
+    text = path.read_text(encoding="utf-8")
+    entry = text[text.index("  - invoice: LWL-2026-0020"):text.index("  - credit_note: LWL-2026-0021")]
+    path.write_text(text + entry.replace("LWL-2026-0020", "LWL-2026-0022"), encoding="utf-8")
+    offered, imported = ask("learn payment record LWL-2026-002", data_dir, "bash")
+    assert offered.split() == ["LWL-2026-0020", "LWL-2026-0021", "LWL-2026-0022"]
+    assert learn("invoice", "list").exit_code == 0  # the cache learns the file
+    offered, imported = ask("learn payment record LWL-2026-002", data_dir, "bash")
+    assert offered.split() == ["LWL-2026-0020", "LWL-2026-0021", "LWL-2026-0022"] and imported == ""
+
+
 def test_a_hand_edited_address_is_what_completes(learn, data_dir):
     assert learn("status").exit_code == 0
     path = data_dir / "cohorts" / "2026-autumn.yaml"
@@ -76,7 +96,7 @@ def test_a_hand_edited_address_is_what_completes(learn, data_dir):
 def test_the_tables_of_argument_places_are_the_commands_own():
     cli = typer.main.get_command(app)
     ctx = typer.Context(cli)
-    cohort_at, email_at = {}, {}
+    cohort_at, email_at, number_at = {}, {}, {}
     for group in cli.list_commands(ctx):
         command = cli.get_command(ctx, group)
         for name in getattr(command, "list_commands", lambda ctx: [])(ctx):
@@ -86,5 +106,8 @@ def test_the_tables_of_argument_places_are_the_commands_own():
                     cohort_at[(group, name)] = place
                 if argument in ("email", "participant") and place == 1:
                     email_at[(group, name)] = place
+                if argument == "number":
+                    number_at[(group, name)] = place
     assert _complete.COHORT_AT == cohort_at
     assert _complete.EMAIL_AT == email_at
+    assert _complete.NUMBER_AT == number_at

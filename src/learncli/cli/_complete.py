@@ -136,15 +136,21 @@ EMAIL_AT: dict[tuple[str, str], int] = {
     **{("participant", c): 1 for c in ("withdraw", "reinstate", "promote", "edit", "forget", "transfer")},
     **{("commit", c): 1 for c in ("add", "review")},
 }
+#: Where an invoice number stands.
+NUMBER_AT: dict[tuple[str, str], int] = {
+    **{("invoice", c): 0 for c in ("show", "render", "void", "credit")},
+    **{("payment", c): 0 for c in ("record", "refund")},
+}
 #: The options every command takes that are followed by a value.
 _GLOBAL = ("--data", "--today")
 
 
 def quick_answer(words: list[str]) -> list[str] | None:
     """The values for the next argument of the command line `words` (prog name left out),
-    when it is a cohort id (from the listing of cohorts/) or a participant's address (from
-    the index of cohort files): without Click building the commands, which imports
-    Pydantic. None when the line is anything else (the full machinery answers it)."""
+    when it is a cohort id (from the listing of cohorts/), a participant's address (from
+    the index of cohort files) or an invoice number (from the ledger cache's records of
+    references): without Click building the commands, which imports Pydantic. None when
+    the line is anything else, or the cache cannot answer (the full machinery does)."""
     data: str | None = None
     plain: list[str] = []
     at = 0
@@ -170,6 +176,11 @@ def quick_answer(words: list[str]) -> list[str] | None:
         from learncli.store import cohort_index
 
         return cohort_index.emails(_folder_at(data), given[0])
+    if NUMBER_AT.get(command) == len(given):
+        from learncli.store import ledger_keys
+
+        folder = _folder_at(data)
+        return ledger_keys.numbers(folder.root, folder.ledger_paths()) if ledger_keys.enabled() else None
     return None
 
 

@@ -7,7 +7,9 @@ not changed since the last command. So each ledger file that is valid is remembe
 JSON, with the positions of its entries (for messages that point at a line), under a key
 made of the file's exact bytes and learn's own code: a changed file, however small the
 change and whatever its modification time, has another key and is read from YAML again;
-so is every file after learn is upgraded or edited. A file with errors is never
+so is every file after learn is upgraded or edited. To spare hashing megabytes on
+every command, a file's status is kept with its hash and trusted the way git's index
+trusts it (`store.stamps`, keys in `store.ledger_keys`). A file with errors is never
 remembered. When learn itself appends to a ledger file, the file it wrote (already parsed
 once, to validate it) is remembered at once, so the next command finds it.
 
@@ -18,10 +20,7 @@ turns it off); it only ever saves time.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import re
 import types
 import typing
 from collections.abc import Collection
@@ -37,15 +36,14 @@ from pydantic import BaseModel
 
 from learncli.models.invoice import AllocationEntry, CreditNoteEntry, InvoiceEntry, LedgerFile, PaymentEntry, PayoutEntry, RefundEntry
 from learncli.store import cache as store_cache
-from learncli.store import stamps
+from learncli.store import ledger_keys
+from learncli.store.ledger_keys import enabled, key  # noqa: F401 - also the callers' way in
 from learncli.store.yamlread import Source, read_yaml
 
 if TYPE_CHECKING:
     from learncli.domain.invoicing import Located
     from learncli.store.folder import DataFolder, FileResult
 
-#: Bump when what is stored changes shape.
-FORMAT = 3
 KINDS: dict[str, type[BaseModel]] = {
     "invoice": InvoiceEntry,
     "credit_note": CreditNoteEntry,
@@ -56,20 +54,8 @@ KINDS: dict[str, type[BaseModel]] = {
 }
 
 
-def enabled() -> bool:
-    return not os.environ.get("LEARN_NO_CACHE")
-
-
-def key(raw: bytes) -> str:
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"ledger:{FORMAT}:{store_cache.code_stamp()}\0".encode())
-    digest.update(raw)
-    return digest.hexdigest()
-
-
 def _name(path: Path) -> str:
-    tag = hashlib.blake2b(path.name.encode(), digest_size=6).hexdigest()
-    return f"ledger-{re.sub(r'[^A-Za-z0-9_-]', '_', path.stem)[:40]}-{tag}"
+    return ledger_keys.cache_name(path)
 
 
 @dataclass
@@ -145,34 +131,8 @@ def load_keyed(folder: DataFolder, path: Path, file_key: str) -> FileResult[Any]
 
 
 def key_of(folder: DataFolder, path: Path) -> tuple[str | None, bytes | None]:
-    """The cache key of `path` as it is now, and its bytes if they had to be read: from
-    the status kept with the file's last hash when that can be trusted (`store.stamps`;
-    the file is not read), else by reading and hashing it (and keeping its status for
-    next time). (None, None) when the file cannot be read."""
-    from learncli.bounded import read_bounded
-    from learncli.store.yamlread import MAX_FILE_BYTES
-
-    current = stamps.stamp(path)
-    kept = store_cache.load(folder.root, _stamp_name(path), _stamp_key()) if enabled() else None
-    if isinstance(kept, dict) and type(kept.get("key")) is str and stamps.unchanged(kept.get("status"), current):
-        return kept["key"], None
-    at = stamps.now()
-    try:
-        raw = read_bounded(path, MAX_FILE_BYTES)
-    except OSError:
-        return None, None
-    found = key(raw)
-    if enabled() and current is not None:
-        store_cache.save(folder.root, _stamp_name(path), _stamp_key(), {"status": stamps.seen(current, at), "key": found})
-    return found, raw
-
-
-def _stamp_name(path: Path) -> str:
-    return "status-" + _name(path)
-
-
-def _stamp_key() -> str:
-    return f"ledger-status:{FORMAT}:{store_cache.code_stamp()}"
+    """`ledger_keys.key_of` in `folder`."""
+    return ledger_keys.key_of(folder.root, path)
 
 
 def _load(folder: DataFolder, path: Path, file_key: str) -> FileResult[Any] | None:
@@ -270,7 +230,7 @@ def cohort_part(
 
 
 def _refs_name(path: Path) -> str:
-    return "refs-" + _name(path)
+    return ledger_keys.refs_name(path)
 
 
 def _save_refs(folder: DataFolder, path: Path, file_key: str, stored: dict[str, Any]) -> None:
@@ -280,17 +240,29 @@ def _save_refs(folder: DataFolder, path: Path, file_key: str, stored: dict[str, 
     try:
         fields = stored["fields"]
         at_cohort, at_number = fields["invoice"].index("cohort"), fields["invoice"].index("invoice")
-        naming = {"payment": fields["payment"].index("payment"), "credit_note": fields["credit_note"].index("cancels")}
+        # The invoices each kind of entry names (a payout names none: it is no cohort's).
+        naming = {
+            "payment": [fields["payment"].index("payment")],
+            "credit_note": [fields["credit_note"].index("cancels")],
+            "refund": [fields["refund"].index("refund")],
+            "allocation": [fields["allocation"].index("allocation"), fields["allocation"].index("from_invoice")],
+            "payout": [],
+        }
+        at_credit = fields["credit_note"].index("credit_note")
         cohorts: dict[str, list[str]] = {}
         named: set[str] = set()
+        credit_notes: list[str] = []
         for kind, row in stored["entries"]:
             if kind == "invoice":
                 cohorts.setdefault(row[at_cohort], []).append(row[at_number])
             else:
-                named.add(row[naming[kind]])
+                named.update(row[at] for at in naming[kind])
+                if kind == "credit_note":
+                    credit_notes.append(row[at_credit])
     except (KeyError, TypeError, ValueError, IndexError):
         return
-    store_cache.save(folder.root, _refs_name(path), file_key, {"cohorts": cohorts, "named": sorted(named)})
+    record = {"cohorts": cohorts, "named": sorted(named), "credit_notes": credit_notes}
+    store_cache.save(folder.root, _refs_name(path), file_key, record)
 
 
 def _wanted_files(folder: DataFolder, keys: list[tuple[Path, str]], wanted: set[str]) -> set[Path] | None:
