@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -138,75 +137,28 @@ def status_command(
 
     Example: learn --today 2026-11-23 status
     """
+    from learncli.actions.status import overview
     from learncli.cli._output import console, note, print_json
-    from learncli.domain.status import RECENT_DAYS, cohort_status
     from learncli.render.status import render_status
     from learncli.store import cohort_index
-    from learncli.store.ledger import read_ledger
 
     app = state(ctx)
-    config = app.folder.config()
-    found = cohort_index.scan(app.folder, no_cache=no_cache)
-    wanted = [
-        entry.id
-        for entry in found.entries.values()
-        if show_all or entry.state(app.today) != "finished" or (app.today - entry.last).days <= RECENT_DAYS
-    ]
-    hidden = len(found.entries) - len(wanted)
-    more: list[cohort_index.Indexed] = []
-    if limit and not show_all and not json_output and len(wanted) > limit:
-        # One screen: those meeting soonest in full (then the ones finished latest), the
-        # rest counted, never read.
-        soon = sorted(wanted, key=lambda i: _soonest(found.entries[i], app.today))
-        wanted, more = soon[:limit], [found.entries[i] for i in soon[limit:]]
-    ledger = read_ledger(app.folder, cohort=wanted, use_cache=not no_cache, today=app.today)
-    broken = [f.path for f in ledger.files if not f.ok] + [r.path for r in found.broken]
-    for result in found.broken:
+    seen = overview(app.folder, app.today, show_all=show_all, limit=0 if json_output else limit, no_cache=no_cache)
+    for result in seen.unlisted:
         note(cohort_index.unlisted(result, "shown"))
-    statuses = []
-    for cohort_id in wanted:
-        cohort = cohort_index.model(app.folder, found.entries[cohort_id]) if not no_cache else None
-        if cohort is None:
-            result = app.folder.read_cohort(cohort_id)
-            if not result.ok:  # changed since the scan: reported like any file with errors
-                broken.append(result.path)
-                continue
-            cohort = result.model
-        statuses.append(cohort_status(cohort, config, app.today, ledger.ledger))
-    shown = sorted(statuses, key=lambda s: (s.state == "finished", s.first))
     if json_output:
         print_json(
             {
                 "today": app.today,
                 "data": str(app.folder.root),
-                "cohorts": shown,
-                "hidden_finished": hidden,
-                "files_with_errors": [str(p) for p in broken],
+                "cohorts": seen.shown,
+                "hidden_finished": seen.hidden,
+                "files_with_errors": [str(p) for p in seen.broken],
             }
         )
     else:
-        render_status(console(), shown, app.today, hidden=hidden, more=_more(more, app.today))
-    for path in broken:
-        if path not in {r.path for r in found.broken}:
+        render_status(console(), seen.shown, app.today, hidden=seen.hidden, more=seen.more)
+    for path in seen.broken:
+        if path not in {r.path for r in seen.unlisted}:
             note(f"{path} has errors and is not shown; run `learn validate`")
 
-
-def _soonest(entry: Any, today: date) -> tuple[int, int]:
-    """Sort key of a current cohort for `status`: the next session's day, soonest first;
-    cohorts with none left after them, the latest finished first."""
-    upcoming = entry.next_date(today)
-    return (0, upcoming.toordinal()) if upcoming is not None else (1, -entry.last.toordinal())
-
-
-def _more(entries: list[Any], today: date) -> str | None:
-    """The line that counts the current cohorts `status` leaves out for --limit."""
-    if not entries:
-        return None
-    from learncli.domain.schedule import fmt_day
-
-    states = {state: sum(1 for e in entries if e.state(today) == state) for state in ("running", "upcoming", "finished")}
-    counted = ", ".join(f"{n} {state}" for state, n in states.items() if n)
-    days = [d for d in (e.next_date(today) for e in entries) if d is not None]
-    when = f"; their next sessions from {fmt_day(min(days))} to {fmt_day(max(days))}" if days else ""
-    return (f"{len(entries)} more current cohort(s) not shown ({counted}{when}); "
-            "`learn status --limit 0` shows them all, `learn cohort list` lists every cohort.")

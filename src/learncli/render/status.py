@@ -9,6 +9,7 @@ from learncli.domain.schedule import fmt_day
 from learncli.domain.status import CohortStatus
 
 if TYPE_CHECKING:
+    from learncli.actions.status import Left
     from learncli.domain.invoicing import InvoiceSummary
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def days_phrase(days: int) -> str:
     return f"in {days} days"
 
 
-def render_status(out: Console, statuses: list[CohortStatus], today: date, hidden: int = 0, more: str | None = None) -> None:
+def render_status(out: Console, statuses: list[CohortStatus], today: date, hidden: int = 0, more: Left | None = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -44,12 +45,21 @@ def render_status(out: Console, statuses: list[CohortStatus], today: date, hidde
         for label, value in _rows(status):
             grid.add_row(label, value)
         out.print(grid)
-    if more:
+    if more is not None and more.count:
         out.print()
-        out.print(Text(more, style="dim"))
+        out.print(Text(more_line(more), style="dim"))
     if hidden:
         out.print()
         out.print(Text(f"{hidden} finished cohort(s) not shown; use --all.", style="dim"))
+
+
+def more_line(more: Left) -> str:
+    """`215 more current cohort(s) not shown (76 running, 124 upcoming; their next
+    sessions from Mon 23 Nov 2026 to Tue 23 Feb 2027); ...`"""
+    counted = ", ".join(f"{n} {state}" for state, n in more.states.items())
+    when = f"; their next sessions from {fmt_day(more.first)} to {fmt_day(more.last)}" if more.first and more.last else ""
+    return (f"{more.count} more current cohort(s) not shown ({counted}{when}); "
+            "`learn status --limit 0` shows them all, `learn cohort list` lists every cohort.")
 
 
 def invoices_phrase(summary: InvoiceSummary) -> str:
