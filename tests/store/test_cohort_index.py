@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from learncli.domain import rules
+from learncli.errors import DataError
 from learncli.domain.status import cohort_status
 from learncli.store import cohort_index, stamps
 from learncli.store.folder import DataFolder
@@ -173,12 +174,11 @@ def test_a_damaged_index_is_ignored_and_rebuilt(learn, data_dir):
     assert learn("--today", "2026-11-23", "status", "--json").stdout == expected
     index = data_dir / ".learn-cache" / "cohort-index.json"
     whole = index.read_bytes()
-    head, records_part, facts_part = whole.split(b"\n")
-    records, facts = json.loads(records_part), json.loads(facts_part)
+    head, records_part = whole.split(b"\n")
+    records = json.loads(records_part)
     some_id = next(iter(records))
     brief = records[some_id][3]
-    doctored_records = {**records, some_id: [*records[some_id][:3], [brief[0], brief[1], 99, 0, 0]]}
-    doctored_facts = {**facts, some_id: {**facts[some_id], "open_commitments": 99}}
+    doctored = {**records, some_id: [*records[some_id][:3], [brief[0], brief[1], 99, 0, 0]]}
 
     def sealed_as_before(*parts: bytes) -> bytes:
         return head + b"\n" + b"\n".join(parts)
@@ -187,12 +187,11 @@ def test_a_damaged_index_is_ignored_and_rebuilt(learn, data_dir):
         whole[: len(whole) // 2],  # truncated
         b"\0" * 100,  # not JSON
         head,  # the seal without the index
-        sealed_as_before(json.dumps([1, 2]).encode(), facts_part),
-        sealed_as_before(records_part),  # the facts gone
+        sealed_as_before(json.dumps([1, 2]).encode()),
+        sealed_as_before(records_part, records_part),  # a part too many
         # well-formed, wrong facts (say, a disk that flipped a digit): refused by the seal
-        sealed_as_before(json.dumps(doctored_records, separators=(",", ":")).encode(), facts_part),
-        sealed_as_before(records_part, json.dumps(doctored_facts, separators=(",", ":")).encode()),
-        whole.replace(b'"open_commitments":', b'"open_commitments": ', 1),
+        sealed_as_before(json.dumps(doctored, separators=(",", ":")).encode()),
+        whole.replace(b'"2026-', b'"2025-', 1),
     ]
     for damaged in wrong_shapes:
         index.write_bytes(damaged)
@@ -200,10 +199,24 @@ def test_a_damaged_index_is_ignored_and_rebuilt(learn, data_dir):
         assert learn("--today", "2026-11-23", "cohort", "list", "--json").stdout == listed
         clash = learn("cohort", "add", "leading-with-learning", "--id", "clash", "--dates", "2026-09-23", "--dry-run")
         assert clash.exit_code == 1 and "D009" in clash.stderr and "2026-autumn" in clash.stderr  # from the facts
-        _, again_records, again_facts = index.read_bytes().split(b"\n")
-        rebuilt = json.loads(again_records)
+        _, again = index.read_bytes().split(b"\n")
+        rebuilt = json.loads(again)
         assert {i: (r[0], r[2:]) for i, r in rebuilt.items()} == {i: (r[0], r[2:]) for i, r in records.items()}  # as it was
-        assert json.loads(again_facts) == facts
+
+
+def test_the_facts_of_a_cohort_come_from_its_kept_copy_or_else_from_yaml(data_dir):
+    folder = DataFolder(data_dir)
+    expected = {i: e.facts for i, e in cohort_index.scan(folder, no_cache=True).entries.items()}
+    cohort_index.scan(folder)
+    for copy in (data_dir / ".learn-cache").glob("cohort-2026-*.json"):
+        copy.unlink()  # the copies gone: the facts are read from YAML again
+    found = cohort_index.scan(folder)
+    assert found.read == 0 and {i: e.facts for i, e in found.entries.items()} == expected
+    # a file that turned bad after the scan: its facts cannot be had, and it says why
+    entry = cohort_index.scan(folder).entries["2026-autumn"]
+    entry.path.write_text(entry.path.read_text(encoding="utf-8") + "\nsessions: [\n", encoding="utf-8")
+    with pytest.raises(DataError, match="2026-autumn.yaml changed while it was read and now has errors"):
+        entry.facts
 
 
 def test_a_file_is_hashed_again_when_its_status_is_not_the_one_remembered_or_too_recent(data_dir, monkeypatch):
@@ -215,7 +228,7 @@ def test_a_file_is_hashed_again_when_its_status_is_not_the_one_remembered_or_too
     first = cohort_index.scan(folder)
     assert first.read == 2 and first.entries["2026-autumn"].title.endswith("2026")
     # just copied: nothing has stood two seconds, so nothing is trusted yet
-    assert not any(stamps.unchanged(r[1], r[1][:4]) for r in cohort_index._load(folder)[0].values())
+    assert not any(stamps.unchanged(r[1], r[1][:4]) for r in cohort_index._load(folder).values())
 
     def edit(old: str, new: str) -> None:
         before = path.stat()
@@ -230,7 +243,7 @@ def test_a_file_is_hashed_again_when_its_status_is_not_the_one_remembered_or_too
     time.sleep(0.25)
     settled = cohort_index.scan(folder)  # hashed again (none read), now long enough after the edit
     assert settled.read == 0 and settled.entries["2026-autumn"].title.endswith("2027")
-    kept = [r[1] for r in cohort_index._load(folder)[0].values()]
+    kept = [r[1] for r in cohort_index._load(folder).values()]
     assert all(stamps.unchanged(s, s[:4]) for s in kept)
     edit("Autumn 2027", "Autumn 2028")
     seen = cohort_index.scan(folder)

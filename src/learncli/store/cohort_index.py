@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from learncli.store.folder import DataFolder, FileResult
 
 #: Bump when what is stored changes shape.
-FORMAT = 5
+FORMAT = 6
 STATUSES = ("registered", "waitlisted", "withdrawn")
 NAME = "cohort-index"
 
@@ -99,25 +99,6 @@ class Meeting:
     makes_up: int | None
 
 
-class _Facts:
-    """The facts of every indexed file, kept in the index after the short records and
-    decoded only when first needed: a check about a few days, `cohort list`, or status
-    choosing what to show need only the short records."""
-
-    def __init__(self, raw: bytes | None) -> None:
-        self.raw = raw
-        self.value: dict[str, Any] | None = None if raw is not None else {}
-
-    def all(self) -> dict[str, Any]:
-        if self.value is None:
-            try:
-                value = json.loads(self.raw or b"{}")
-            except ValueError:  # pragma: no cover - sealed with the records: whole or refused
-                value = {}
-            self.value = value if isinstance(value, dict) else {}
-        return self.value
-
-
 @dataclass
 class Indexed:
     """The remembered facts of one valid cohort file."""
@@ -132,14 +113,18 @@ class Indexed:
     #: What `cohort list` needs besides: course, title, and how many people are
     #: registered, waitlisted and withdrawn (as in `STATUSES`).
     brief: list[Any] = field(repr=False)
-    store: _Facts = field(repr=False)
+    #: The data folder, where the rest of the facts are kept (see `facts`).
+    folder: DataFolder = field(repr=False)
     _facts: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def facts(self) -> dict[str, Any]:
-        """Everything `summarise` keeps of the file."""
+        """Everything `summarise` keeps of the file: kept with the file's validated copy
+        (`.learn-cache/cohort-<id>.json`, under the same hash) and read only when asked
+        (the booking check, for a cohort meeting on one of the new days); `cohort list`
+        and `status` need only the short record. From YAML if that copy has gone."""
         if self._facts is None:
-            self._facts = self.store.all()[self.id]
+            self._facts = _facts_of(self)
         return self._facts
 
     @property
@@ -280,11 +265,10 @@ def scan(folder: DataFolder, *, no_cache: bool = False, days: set[date] | None =
     from learncli.store.yamlread import MAX_FILE_BYTES
 
     use = enabled(no_cache)
-    known, store = _load(folder) if use else ({}, _Facts(None))
+    known = _load(folder) if use else {}
     relevant = mentioning(days) if days is not None else None
     on_days = {d.isoformat() for d in days} if days is not None else None
     fresh: dict[str, list[Any]] = {}
-    learned: dict[str, dict[str, Any]] = {}  # facts of files read from YAML now
     changed = False
     out = Scan()
     out.ids = folder.cohort_ids()
@@ -297,7 +281,7 @@ def scan(folder: DataFolder, *, no_cache: bool = False, days: set[date] | None =
             if remembered is not None and stamps.unchanged(remembered[1], stamp):
                 fresh[cohort_id] = remembered
                 if on_days is None or any(d in on_days for d in remembered[2].split()):
-                    out.entries[cohort_id] = Indexed(cohort_id, where, remembered[0], remembered[2], remembered[3], store)
+                    out.entries[cohort_id] = Indexed(cohort_id, where, remembered[0], remembered[2], remembered[3], folder)
                 continue
             path = Path(where)
             seen = stamps.now()  # before the read: an edit after it is seen by its new times
@@ -313,7 +297,7 @@ def scan(folder: DataFolder, *, no_cache: bool = False, days: set[date] | None =
             if tag is not None and remembered is not None and remembered[0] == tag:
                 fresh[cohort_id] = [tag, stamps.seen(stamp, seen), remembered[2], remembered[3]]
                 changed = True
-                out.entries[cohort_id] = Indexed(cohort_id, where, tag, remembered[2], remembered[3], store)
+                out.entries[cohort_id] = Indexed(cohort_id, where, tag, remembered[2], remembered[3], folder)
                 continue
             from learncli.models.cohort import Cohort  # only when a file is read
 
@@ -334,28 +318,15 @@ def scan(folder: DataFolder, *, no_cache: bool = False, days: set[date] | None =
             active = " ".join(row[1] for row in facts["sessions"] if not row[4])
             brief = [facts["course"], facts["title"], *(facts["people"][status] for status in STATUSES)]
             fresh[cohort_id] = [tag, stamps.seen(stamp, seen), active, brief]
-            learned[cohort_id] = facts
             changed = True
-            out.entries[cohort_id] = Indexed(cohort_id, where, tag, active, brief, store, facts)
+            out.entries[cohort_id] = Indexed(cohort_id, where, tag, active, brief, folder, facts)
             if use:
-                store_cache.save(folder.root, _snapshot(cohort_id), f"{_key()}:{tag}", result.model.model_dump(mode="json"))
+                kept = {"facts": facts, "cohort": result.model.model_dump(mode="json")}
+                store_cache.save(folder.root, _snapshot(cohort_id), f"{_key()}:{tag}", kept)
             result.source.release()
     if use and (changed or len(fresh) != len(known)):
-        _save(folder, fresh, store, learned, same_files=fresh.keys() == known.keys())
+        store_cache.save_sealed(folder.root, NAME, _key(), [json.dumps(fresh, separators=(",", ":")).encode()])
     return out
-
-
-def _save(folder: DataFolder, records: dict[str, list[Any]], store: _Facts, learned: dict[str, dict[str, Any]], *, same_files: bool) -> None:
-    """Write the index: the short records, then the facts (re-encoded only when some
-    file's facts changed or a file went)."""
-    if not learned and same_files and store.raw is not None:
-        facts_part = store.raw
-    else:
-        kept = store.all()
-        facts = {i: learned[i] if i in learned else kept[i] for i in records if i in learned or i in kept}
-        facts_part = json.dumps(facts, separators=(",", ":")).encode()
-    short = json.dumps(records, separators=(",", ":")).encode()
-    store_cache.save_sealed(folder.root, NAME, _key(), [short, facts_part])
 
 
 def _snapshot(cohort_id: str) -> str:
@@ -369,7 +340,7 @@ def model(folder: DataFolder, entry: Indexed) -> Any | None:
     from learncli.models.cohort import Cohort
     from learncli.store.ledger_cache import _converter
 
-    stored = store_cache.load(folder.root, _snapshot(entry.id), f"{_key()}:{entry.tag}") if entry.tag else None
+    stored = _stored(folder, entry.id, entry.tag).get("cohort")
     if not isinstance(stored, dict) or list(stored) != list(Cohort.model_fields):
         return None
     try:
@@ -401,19 +372,41 @@ def mentioning(days: Iterable[date]) -> Callable[[bytes], bool]:
     return lambda raw: b"\\" in raw or any(year in raw and any(n in raw for n in forms) for year, forms in by_year.items())
 
 
-def _load(folder: DataFolder) -> tuple[dict[str, Any], _Facts]:
+def _load(folder: DataFolder) -> dict[str, Any]:
     """The remembered files, each `[hash, status, days of the sessions that will run,
-    brief]` (see `Indexed`), and their facts (decoded when first needed); nothing if the
-    index is missing, damaged (its seal is a hash of its content) or of another version
-    of learn."""
+    brief]` (see `Indexed`); nothing if the index is missing, damaged (its seal is a hash
+    of its content) or of another version of learn."""
     parts = store_cache.load_sealed(folder.root, NAME, _key())
-    if parts is None or len(parts) != 2:
-        return {}, _Facts(None)
+    if parts is None or len(parts) != 1:
+        return {}
     try:
         records = json.loads(parts[0])
     except ValueError:
-        return {}, _Facts(None)
-    return (records, _Facts(parts[1])) if isinstance(records, dict) else ({}, _Facts(None))
+        return {}
+    return records if isinstance(records, dict) else {}
+
+
+def _stored(folder: DataFolder, cohort_id: str, tag: str) -> dict[str, Any]:
+    """What was kept of a cohort file when it was last read from YAML, if its bytes
+    hashed to `tag` ({} if nothing, or something else, was kept)."""
+    stored = store_cache.load(folder.root, _snapshot(cohort_id), f"{_key()}:{tag}") if tag else None
+    return stored if isinstance(stored, dict) else {}
+
+
+def _facts_of(entry: Indexed) -> dict[str, Any]:
+    """The facts of an indexed file, from its kept copy; else read from YAML again (a
+    `DataError` if the file now has errors: it changed since the scan)."""
+    facts = _stored(entry.folder, entry.id, entry.tag).get("facts")
+    if isinstance(facts, dict):
+        return facts
+    from learncli.errors import DataError
+    from learncli.models.cohort import Cohort
+
+    result = entry.folder.read(entry.path, Cohort)
+    if not result.ok:
+        raise DataError(f"{entry.path} changed while it was read and now has errors", diagnostics=result.diagnostics)
+    result.model._id = entry.id
+    return summarise(result)
 
 
 def unlisted(result: FileResult[Any], what: str) -> str:
@@ -438,7 +431,7 @@ def emails(folder: DataFolder, cohort_id: str) -> list[str] | None:
         tag = digest(read_bounded(folder.cohort_path(cohort_id), MAX_FILE_BYTES))
     except OSError:
         return None
-    stored = store_cache.load(folder.root, _snapshot(cohort_id), f"{_key()}:{tag}")
+    stored = _stored(folder, cohort_id, tag).get("cohort")
     try:
         found = [person["email"] for person in stored["participants"]]
     except (TypeError, KeyError):
