@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.header import Header, decode_header, make_header
-from email.message import EmailMessage, MIMEPart
+from email.message import EmailMessage
 from email.parser import BytesParser
 from email import quoprimime
 from email.utils import encode_rfc2231, formataddr, parseaddr
@@ -317,22 +317,20 @@ def compose(item: Outgoing, *, when: datetime, sends_before: int = 0) -> bytes:
     msg["Date"] = when
     msg["Message-ID"] = item.message_id(sends_before)
     msg.set_raw("MIME-Version", "1.0")
-    # The body is built here, part by part, with each header written as text (as
-    # `set_content` and `add_attachment` would write it): those parse every header they
-    # set, and again each time a header is read, which was most of the time of a run of
-    # joining emails. Boundaries come from the Message-ID instead of chance, so the same
-    # message renders to the same bytes (but for Date and the invitations' DTSTAMP);
-    # `=_` cannot occur in quoted-printable or base64 text, so no part holds a boundary.
+    # Boundaries come from the Message-ID instead of chance, so the same message renders
+    # to the same bytes (but for Date and the invitations' DTSTAMP); `=_` cannot occur in
+    # quoted-printable or base64 text, so no part holds a boundary. The body is written
+    # by hand (see `_head`) and given to the generator as text, which it writes as it is.
     digest = hashlib.sha256(msg["Message-ID"].encode()).hexdigest()[:24]
-    boundaries = (f"=_{digest}.{index}" for index in range(2))
-    outer = next(boundaries) if item.attachments else ""
-    body = _container("alternative", next(boundaries), [_text_part(item.rendered.text, "plain"), _text_part(item.rendered.html, "html")])
+    outer, inner = (f"=_{digest}.{index}" for index in range(2)) if item.attachments else ("", f"=_{digest}.0")
+    texts = [_text_part(item.rendered.text, "plain"), _text_part(item.rendered.html, "html")]
     if item.attachments:
         msg.set_raw("Content-Type", f'multipart/mixed; boundary="{outer}"')
-        msg.set_payload([body, *(_attachment_part(a) for a in item.attachments)])
+        parts = [_container("alternative", inner, texts), *(_attachment_part(a) for a in item.attachments)]
+        msg.set_payload(_multipart_body(outer, parts))
     else:
-        msg.set_raw("Content-Type", body["Content-Type"])
-        msg.set_payload(body.get_payload())
+        msg.set_raw("Content-Type", f'multipart/alternative; boundary="{inner}"')
+        msg.set_payload(_multipart_body(inner, texts))
     data = msg.as_bytes(policy=policy.SMTPUTF8 if item.international else policy.SMTP)
     _check(data, item)
     return data
@@ -342,50 +340,72 @@ def compose(item: Outgoing, *, when: datetime, sends_before: int = 0) -> bytes:
 #: encoding: the names of learn's own calendar files, their methods, the boundaries.
 _PLAIN = re.compile(r"[A-Za-z0-9=_][A-Za-z0-9._+=-]{0,68}\Z")
 
-
-def _part(content_type: str, params: dict[str, str], cte: str, payload: str | list[Any]) -> MIMEPart:
-    """A MIME part with its headers written as text. compat32 keeps a header as set
-    instead of parsing it each time it is read (the generator reads the type of every
-    part); `compose` writes the message under the SMTP policy all the same."""
-    part = MIMEPart(policy=policy.compat32)
-    part.set_raw("Content-Type", _with_params("Content-Type", content_type, params))
-    if cte:
-        part.set_raw("Content-Transfer-Encoding", cte)
-    part.set_payload(payload)
-    return part
+# The body is written here, part by part, as Python's generator writes it under the SMTP
+# policy (CRLF line ends, a blank line before each boundary after the first). Building
+# parts with `set_content` and `add_attachment` and writing them with the generator
+# parsed every header as it was set and again each time it was read (the generator sets
+# its own policy on every part as it writes it): most of the time of a run of joining
+# emails. The top-level headers are still Python's (`compose`), and checked after.
 
 
-def _text_part(text: str, subtype: str) -> MIMEPart:
+def _head(name: str, value: str, params: dict[str, str]) -> str:
+    """`Name: value; key="v"; ...` with CRLF, folded before a parameter that would pass
+    78 characters. A value that is not plain is written as RFC 2231 asks, in pieces
+    (`key*0*=utf-8''...; key*1*=...`) so that no line grows long."""
+    lines = [f"{name}: {value}"]
+    for key, param in params.items():
+        for piece in _param_pieces(key, param):
+            if len(lines[-1]) + 2 + len(piece) > 78:
+                lines[-1] += ";"
+                lines.append(f" {piece}")
+            else:
+                lines[-1] += f"; {piece}"
+    return "\r\n".join(lines) + "\r\n"
+
+
+def _param_pieces(key: str, value: str) -> list[str]:
+    if _PLAIN.match(value):
+        return [f'{key}="{value}"']
+    encoded = encode_rfc2231(value, "utf-8")
+    chunks, at = [], 0
+    while at < len(encoded):
+        end = min(at + 60, len(encoded))
+        while end < len(encoded) and "%" in encoded[end - 2 : end]:  # never split a %XX
+            end -= 1
+        chunks.append(encoded[at:end])
+        at = end
+    return [f"{key}*{n}*={chunk}" for n, chunk in enumerate(chunks)]
+
+
+def _crlf(text: str) -> str:
+    return text.replace("\n", "\r\n")
+
+
+def _text_part(text: str, subtype: str) -> str:
     """Text as UTF-8 in quoted-printable, in lines of at most 78 (as `set_content` does)."""
     lines = text.encode("utf-8").splitlines()
     encoded = quoprimime.body_encode((b"\n".join(lines) + b"\n").decode("latin-1"), 78)
-    return _part(f"text/{subtype}", {"charset": "utf-8"}, "quoted-printable", encoded)
+    return _head("Content-Type", f"text/{subtype}", {"charset": "utf-8"}) + "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + _crlf(encoded)
 
 
-def _container(subtype: str, boundary: str, parts: list[MIMEPart]) -> MIMEPart:
-    return _part(f"multipart/{subtype}", {"boundary": boundary}, "", parts)
-
-
-def _attachment_part(attachment: Attachment) -> MIMEPart:
+def _attachment_part(attachment: Attachment) -> str:
     """An attachment in base64 (lines of 76), named in Content-Type and Content-Disposition."""
     params = {**dict(attachment.params), "name": attachment.filename}
-    part = _part(f"{attachment.maintype}/{attachment.subtype}", params, "base64", base64.encodebytes(attachment.data).decode("ascii"))
-    part.set_raw("Content-Disposition", _with_params("Content-Disposition", "attachment", {"filename": attachment.filename}))
-    return part
+    return (
+        _head("Content-Type", f"{attachment.maintype}/{attachment.subtype}", params)
+        + "Content-Transfer-Encoding: base64\r\n"
+        + _head("Content-Disposition", "attachment", {"filename": attachment.filename})
+        + "\r\n"
+        + _crlf(base64.encodebytes(attachment.data).decode("ascii"))
+    )
 
 
-def _with_params(name: str, value: str, params: dict[str, str]) -> str:
-    """`value; key="v"; ...`, folded before a parameter that would pass 78 characters. A
-    value that is not plain is written as RFC 2231 asks (`key*=utf-8''...`)."""
-    lines = [f"{name}: {value}"]
-    for key, param in params.items():
-        piece = f'{key}="{param}"' if _PLAIN.match(param) else f"{key}*={encode_rfc2231(param, 'utf-8')}"
-        if len(lines[-1]) + 2 + len(piece) > 78:
-            lines[-1] += ";"
-            lines.append(f" {piece}")
-        else:
-            lines[-1] += f"; {piece}"
-    return "\n".join(lines)[len(name) + 2 :]
+def _multipart_body(boundary: str, parts: list[str]) -> str:
+    return f"--{boundary}\r\n" + f"\r\n--{boundary}\r\n".join(parts) + f"\r\n--{boundary}--\r\n"
+
+
+def _container(subtype: str, boundary: str, parts: list[str]) -> str:
+    return _head("Content-Type", f"multipart/{subtype}", {"boundary": boundary}) + "\r\n" + _multipart_body(boundary, parts)
 
 
 def _mailbox_header(name: str, boxes: list[Mailbox]) -> tuple[str, list[tuple[str, str]]]:

@@ -166,9 +166,10 @@ def cohort_part(
     cohorts are looked at (one field each) but never built into models: with years of
     history, building every entry is most of what reading the ledger costs.
 
+    A file whose small record of references (`_save_refs`) shows nothing about these
+    cohorts is not loaded at all; every number in use is taken from those records.
     Without `numbers` (a reader that issues nothing: `learn status`), the set of every
-    number is left empty, and a file whose small record of references (`_refs`) shows
-    nothing about these cohorts is not loaded at all.
+    number is left empty.
     """
     from learncli.domain.invoicing import Located
 
@@ -179,7 +180,8 @@ def cohort_part(
         if found is None:
             return None
         keys.append((path, found))
-    refs = None if numbers else _wanted_files(folder, keys, wanted)
+    found = _wanted_files(folder, keys, wanted)
+    refs, every = found if found is not None else (None, set())
     remembered: list[tuple[Path, str, dict[str, Any]]] = []
     for path, file_key in keys:
         if refs is not None and path not in refs:
@@ -188,10 +190,9 @@ def cohort_part(
         if not isinstance(stored, dict):
             return None
         remembered.append((path, file_key, stored))
-        if refs is None and not numbers:
+        if refs is None:
             _save_refs(folder, path, file_key, stored)
     items: list[Located] = []
-    every: set[str] = set()
     try:
         numbers_of: set[str] = set()
         for _, _, stored in remembered:
@@ -200,11 +201,11 @@ def cohort_part(
             at_credit = fields["credit_note"].index("credit_note")
             for kind, row in stored["entries"]:
                 if kind == "invoice":
-                    if numbers:
+                    if refs is None:
                         every.add(row[at_number])
                     if row[at_cohort] in wanted:
                         numbers_of.add(row[at_number])
-                elif kind == "credit_note" and numbers:
+                elif kind == "credit_note" and refs is None:
                     every.add(row[at_credit])
         for path, file_key, stored in remembered:
             fields = stored["fields"]
@@ -226,7 +227,7 @@ def cohort_part(
                     items.append(Located(makers[kind](row), path, index, source))
     except (KeyError, TypeError, ValueError, IndexError, InvalidOperation, AttributeError):
         return None
-    return items, every
+    return items, every if numbers else set()
 
 
 def _refs_name(path: Path) -> str:
@@ -265,20 +266,27 @@ def _save_refs(folder: DataFolder, path: Path, file_key: str, stored: dict[str, 
     store_cache.save(folder.root, _refs_name(path), file_key, record)
 
 
-def _wanted_files(folder: DataFolder, keys: list[tuple[Path, str]], wanted: set[str]) -> set[Path] | None:
-    """The files that hold an invoice of one of the `wanted` cohorts, or a payment or credit
-    note naming one, by their records of references; None if any record is missing."""
+def _wanted_files(folder: DataFolder, keys: list[tuple[Path, str]], wanted: set[str]) -> tuple[set[Path], set[str]] | None:
+    """The files that hold an invoice of one of the `wanted` cohorts, or an entry naming
+    one, and every invoice and credit-note number of the ledger, by the files' records of
+    references; None if any record is missing."""
     records = []
     for path, file_key in keys:
         refs = store_cache.load(folder.root, _refs_name(path), file_key)
-        if not (isinstance(refs, dict) and isinstance(refs.get("cohorts"), dict) and isinstance(refs.get("named"), list)):
+        if not (isinstance(refs, dict) and isinstance(refs.get("cohorts"), dict) and isinstance(refs.get("named"), list)
+                and isinstance(refs.get("credit_notes"), list)):
             return None
         records.append((path, refs))
     try:
         ours = {number for _, refs in records for c in wanted for number in refs["cohorts"].get(c, [])}
-        return {path for path, refs in records if ours & set(refs["named"]) or any(c in refs["cohorts"] for c in wanted)}
+        paths = {path for path, refs in records if ours & set(refs["named"]) or any(c in refs["cohorts"] for c in wanted)}
+        every = {n for _, refs in records for listed in refs["cohorts"].values() for n in listed}
+        every.update(n for _, refs in records for n in refs["credit_notes"])
     except TypeError:
         return None
+    if not all(type(n) is str for n in every):
+        return None
+    return paths, every
 
 
 def _makers(stored: dict[str, Any]) -> dict[str, Any]:
