@@ -23,8 +23,13 @@ LOCK_NAME = ".learn.lock"
 _cleaned: set[Path] = set()
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Replace `path` with `data` atomically. Refuses to write through a symbolic link."""
+def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None:
+    """Replace `path` with `data` atomically. Refuses to write through a symbolic link.
+
+    `durable=False` (for the caches in .learn-cache/) leaves out the fsyncs: the file is
+    still whole or absent for every reader, but a power cut may leave it empty, which a
+    cache reader takes as missing; a dozen cache files a command were a dozen waits for
+    the disk."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     folder = path.parent
@@ -46,7 +51,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
                 written = os.write(fd, view)
                 view = view[written:]
             os.fchmod(fd, mode)
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(temp, path)
@@ -56,7 +62,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    fsync_folder(folder)
+    if durable:
+        fsync_folder(folder)
 
 
 def remove_file(path: Path) -> None:

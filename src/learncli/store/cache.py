@@ -91,7 +91,7 @@ def _write(root: Path, name: str, data: bytes) -> None:
         if not folder.is_dir():
             folder.mkdir()
             (folder / ".gitignore").write_text("*\n")
-        atomic_write(folder / f"{name}.json", data)
+        atomic_write(folder / f"{name}.json", data, durable=False)
     except (OSError, LearnError):
         pass  # a read-only folder simply has no cache
 
