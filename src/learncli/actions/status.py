@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from learncli.domain.status import RECENT_DAYS, CohortStatus, cohort_status
 from learncli.store import cohort_index
-from learncli.store.folder import DataFolder
+
+if TYPE_CHECKING:
+    from learncli.domain.status import CohortStatus
+    from learncli.store.folder import DataFolder
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Overview:
 def overview(folder: DataFolder, today: date, *, show_all: bool = False, limit: int = 0, no_cache: bool = False) -> Overview:
     """The current cohorts (every cohort with `show_all`), in full up to `limit` of them
     (0: no limit), those meeting soonest first; the rest counted."""
+    from learncli.domain.status import RECENT_DAYS, cohort_status
     from learncli.store.ledger import read_ledger
 
     config = folder.config()
