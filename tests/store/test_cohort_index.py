@@ -62,7 +62,7 @@ def assert_same_as_yaml(folder: DataFolder, found: cohort_index.Scan) -> None:
             status = cohort_status(model, config, today)
             assert entry.state(today) == status.state, today
             assert entry.next_date(today) == (status.next.date if status.next else None), today
-            assert entry.listed(today) == {"first": status.first, "last": status.last, "sessions": status.sessions,
+            assert entry.listed(today) == {"first": status.first.isoformat(), "last": status.last.isoformat(), "sessions": status.sessions,
                                            "registered": status.registered, "withdrawn": status.withdrawn, "state": status.state}
         derived = (entry.first, entry.last, entry.sessions, entry.count("registered"),
                    entry.count("withdrawn"), entry.count("waitlisted"), entry.display_title(config.course(entry.course)))

@@ -43,8 +43,9 @@ def cohort_list(
     for cohort_id in found.ids:
         entry = found.entries.get(cohort_id)
         if entry is not None:
-            course = config.course(entry.course)
-            rows.append({"id": entry.id, "title": entry.display_title(course), "course": entry.course, **entry.listed(app_state.today)})
+            # the title is in the JSON only (the table leaves it out)
+            title = entry.display_title(config.course(entry.course)) if json_output else None
+            rows.append({"id": entry.id, "title": title, "course": entry.course, **entry.listed(app_state.today)})
         else:
             result = next(r for r in found.broken if r.path.stem == cohort_id)
             if result.model is not None:

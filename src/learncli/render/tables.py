@@ -85,7 +85,7 @@ COHORT_LIST = ("id", "course", "first", "last", "sessions", "registered", "state
 
 def _cohort_list_cells(rows: list[dict[str, Any]]) -> list[list[str]]:
     return [
-        [row["id"], row["course"], row["first"].isoformat(), row["last"].isoformat(), str(row["sessions"]),
+        [row["id"], row["course"], str(row["first"]), str(row["last"]), str(row["sessions"]),
          str(row["registered"]), row["state"]]
         for row in rows
     ]

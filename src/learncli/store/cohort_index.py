@@ -185,11 +185,12 @@ class Indexed:
         return min(every), max(every)
 
     def listed(self, today: date) -> dict[str, Any]:
-        """The facts `cohort list` shows (but the title), worked out in one pass."""
+        """The facts `cohort list` shows (but the title), worked out in one pass; the days
+        as ISO text, which is how the list and its JSON write them."""
         active = self._active()
-        return {"first": date.fromisoformat(self._first(active)), "last": date.fromisoformat(self._last(active)),
-                "sessions": len(active), "registered": self.count("registered"), "withdrawn": self.count("withdrawn"),
-                "state": _state(active, today)}
+        people = self.brief
+        return {"first": self._first(active), "last": self._last(active), "sessions": len(active),
+                "registered": people[2], "withdrawn": people[4], "state": _state(active, today)}
 
     def next_date(self, today: date) -> date | None:
         """The day of the next session that will run, today included, as `domain.schedule.
