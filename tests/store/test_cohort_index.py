@@ -188,7 +188,7 @@ def test_a_damaged_index_is_ignored_and_rebuilt(learn, data_dir):
         b"\0" * 100,  # not JSON
         head,  # the seal without the index
         sealed_as_before(json.dumps([1, 2]).encode()),
-        sealed_as_before(records_part, records_part),  # a part too many
+        sealed_as_before(records_part, records_part),  # the records twice
         # well-formed, wrong facts (say, a disk that flipped a digit): refused by the seal
         sealed_as_before(json.dumps(doctored, separators=(",", ":")).encode()),
         whole.replace(b'"2026-', b'"2025-', 1),

@@ -96,19 +96,18 @@ def _write(root: Path, name: str, data: bytes) -> None:
         pass  # a read-only folder simply has no cache
 
 
-def save_sealed(root: Path, name: str, key: str, parts: list[bytes]) -> None:
-    """Like `save`, for large values read often: the file is a line of JSON with the key
-    and a hash of the rest, then each of `parts` (JSON text, one line each). `load_sealed`
-    checks the hash, so a truncated or damaged file is refused whole, without looking
-    through every record; a reader decodes only the parts it needs."""
-    body = b"\n".join(parts)
-    head = json.dumps({"key": key, "parts": len(parts), "sum": hashlib.blake2b(body, digest_size=16).hexdigest()}).encode()
+def save_sealed(root: Path, name: str, key: str, body: bytes) -> None:
+    """Like `save`, for a large value read often: the file is a line of JSON with the key
+    and a hash of the rest, then the value's JSON text (`body`). `load_sealed` checks the
+    hash, so a truncated or damaged file is refused whole, without looking through every
+    record."""
+    head = json.dumps({"key": key, "sum": hashlib.blake2b(body, digest_size=16).hexdigest()}).encode()
     _write(root, name, head + b"\n" + body)
 
 
-def load_sealed(root: Path, name: str, key: str) -> list[bytes] | None:
-    """The parts `save_sealed` stored under `key`, still to be decoded, or None (missing,
-    another key, damaged)."""
+def load_sealed(root: Path, name: str, key: str) -> bytes | None:
+    """The JSON text `save_sealed` stored under `key`, still to be decoded, or None
+    (missing, another key, damaged)."""
     from learncli.bounded import read_bounded
 
     try:
@@ -119,7 +118,4 @@ def load_sealed(root: Path, name: str, key: str) -> list[bytes] | None:
         return None
     if not isinstance(head, dict) or head.get("key") != key:
         return None
-    if head.get("sum") != hashlib.blake2b(body, digest_size=16).hexdigest():
-        return None
-    parts = body.split(b"\n")
-    return parts if len(parts) == head.get("parts") else None
+    return body if head.get("sum") == hashlib.blake2b(body, digest_size=16).hexdigest() else None

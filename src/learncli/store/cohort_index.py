@@ -326,7 +326,7 @@ def scan(folder: DataFolder, *, no_cache: bool = False, days: set[date] | None =
                 store_cache.save(folder.root, _snapshot(cohort_id), f"{_key()}:{tag}", kept)
             result.source.release()
     if use and (changed or len(fresh) != len(known)):
-        store_cache.save_sealed(folder.root, NAME, _key(), [json.dumps(fresh, separators=(",", ":")).encode()])
+        store_cache.save_sealed(folder.root, NAME, _key(), json.dumps(fresh, separators=(",", ":")).encode())
     return out
 
 
@@ -377,11 +377,9 @@ def _load(folder: DataFolder) -> dict[str, Any]:
     """The remembered files, each `[hash, status, days of the sessions that will run,
     brief]` (see `Indexed`); nothing if the index is missing, damaged (its seal is a hash
     of its content) or of another version of learn."""
-    parts = store_cache.load_sealed(folder.root, NAME, _key())
-    if parts is None or len(parts) != 1:
-        return {}
+    body = store_cache.load_sealed(folder.root, NAME, _key())
     try:
-        records = json.loads(parts[0])
+        records = json.loads(body) if body is not None else None
     except ValueError:
         return {}
     return records if isinstance(records, dict) else {}
