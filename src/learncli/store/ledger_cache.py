@@ -277,14 +277,16 @@ def _wanted_files(folder: DataFolder, keys: list[tuple[Path, str]], wanted: set[
                 and isinstance(refs.get("credit_notes"), list)):
             return None
         records.append((path, refs))
+    every: set[str] = set()
+    for _, refs in records:
+        listed = ledger_keys.numbers_in(refs)
+        if listed is None:
+            return None
+        every |= listed
     try:
         ours = {number for _, refs in records for c in wanted for number in refs["cohorts"].get(c, [])}
         paths = {path for path, refs in records if ours & set(refs["named"]) or any(c in refs["cohorts"] for c in wanted)}
-        every = {n for _, refs in records for listed in refs["cohorts"].values() for n in listed}
-        every.update(n for _, refs in records for n in refs["credit_notes"])
     except TypeError:
-        return None
-    if not all(type(n) is str for n in every):
         return None
     return paths, every
 

@@ -79,10 +79,19 @@ def numbers(root: Path, paths: list[Path]) -> list[str] | None:
     found: set[str] = set()
     for path in paths:
         file_key, _ = key_of(root, path)
-        refs: Any = store_cache.load(root, refs_name(path), file_key) if file_key else None
-        try:
-            found.update(n for listed in refs["cohorts"].values() for n in listed)
-            found.update(refs["credit_notes"])
-        except (TypeError, KeyError, AttributeError):
+        listed = numbers_in(store_cache.load(root, refs_name(path), file_key) if file_key else None)
+        if listed is None:
             return None
-    return sorted(found) if all(type(n) is str for n in found) else None
+        found |= listed
+    return sorted(found)
+
+
+def numbers_in(refs: Any) -> set[str] | None:
+    """The invoice and credit-note numbers a file's record of references lists (as
+    `ledger_cache` writes it); None if it is not such a record."""
+    try:
+        found = {n for listed in refs["cohorts"].values() for n in listed}
+        found.update(refs["credit_notes"])
+    except (TypeError, KeyError, AttributeError):
+        return None
+    return found if all(type(n) is str for n in found) else None
